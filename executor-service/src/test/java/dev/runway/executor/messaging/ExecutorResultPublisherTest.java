@@ -1,0 +1,53 @@
+package dev.runway.executor.messaging;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.UUID;
+
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.junit.jupiter.api.Test;
+
+import dev.runway.events.*;
+import dev.runway.testsupport.AvroKafka;
+import dev.runway.testsupport.AvroKafka.Received;
+import dev.runway.testsupport.Backbone;
+import dev.runway.testsupport.BackboneTestResource;
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.common.ResourceArg;
+import io.quarkus.test.junit.QuarkusTest;
+
+/** This service's outgoing channel through the real broker and registry, read back by a plain consumer. */
+@QuarkusTest
+@QuarkusTestResource(value = BackboneTestResource.class, initArgs = @ResourceArg(name = "database", value = "runway_executor_test"))
+class ExecutorResultPublisherTest {
+
+    private final ExecutorResultPublisher publisher;
+
+    ExecutorResultPublisherTest(ExecutorResultPublisher publisher) {
+        this.publisher = publisher;
+    }
+
+    @Test
+    void shouldPublishAvroRecordKeyedByDeploymentIdThroughTheRegistry() {
+        String deploymentId = UUID.randomUUID().toString();
+        EventHeader header = Envelopes.first(deploymentId, Environment.PRODUCTION, "acme-shop", Clock.systemUTC());
+        DatabaseBackedUp sent = DatabaseBackedUp.newBuilder()
+                .setHeader(header).setStep("backup-database")
+                .setBackupId("backup_20260115_143022").setLocation("/backups/production/backup_20260115_143022.dump")
+                .setSizeBytes(48_213L).setVerified(true)
+                .build();
+
+        try (KafkaConsumer<String, Object> consumer = AvroKafka.consumerAtEnd(Backbone.get(), Topics.EXECUTOR_RESULTS)) {
+            publisher.publish(sent).await().atMost(Duration.ofSeconds(20));
+
+            Received<DatabaseBackedUp> received = AvroKafka.await(consumer, DatabaseBackedUp.class,
+                    r -> r.getHeader().getEventId().equals(header.getEventId()), Duration.ofSeconds(20));
+
+            assertEquals(sent, received.value());
+            assertEquals(deploymentId, received.kafkaRecord().key());
+        }
+    }
+}

@@ -1,0 +1,60 @@
+package dev.runway.healthwatcher.messaging;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.UUID;
+
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.junit.jupiter.api.Test;
+
+import dev.runway.events.*;
+import dev.runway.testsupport.AvroKafka;
+import dev.runway.testsupport.AvroKafka.Received;
+import dev.runway.testsupport.Backbone;
+import dev.runway.testsupport.BackboneTestResource;
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.common.ResourceArg;
+import io.quarkus.test.junit.QuarkusTest;
+
+/** This service's outgoing channel through the real broker and registry, read back by a plain consumer. */
+@QuarkusTest
+@QuarkusTestResource(value = BackboneTestResource.class, initArgs = @ResourceArg(name = "database", value = "runway_health_test"))
+class DecisionPublisherTest {
+
+    private final DecisionPublisher publisher;
+
+    DecisionPublisherTest(DecisionPublisher publisher) {
+        this.publisher = publisher;
+    }
+
+    @Test
+    void shouldPublishAvroRecordKeyedByDeploymentIdThroughTheRegistry() {
+        String deploymentId = UUID.randomUUID().toString();
+        EventHeader header = Envelopes.first(deploymentId, Environment.PRODUCTION, "acme-shop", Clock.systemUTC());
+        ThresholdBreached sent = ThresholdBreached.newBuilder()
+                .setHeader(header).setWatchId(UUID.randomUUID().toString()).setStep("canary-10")
+                .setMetric("error_rate").setValue(7.5).setThreshold(5.0).setWindowSeconds(120)
+                .setSource("http://127.0.0.1:9100/q/metrics")
+                .setSamples(List.of(
+                        Sample.newBuilder().setAt(header.getOccurredAt()).setValue(6.0).build(),
+                        Sample.newBuilder().setAt(header.getOccurredAt().plusSeconds(1)).setValue(Double.NaN).build()))
+                .setPriority(IncidentPriority.P1)
+                .build();
+
+        try (KafkaConsumer<String, Object> consumer = AvroKafka.consumerAtEnd(Backbone.get(), Topics.HEALTH_DECISIONS)) {
+            publisher.publish(sent).await().atMost(Duration.ofSeconds(20));
+
+            Received<ThresholdBreached> received = AvroKafka.await(consumer, ThresholdBreached.class,
+                    r -> r.getHeader().getEventId().equals(header.getEventId()), Duration.ofSeconds(20));
+
+            // Avro's record equality says NaN != NaN; a "no data" sample must survive the trip as NaN.
+            assertEquals(sent.toString(), received.value().toString());
+            assertTrue(Double.isNaN(received.value().getSamples().get(1).getValue()));
+            assertEquals(deploymentId, received.kafkaRecord().key());
+        }
+    }
+}
