@@ -1,0 +1,37 @@
+package dev.runway.testsupport;
+
+import static io.restassured.RestAssured.given;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.hasItems;
+
+import org.junit.jupiter.api.Test;
+
+/**
+ * What every service promises about its backbone: readiness names the real connections it uses,
+ * and metrics and OpenAPI are served. A service's {@code @QuarkusTest} extends this and says which
+ * readiness checks it must report.
+ */
+public abstract class BackboneHealthContract {
+
+    protected static final String KAFKA = "Kafka connection health check";
+    protected static final String POSTGRES = "Reactive PostgreSQL connections health check";
+    protected static final String REDIS = "Redis connection health check";
+
+    /** Names of the readiness checks this service must report as UP. */
+    protected abstract String[] expectedReadinessChecks();
+
+    @Test
+    void shouldReportRealBackingServicesInReadiness() {
+        given().when().get("/q/health/ready")
+                .then().statusCode(200)
+                .body("status", equalTo("UP"))
+                .body("checks.name", hasItems(expectedReadinessChecks()));
+    }
+
+    @Test
+    void shouldServeMetricsAndOpenApi() {
+        given().when().get("/q/metrics").then().statusCode(200).body(containsString("jvm_memory_used_bytes"));
+        given().when().get("/q/openapi").then().statusCode(200).body(containsString("openapi"));
+    }
+}
