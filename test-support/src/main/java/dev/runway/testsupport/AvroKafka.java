@@ -138,6 +138,24 @@ public final class AvroKafka {
     }
 
     /**
+     * Runs {@code send} (which must put one record on {@code topic}) and returns that record as read
+     * back from the real broker by a plain consumer that joined before the send.
+     */
+    public static <T extends SpecificRecord> Received<T> publishAndReadBack(String topic, Class<T> type, String eventId,
+            Runnable send) {
+        try (KafkaConsumer<String, Object> consumer = consumerAtEnd(Backbone.get(), topic)) {
+            send.run();
+            return await(consumer, type, r -> eventId.equals(eventIdOf(r)), Duration.ofSeconds(20));
+        }
+    }
+
+    /** The {@code header.eventId} every Runway record carries. */
+    static String eventIdOf(SpecificRecord record) {
+        Object header = record.get(record.getSchema().getField("header").pos());
+        return header instanceof SpecificRecord h ? String.valueOf(h.get(h.getSchema().getField("eventId").pos())) : null;
+    }
+
+    /**
      * Generic to generated class, through Avro's binary form and the class's own model (which knows
      * its logical types). Consumers here read generic records like any outside subscriber: under
      * {@code @QuarkusTest}, Avro's specific reader would resolve generated classes in a class loader

@@ -8,13 +8,11 @@ import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
 
-import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.junit.jupiter.api.Test;
 
 import dev.runway.events.*;
 import dev.runway.testsupport.AvroKafka;
 import dev.runway.testsupport.AvroKafka.Received;
-import dev.runway.testsupport.Backbone;
 import dev.runway.testsupport.BackboneTestResource;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.common.ResourceArg;
@@ -45,16 +43,12 @@ class DecisionPublisherTest {
                 .setPriority(IncidentPriority.P1)
                 .build();
 
-        try (KafkaConsumer<String, Object> consumer = AvroKafka.consumerAtEnd(Backbone.get(), Topics.HEALTH_DECISIONS)) {
-            publisher.publish(sent).await().atMost(Duration.ofSeconds(20));
+        Received<ThresholdBreached> received = AvroKafka.publishAndReadBack(Topics.HEALTH_DECISIONS, ThresholdBreached.class, header.getEventId(),
+                () -> publisher.publish(sent).await().atMost(Duration.ofSeconds(20)));
 
-            Received<ThresholdBreached> received = AvroKafka.await(consumer, ThresholdBreached.class,
-                    r -> r.getHeader().getEventId().equals(header.getEventId()), Duration.ofSeconds(20));
-
-            // Avro's record equality says NaN != NaN; a "no data" sample must survive the trip as NaN.
-            assertEquals(sent.toString(), received.value().toString());
-            assertTrue(Double.isNaN(received.value().getSamples().get(1).getValue()));
-            assertEquals(deploymentId, received.kafkaRecord().key());
-        }
+        // Avro's record equality says NaN != NaN; a "no data" sample must survive the trip as NaN.
+        assertEquals(sent.toString(), received.value().toString());
+        assertTrue(Double.isNaN(received.value().getSamples().get(1).getValue()));
+        assertEquals(deploymentId, received.kafkaRecord().key());
     }
 }

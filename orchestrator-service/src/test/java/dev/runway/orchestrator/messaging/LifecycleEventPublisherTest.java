@@ -9,7 +9,6 @@ import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
 
-import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.junit.jupiter.api.Test;
 
 import dev.runway.events.DeploymentStarted;
@@ -19,7 +18,6 @@ import dev.runway.events.Strategy;
 import dev.runway.events.Topics;
 import dev.runway.testsupport.AvroKafka;
 import dev.runway.testsupport.AvroKafka.Received;
-import dev.runway.testsupport.Backbone;
 import dev.runway.testsupport.BackboneTestResource;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.common.ResourceArg;
@@ -49,17 +47,13 @@ class LifecycleEventPublisherTest {
                 .setFencingToken(42L)
                 .build();
 
-        try (KafkaConsumer<String, Object> consumer = AvroKafka.consumerAtEnd(Backbone.get(), Topics.DEPLOYMENTS)) {
-            publisher.publish(sent).await().atMost(Duration.ofSeconds(20));
+        Received<DeploymentStarted> received = AvroKafka.publishAndReadBack(Topics.DEPLOYMENTS, DeploymentStarted.class,
+                sent.getHeader().getEventId(), () -> publisher.publish(sent).await().atMost(Duration.ofSeconds(20)));
 
-            Received<DeploymentStarted> received = AvroKafka.await(consumer, DeploymentStarted.class,
-                    d -> d.getHeader().getEventId().equals(sent.getHeader().getEventId()), Duration.ofSeconds(20));
-
-            assertEquals(sent, received.value());
-            assertEquals(deploymentId, received.kafkaRecord().key());
-            var ceType = received.kafkaRecord().headers().lastHeader("ce_type");
-            assertNotNull(ceType, "CloudEvents attributes travel as headers");
-            assertEquals("dev.runway.events.DeploymentStarted", new String(ceType.value(), StandardCharsets.UTF_8));
-        }
+        assertEquals(sent, received.value());
+        assertEquals(deploymentId, received.kafkaRecord().key());
+        var ceType = received.kafkaRecord().headers().lastHeader("ce_type");
+        assertNotNull(ceType, "CloudEvents attributes travel as headers");
+        assertEquals("dev.runway.events.DeploymentStarted", new String(ceType.value(), StandardCharsets.UTF_8));
     }
 }

@@ -7,13 +7,11 @@ import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
 
-import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.junit.jupiter.api.Test;
 
 import dev.runway.events.*;
 import dev.runway.testsupport.AvroKafka;
 import dev.runway.testsupport.AvroKafka.Received;
-import dev.runway.testsupport.Backbone;
 import dev.runway.testsupport.BackboneTestResource;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.common.ResourceArg;
@@ -46,14 +44,10 @@ class ValidationResultPublisherTest {
                         .build())
                 .build();
 
-        try (KafkaConsumer<String, Object> consumer = AvroKafka.consumerAtEnd(Backbone.get(), Topics.VALIDATION_RESULTS)) {
-            publisher.publish(sent).await().atMost(Duration.ofSeconds(20));
+        Received<ValidationPassed> received = AvroKafka.publishAndReadBack(Topics.VALIDATION_RESULTS, ValidationPassed.class, header.getEventId(),
+                () -> publisher.publish(sent).await().atMost(Duration.ofSeconds(20)));
 
-            Received<ValidationPassed> received = AvroKafka.await(consumer, ValidationPassed.class,
-                    r -> r.getHeader().getEventId().equals(header.getEventId()), Duration.ofSeconds(20));
-
-            assertEquals(sent, received.value());
-            assertEquals(deploymentId, received.kafkaRecord().key());
-        }
+        assertEquals(sent, received.value());
+        assertEquals(deploymentId, received.kafkaRecord().key());
     }
 }
