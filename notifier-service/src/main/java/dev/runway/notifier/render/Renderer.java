@@ -51,7 +51,7 @@ public class Renderer {
         blocks.add(Map.of("type", "context", "elements", List.of(Map.of("type", "mrkdwn",
                 "text", escape(n.severity() + " · " + n.eventType() + " · deployment " + n.deploymentId() + " · " + n.occurredAt())))));
         Map<String, Object> payload = new LinkedHashMap<>();
-        payload.put("text", n.headline());
+        payload.put("text", escape(n.headline()));
         payload.put("channel", channel);
         payload.put("blocks", blocks);
         return json(payload);
