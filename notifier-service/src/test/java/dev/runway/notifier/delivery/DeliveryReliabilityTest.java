@@ -41,6 +41,9 @@ class DeliveryReliabilityTest extends NotifierScenario {
 
     private static final Duration IN_TIME = Duration.ofSeconds(20);
 
+    @jakarta.inject.Inject
+    io.vertx.mutiny.sqlclient.Pool pool;
+
     @AfterEach
     void releaseHangingRequests() {
         endpoints.releaseHangs();
@@ -178,6 +181,26 @@ class DeliveryReliabilityTest extends NotifierScenario {
                 () -> deliveries(id, "DeploymentSucceeded").stream().filter(d -> d.get("id").equals(hanging.get("id"))).findFirst().orElseThrow(),
                 d -> d.get("lastError") != null);
         assertThat((String) retried.get("lastError"), containsString("no answer within 4 s"));
+    }
+
+    @Test
+    void shouldResendADeliveryWhoseSenderVanishedOnceItsLeaseExpires() {
+        // As a crashed instance leaves it: claimed (SENDING), lease run out, never recorded.
+        String id = newDeploymentId();
+        String eventId = java.util.UUID.randomUUID().toString();
+        String body = "{\"text\":\"orphaned delivery " + id + "\",\"channel\":\"#recovery\"}";
+        pool.preparedQuery("""
+                INSERT INTO deliveries (event_id, event_type, deployment_id, environment, project, severity, channel,
+                                        endpoint, payload, fingerprint, status, max_attempts, lease_until)
+                VALUES ($1, 'DeploymentSucceeded', $2, 'PRODUCTION', 'acme-shop', 'INFO', 'SLACK', 'slack:#recovery',
+                        $3, $1, 'SENDING', 3, now() - interval '1 second')""")
+                .execute(io.vertx.mutiny.sqlclient.Tuple.of(eventId, id, body)).await().atMost(Duration.ofSeconds(10));
+
+        Eventually.await("the orphaned delivery sent by the next pass", IN_TIME,
+                () -> endpoints.requests(r -> r.path().startsWith("/slack") && r.body().contains("orphaned delivery " + id)),
+                l -> l.size() == 1);
+        Eventually.await("and recorded", IN_TIME, () -> deliveries(id),
+                l -> l.size() == 1 && "DELIVERED".equals(l.get(0).get("status")) && Integer.valueOf(1).equals(l.get(0).get("attempts")));
     }
 
     @Test
