@@ -13,9 +13,9 @@ import dev.runway.events.Envelopes;
 import io.micrometer.core.instrument.MeterRegistry;
 
 /**
- * The lifecycle events this notifier has received, newest last (bounded), and a counter per
- * record type at {@code runway_notifier_events_received_total}. Routing to Slack, e-mail and
- * webhooks reads from here.
+ * The events this notifier has accepted, newest last (bounded, in memory), and a counter per
+ * record type at {@code runway_notifier_events_received_total}. Notifications do not depend on it
+ * (they go through Postgres); it answers "did the consumer see this record?" for operators and tests.
  */
 @ApplicationScoped
 public class ReceivedEvents {

@@ -1,0 +1,106 @@
+package dev.runway.notifier.api;
+
+import java.util.List;
+import java.util.Locale;
+
+import jakarta.ws.rs.DefaultValue;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.MediaType;
+
+import org.eclipse.microprofile.openapi.annotations.Operation;
+
+import dev.runway.notifier.delivery.Delivery;
+import dev.runway.notifier.delivery.DeliveryRepository;
+import dev.runway.notifier.delivery.DeliveryRepository.DeadLetter;
+import dev.runway.notifier.delivery.DeliveryRepository.Filter;
+import dev.runway.notifier.delivery.DeliveryRepository.Page;
+import dev.runway.notifier.delivery.DeliveryStatus;
+import io.smallrye.mutiny.Uni;
+
+/** The delivery log. Endpoints are shown as stored: masked, never a webhook URL or key. */
+@Path("/deliveries")
+@Produces(MediaType.APPLICATION_JSON)
+public class DeliveryResource {
+
+    static final int MAX_SIZE = 200;
+
+    private final DeliveryRepository repository;
+
+    public DeliveryResource(DeliveryRepository repository) {
+        this.repository = repository;
+    }
+
+    /** A delivery as the API shows it (no payload). */
+    public record DeliveryView(long id, String eventId, String eventType, String deploymentId, String environment,
+            String project, String severity, String channel, String endpoint, String status, int attempts,
+            int maxAttempts, String lastError, Long collapsedInto, int repeats, String nextAttemptAt, String createdAt,
+            String updatedAt, String deliveredAt) {
+
+        static DeliveryView of(Delivery d) {
+            return new DeliveryView(d.id(), d.eventId(), d.eventType(), d.deploymentId(), d.environment(), d.project(),
+                    d.severity(), d.channel(), d.endpoint(), d.status().name(), d.attempts(), d.maxAttempts(),
+                    d.lastError(), d.collapsedInto(), d.repeats(), str(d.nextAttemptAt()), str(d.createdAt()),
+                    str(d.updatedAt()), str(d.deliveredAt()));
+        }
+
+        private static String str(Object o) {
+            return o == null ? null : o.toString();
+        }
+    }
+
+    @GET
+    @Operation(summary = "Delivery log, newest first; filter by deployment, event, type, status, channel, environment")
+    public Uni<Page<DeliveryView>> list(@QueryParam("deploymentId") String deploymentId,
+            @QueryParam("eventId") String eventId, @QueryParam("eventType") String eventType,
+            @QueryParam("status") String status, @QueryParam("channel") String channel,
+            @QueryParam("environment") String environment,
+            @QueryParam("page") @DefaultValue("0") int page, @QueryParam("size") @DefaultValue("50") int size) {
+        if (page < 0) {
+            throw Problem.badRequest("page must be >= 0");
+        }
+        if (size < 1 || size > MAX_SIZE) {
+            throw Problem.badRequest("size must be between 1 and " + MAX_SIZE);
+        }
+        Filter filter = new Filter(deploymentId, eventId, eventType, parseStatus(status), upper(channel, "channel",
+                List.of("SLACK", "EMAIL", "WEBHOOK")), upper(environment, "environment",
+                        List.of("DEVELOPMENT", "STAGING", "UAT", "PRODUCTION")));
+        return repository.search(filter, page, size)
+                .map(p -> new Page<>(p.items().stream().map(DeliveryView::of).toList(), p.page(), p.size(), p.total()));
+    }
+
+    @GET
+    @Path("/dead-letters")
+    @Operation(summary = "Deliveries that gave up (the dead-letter table), newest first")
+    public Uni<List<DeadLetter>> deadLetters(@QueryParam("deploymentId") String deploymentId,
+            @QueryParam("limit") @DefaultValue("50") int limit) {
+        if (limit < 1 || limit > MAX_SIZE) {
+            throw Problem.badRequest("limit must be between 1 and " + MAX_SIZE);
+        }
+        return repository.deadLetters(deploymentId, limit);
+    }
+
+    private static DeliveryStatus parseStatus(String status) {
+        if (status == null || status.isBlank()) {
+            return null;
+        }
+        try {
+            return DeliveryStatus.valueOf(status.trim().toUpperCase(Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            throw Problem.badRequest("unknown status '" + status + "'; one of " + List.of(DeliveryStatus.values()));
+        }
+    }
+
+    private static String upper(String value, String name, List<String> allowed) {
+        if (value == null || value.isBlank()) {
+            return null;
+        }
+        String v = value.trim().toUpperCase(Locale.ROOT);
+        if (!allowed.contains(v)) {
+            throw Problem.badRequest("unknown " + name + " '" + value + "'; one of " + allowed);
+        }
+        return v;
+    }
+}

@@ -1,0 +1,102 @@
+package dev.runway.notifier.render;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import dev.runway.notifier.NotifierConfig;
+import dev.runway.notifier.routing.Notice;
+import dev.runway.notifier.routing.Target;
+
+/**
+ * How each channel says a {@link Notice}: Slack blocks modelled on SOP 000 §7.1, a plain-text
+ * e-mail, and a JSON document for generic webhooks. The result is stored with the delivery, so a
+ * retry sends exactly what the first attempt sent.
+ */
+@ApplicationScoped
+public class Renderer {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final NotifierConfig config;
+
+    public Renderer(NotifierConfig config) {
+        this.config = config;
+    }
+
+    public Rendered render(Notice notice, Target target) {
+        return switch (target.channel()) {
+            case SLACK -> new Rendered(null, slack(notice, target.address()));
+            case EMAIL -> new Rendered(config.email().subjectPrefix() + notice.headline(), email(notice));
+            case WEBHOOK -> new Rendered(null, webhook(notice));
+        };
+    }
+
+    /** {"text": headline, "channel": "#x", "blocks": [section(title + bullets), incident?, context]}. */
+    static String slack(Notice n, String channel) {
+        StringBuilder section = new StringBuilder("*").append(escape(n.title())).append('*');
+        for (Notice.Line line : n.lines()) {
+            section.append("\n• ").append(escape(line.label())).append(": ").append(escape(line.value()));
+        }
+        List<Object> blocks = new ArrayList<>();
+        blocks.add(Map.of("type", "section", "text", Map.of("type", "mrkdwn", "text", section.toString())));
+        n.incident().ifPresent(text -> blocks.add(
+                Map.of("type", "section", "text", Map.of("type", "mrkdwn", "text", "```" + escape(text) + "```"))));
+        blocks.add(Map.of("type", "context", "elements", List.of(Map.of("type", "mrkdwn",
+                "text", escape(n.severity() + " · " + n.eventType() + " · deployment " + n.deploymentId() + " · " + n.occurredAt())))));
+        Map<String, Object> payload = new LinkedHashMap<>();
+        payload.put("text", escape(n.headline()));
+        payload.put("channel", channel);
+        payload.put("blocks", blocks);
+        return json(payload);
+    }
+
+    static String email(Notice n) {
+        StringBuilder body = new StringBuilder(n.title()).append("\n\n");
+        for (Notice.Line line : n.lines()) {
+            body.append("• ").append(line.label()).append(": ").append(line.value()).append('\n');
+        }
+        n.incident().ifPresent(text -> body.append('\n').append(text).append('\n'));
+        body.append("\nSeverity: ").append(n.severity())
+                .append("\nEnvironment: ").append(n.environment())
+                .append("\nDeployment: ").append(n.deploymentId())
+                .append("\nEvent: ").append(n.eventType()).append(' ').append(n.eventId())
+                .append("\nAt: ").append(n.occurredAt()).append('\n');
+        return body.toString();
+    }
+
+    /** The generic webhook document; receivers verify X-Runway-Signature over timestamp + "." + this body. */
+    static String webhook(Notice n) {
+        Map<String, Object> doc = new LinkedHashMap<>();
+        doc.put("eventId", n.eventId());
+        doc.put("type", n.eventType());
+        doc.put("deploymentId", n.deploymentId());
+        doc.put("environment", n.environment().name());
+        doc.put("project", n.project());
+        doc.put("occurredAt", n.occurredAt().toString());
+        doc.put("severity", n.severity().name());
+        doc.put("summary", n.headline());
+        n.incident().ifPresent(text -> doc.put("incident", text));
+        doc.put("event", n.event());
+        return json(doc);
+    }
+
+    /** Slack mrkdwn control characters. */
+    static String escape(String text) {
+        return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;");
+    }
+
+    private static String json(Object value) {
+        try {
+            return JSON.writeValueAsString(value);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

@@ -1,0 +1,6 @@
+package dev.runway.notifier.routing;
+
+/** Where a notification goes. */
+public enum Channel {
+    SLACK, EMAIL, WEBHOOK
+}

@@ -1,0 +1,95 @@
+package dev.runway.notifier.api;
+
+import static io.restassured.RestAssured.given;
+import static org.hamcrest.MatcherAssert.assertThat;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.hasSize;
+import static org.hamcrest.Matchers.not;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+
+import org.junit.jupiter.api.Test;
+
+import dev.runway.events.Environment;
+import dev.runway.notifier.support.Eventually;
+import dev.runway.notifier.support.Events;
+import dev.runway.notifier.support.NotifierEndpointsResource;
+import dev.runway.notifier.support.NotifierScenario;
+import dev.runway.testsupport.BackboneTestResource;
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.common.ResourceArg;
+import io.quarkus.test.junit.QuarkusTest;
+
+/** {@code GET /deliveries}: filters, paging, problem+json on bad input, and no secret anywhere. */
+@QuarkusTest
+@QuarkusTestResource(value = BackboneTestResource.class, initArgs = @ResourceArg(name = "database", value = "runway_notifier_test"))
+@QuarkusTestResource(NotifierEndpointsResource.class)
+class DeliveryResourceTest extends NotifierScenario {
+
+    private static final List<String> SECRETS = List.of(NotifierEndpointsResource.SLACK_TOKEN,
+            NotifierEndpointsResource.AUDIT_URL_TOKEN, NotifierEndpointsResource.AUDIT_KEY,
+            NotifierEndpointsResource.MANIFEST_KEY, NotifierEndpointsResource.SMTP_PASSWORD, "hook-token-S3CRET-0b5e");
+
+    @Test
+    void shouldFilterAndPageTheLog() {
+        String id = newDeploymentId();
+        Events events = new Events(id, Environment.PRODUCTION, "paging-app");
+        lifecycle(events.started("v5.0.0"));
+        lifecycle(events.succeeded("v5.0.0"));
+        Eventually.await("six deliveries", Duration.ofSeconds(20), () -> deliveries(id),
+                l -> l.size() == 6 && l.stream().allMatch(d -> "DELIVERED".equals(d.get("status"))));
+
+        given().queryParam("deploymentId", id).queryParam("size", 4).queryParam("page", 1)
+                .when().get("/deliveries")
+                .then().statusCode(200)
+                .body("total", equalTo(6)).body("page", equalTo(1)).body("size", equalTo(4)).body("items", hasSize(2));
+        given().queryParam("deploymentId", id).queryParam("channel", "slack").queryParam("eventType", "DeploymentStarted")
+                .when().get("/deliveries")
+                .then().statusCode(200).body("total", equalTo(1)).body("items[0].endpoint", equalTo("slack:#deployments"));
+        given().queryParam("deploymentId", id).queryParam("status", "dead")
+                .when().get("/deliveries").then().statusCode(200).body("total", equalTo(0));
+    }
+
+    @Test
+    void shouldAnswerBadFiltersWithProblemJson() {
+        given().queryParam("status", "LOST").when().get("/deliveries")
+                .then().statusCode(400).contentType("application/problem+json")
+                .body("status", equalTo(400)).body("detail", containsString("unknown status 'LOST'"));
+        given().queryParam("size", 5000).when().get("/deliveries")
+                .then().statusCode(400).contentType("application/problem+json");
+        given().queryParam("channel", "pigeon").when().get("/deliveries")
+                .then().statusCode(400).contentType("application/problem+json");
+    }
+
+    @Test
+    void shouldNeverReturnOrLogSecrets() throws Exception {
+        String id = newDeploymentId();
+        Events events = new Events(id, Environment.PRODUCTION, "secretive-app");
+        // A manifest webhook whose URL carries a token and that always fails: its error is stored and logged.
+        String leakyHook = endpoints.baseUrl() + "/hook/" + id + "/hook-token-S3CRET-0b5e/down?token=hook-token-S3CRET-0b5e";
+        lifecycle(events.deployRequested("v6.0.0", Events.manifest("webhooks: [\"" + leakyHook + "\"]")));
+        lifecycle(events.failed("v6.0.0", "broken"));
+        Eventually.await("the failing webhook dead-lettered", Duration.ofSeconds(30), () -> deliveries(id, "DeploymentFailed"),
+                l -> l.stream().anyMatch(d -> "DEAD".equals(d.get("status"))));
+
+        String api = given().queryParam("deploymentId", id).when().get("/deliveries").then().statusCode(200).extract().asString();
+        String deadLetters = given().queryParam("deploymentId", id).when().get("/deliveries/dead-letters")
+                .then().statusCode(200).extract().asString();
+        String log = Files.readString(Path.of("target/notifier-test.log"));
+        assertThat(api, containsString("webhook:http://127.0.0.1:"));
+        assertThat(log, containsString("dead letter: DeploymentFailed"));
+        for (String secret : SECRETS) {
+            assertThat("API leaks " + secret, api, not(containsString(secret)));
+            assertThat("dead letters leak " + secret, deadLetters, not(containsString(secret)));
+            assertThat("log leaks " + secret, log, not(containsString(secret)));
+        }
+        List<Map<String, Object>> rows = deliveries(id);
+        assertThat(rows.stream().filter(d -> "SLACK".equals(d.get("channel"))).map(d -> d.get("endpoint")).distinct().toList(),
+                equalTo(List.of("slack:#deployments")));
+    }
+}
