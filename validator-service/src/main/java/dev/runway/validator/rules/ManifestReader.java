@@ -102,6 +102,10 @@ public final class ManifestReader {
             if (parser.nextToken() != null) {
                 return new Parsed(null, "manifest holds more than one YAML document");
             }
+            String tooLong = longText(root);
+            if (tooLong != null) {
+                return new Parsed(null, tooLong);
+            }
             return new Parsed(root, null);
         } catch (JsonProcessingException e) {
             return new Parsed(null, "invalid YAML: " + firstLine(e.getOriginalMessage()) + location(e));
@@ -120,6 +124,35 @@ public final class ManifestReader {
             return null;
         }
         return yaml.readTree(refusing);
+    }
+
+    /**
+     * The YAML parser does not apply Jackson's string-length limit, so it is checked on the tree:
+     * no manifest value needs more than {@link #MAX_STRING} characters.
+     */
+    private static String longText(JsonNode node) {
+        if (node.isTextual() && node.textValue().length() > MAX_STRING) {
+            return "a value is longer than " + MAX_STRING + " characters";
+        }
+        for (var it = node.properties().iterator(); it.hasNext();) {
+            var e = it.next();
+            if (e.getKey().length() > MAX_STRING) {
+                return "a key is longer than " + MAX_STRING + " characters";
+            }
+            String inner = longText(e.getValue());
+            if (inner != null) {
+                return inner;
+            }
+        }
+        if (node.isArray()) {
+            for (JsonNode item : node) {
+                String inner = longText(item);
+                if (inner != null) {
+                    return inner;
+                }
+            }
+        }
+        return null;
     }
 
     /** Schema errors as "pointer: message", at most {@link #MAX_SCHEMA_ERRORS}. */
