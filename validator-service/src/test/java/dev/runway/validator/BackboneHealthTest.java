@@ -7,7 +7,8 @@ import io.quarkus.test.common.ResourceArg;
 import io.quarkus.test.junit.QuarkusTest;
 
 @QuarkusTest
-@QuarkusTestResource(value = BackboneTestResource.class, initArgs = @ResourceArg(name = "database", value = "runway_validator_test"))
+@QuarkusTestResource(value = BackboneTestResource.class, initArgs = {
+        @ResourceArg(name = "database", value = "runway_validator_test"), @ResourceArg(name = "jdbc", value = "true") })
 class BackboneHealthTest extends BackboneHealthContract {
 
     @Override

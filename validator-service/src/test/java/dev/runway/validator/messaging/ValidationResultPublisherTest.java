@@ -19,7 +19,8 @@ import io.quarkus.test.junit.QuarkusTest;
 
 /** This service's outgoing channel through the real broker and registry, read back by a plain consumer. */
 @QuarkusTest
-@QuarkusTestResource(value = BackboneTestResource.class, initArgs = @ResourceArg(name = "database", value = "runway_validator_test"))
+@QuarkusTestResource(value = BackboneTestResource.class, initArgs = {
+        @ResourceArg(name = "database", value = "runway_validator_test"), @ResourceArg(name = "jdbc", value = "true") })
 class ValidationResultPublisherTest {
 
     private final ValidationResultPublisher publisher;

@@ -1,0 +1,179 @@
+package dev.runway.validator.rules;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.List;
+
+import org.yaml.snakeyaml.LoaderOptions;
+
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.core.StreamReadConstraints;
+import com.fasterxml.jackson.core.StreamReadFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLParser;
+import com.networknt.schema.JsonSchema;
+import com.networknt.schema.JsonSchemaFactory;
+import com.networknt.schema.PathType;
+import com.networknt.schema.SchemaValidatorsConfig;
+import com.networknt.schema.SpecVersion;
+import com.networknt.schema.ValidationMessage;
+
+/**
+ * Reads deploy manifests defensively and checks them against the contract's JSON Schema. The YAML
+ * parser is bounded (size, nesting, string length, one document, no duplicate keys) and refuses
+ * aliases: Jackson does not expand them, so an aliased manifest would be read wrongly, and refusing
+ * them also closes the door on alias bombs.
+ */
+public final class ManifestReader {
+
+    public static final String SCHEMA_RESOURCE = "runway/deploy-manifest.schema.json";
+    /** Largest manifest accepted; the SOP example is about 2 KB. */
+    public static final int MAX_BYTES = 256 * 1024;
+    static final int MAX_DEPTH = 40;
+    static final int MAX_STRING = 16 * 1024;
+    static final int MAX_SCHEMA_ERRORS = 25;
+
+    /** Parsed manifest, or why it could not be read. */
+    public record Parsed(JsonNode root, String error) {
+        public boolean ok() {
+            return root != null;
+        }
+    }
+
+    private final ObjectMapper yaml;
+    private final JsonSchema schema;
+
+    public ManifestReader() {
+        LoaderOptions loader = new LoaderOptions();
+        loader.setCodePointLimit(MAX_BYTES);
+        loader.setNestingDepthLimit(MAX_DEPTH);
+        loader.setMaxAliasesForCollections(0);
+        loader.setAllowDuplicateKeys(false);
+        loader.setAllowRecursiveKeys(false);
+        YAMLFactory factory = YAMLFactory.builder()
+                .loaderOptions(loader)
+                .streamReadConstraints(StreamReadConstraints.builder()
+                        .maxNestingDepth(MAX_DEPTH)
+                        .maxStringLength(MAX_STRING)
+                        .maxNumberLength(64)
+                        .maxDocumentLength(MAX_BYTES)
+                        .build())
+                .build();
+        this.yaml = YAMLMapper.builder(factory).enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION).build();
+        this.schema = loadSchema();
+    }
+
+    private static JsonSchema loadSchema() {
+        try (InputStream in = ManifestReader.class.getClassLoader().getResourceAsStream(SCHEMA_RESOURCE)) {
+            if (in == null) {
+                throw new IllegalStateException(SCHEMA_RESOURCE + " is missing from the classpath (runway-schemas jar)");
+            }
+            JsonNode node = new ObjectMapper().readTree(in);
+            SchemaValidatorsConfig config = SchemaValidatorsConfig.builder()
+                    .formatAssertionsEnabled(true)
+                    .pathType(PathType.JSON_POINTER)
+                    .build();
+            return JsonSchemaFactory.getInstance(SpecVersion.VersionFlag.V202012).getSchema(node, config);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Parses YAML or JSON text (JSON is YAML) into a tree, within the limits above. */
+    public Parsed parse(String text) {
+        if (text.length() > MAX_BYTES) {
+            return new Parsed(null, "manifest is larger than " + MAX_BYTES + " bytes");
+        }
+        try (JsonParser parser = yaml.createParser(text)) {
+            JsonNode root = readWithoutAliases(parser);
+            if (root == null || root.isMissingNode() || root.isNull()) {
+                return new Parsed(null, "manifest is empty");
+            }
+            if (!root.isObject()) {
+                return new Parsed(null, "manifest must be a mapping at the top, found " + root.getNodeType().name().toLowerCase());
+            }
+            if (parser.nextToken() != null) {
+                return new Parsed(null, "manifest holds more than one YAML document");
+            }
+            String tooLong = longText(root);
+            if (tooLong != null) {
+                return new Parsed(null, tooLong);
+            }
+            return new Parsed(root, null);
+        } catch (JsonProcessingException e) {
+            return new Parsed(null, "invalid YAML: " + firstLine(e.getOriginalMessage()) + location(e));
+        } catch (IOException | RuntimeException e) {
+            // SnakeYAML reports its own limits (code points, nesting) as runtime exceptions.
+            return new Parsed(null, "invalid YAML: " + firstLine(String.valueOf(e.getMessage())));
+        } catch (StackOverflowError e) {
+            return new Parsed(null, "invalid YAML: nested too deeply");
+        }
+    }
+
+    /** Tokens through Jackson, refusing aliases and anchors (the YAML parser hands aliases out as strings). */
+    private JsonNode readWithoutAliases(JsonParser parser) throws IOException {
+        AliasRefusingParser refusing = new AliasRefusingParser((YAMLParser) parser);
+        if (refusing.nextToken() == null) {
+            return null;
+        }
+        return yaml.readTree(refusing);
+    }
+
+    /**
+     * The YAML parser does not apply Jackson's string-length limit, so it is checked on the tree:
+     * no manifest value needs more than {@link #MAX_STRING} characters.
+     */
+    private static String longText(JsonNode node) {
+        if (node.isTextual() && node.textValue().length() > MAX_STRING) {
+            return "a value is longer than " + MAX_STRING + " characters";
+        }
+        for (var it = node.properties().iterator(); it.hasNext();) {
+            var e = it.next();
+            if (e.getKey().length() > MAX_STRING) {
+                return "a key is longer than " + MAX_STRING + " characters";
+            }
+            String inner = longText(e.getValue());
+            if (inner != null) {
+                return inner;
+            }
+        }
+        if (node.isArray()) {
+            for (JsonNode item : node) {
+                String inner = longText(item);
+                if (inner != null) {
+                    return inner;
+                }
+            }
+        }
+        return null;
+    }
+
+    /** Schema errors as "pointer: message", at most {@link #MAX_SCHEMA_ERRORS}. */
+    public List<String> schemaErrors(JsonNode root) {
+        List<String> errors = new ArrayList<>();
+        for (ValidationMessage m : schema.validate(root)) {
+            errors.add(m.getMessage());
+        }
+        errors.sort(null);
+        return errors;
+    }
+
+    private static String firstLine(String s) {
+        if (s == null) {
+            return "unreadable";
+        }
+        String line = s.lines().findFirst().orElse(s).trim();
+        return line.length() > 300 ? line.substring(0, 300) + "…" : line;
+    }
+
+    private static String location(JsonProcessingException e) {
+        return e.getLocation() != null && e.getLocation().getLineNr() > 0 ? " (line " + e.getLocation().getLineNr() + ")" : "";
+    }
+}

@@ -1,0 +1,245 @@
+package dev.runway.validator.source;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+
+import org.eclipse.jgit.api.Git;
+import org.eclipse.jgit.api.errors.GitAPIException;
+import org.eclipse.jgit.errors.IncorrectObjectTypeException;
+import org.eclipse.jgit.errors.MissingObjectException;
+import org.eclipse.jgit.lib.FileMode;
+import org.eclipse.jgit.lib.ObjectId;
+import org.eclipse.jgit.lib.ObjectLoader;
+import org.eclipse.jgit.lib.Repository;
+import org.eclipse.jgit.revwalk.RevCommit;
+import org.eclipse.jgit.revwalk.RevWalk;
+import org.eclipse.jgit.storage.file.FileRepositoryBuilder;
+import org.eclipse.jgit.treewalk.TreeWalk;
+import org.eclipse.jgit.treewalk.filter.PathFilter;
+
+/**
+ * The project exactly as committed: every file is read from the commit's tree, so nothing in a
+ * working copy can change the outcome. A local path is opened in place; a URL (https, ssh, file://)
+ * is cloned bare into a temporary directory that {@link #close()} deletes.
+ */
+public final class GitCommitSource implements ProjectSource {
+
+    /** A project with more files than this is refused rather than walked without bound. */
+    public static final int MAX_FILES = 50_000;
+
+    private static final Pattern COMMIT_ID = Pattern.compile("^[0-9a-fA-F]{7,64}$");
+    private static final Pattern SCP_LIKE = Pattern.compile("^[A-Za-z0-9._-]+@[A-Za-z0-9.-]+:.*");
+
+    private final Repository repo;
+    private final boolean ownsRepo;
+    private final Path tempDir;
+    private final Map<String, ObjectId> blobs;
+    private final String description;
+    private final GitFacts facts;
+
+    private GitCommitSource(Repository repo, boolean ownsRepo, Path tempDir, Map<String, ObjectId> blobs,
+            String description, GitFacts facts) {
+        this.repo = repo;
+        this.ownsRepo = ownsRepo;
+        this.tempDir = tempDir;
+        this.blobs = blobs;
+        this.description = description;
+        this.facts = facts;
+    }
+
+    /**
+     * Opens {@code url} (a local path, or a URL to clone) at {@code commit}.
+     *
+     * @throws SourceUnavailableException with a reason a person can act on
+     */
+    public static GitCommitSource open(String url, String commit, Duration cloneTimeout) throws SourceUnavailableException {
+        if (url == null || url.isBlank()) {
+            throw new SourceUnavailableException("the request names no repository");
+        }
+        String shown = redact(url);
+        if (commit == null || !COMMIT_ID.matcher(commit).matches()) {
+            throw new SourceUnavailableException("commit '" + abbreviate(commit) + "' is not a commit id (7 to 64 hex digits)");
+        }
+        Repository repo;
+        Path tempDir = null;
+        if (isRemote(url)) {
+            try {
+                tempDir = Files.createTempDirectory("runway-validator-clone-");
+                Git cloned = Git.cloneRepository()
+                        .setURI(url)
+                        .setDirectory(tempDir.toFile())
+                        .setBare(true)
+                        .setCloneAllBranches(true)
+                        .setTimeout((int) Math.max(1, cloneTimeout.toSeconds()))
+                        .call();
+                repo = cloned.getRepository();
+            } catch (GitAPIException | IOException | RuntimeException e) {
+                deleteQuietly(tempDir);
+                throw new SourceUnavailableException("repository " + shown + " could not be cloned: " + redact(String.valueOf(e.getMessage())), e);
+            }
+        } else {
+            Path path = Path.of(url);
+            if (!Files.isDirectory(path)) {
+                throw new SourceUnavailableException("no repository at " + shown);
+            }
+            try {
+                FileRepositoryBuilder builder = new FileRepositoryBuilder().setMustExist(true);
+                if (Files.isRegularFile(path.resolve("HEAD")) && Files.isDirectory(path.resolve("objects"))) {
+                    builder.setGitDir(path.toFile()); // a bare repository
+                } else {
+                    builder.setWorkTree(path.toFile());
+                }
+                repo = builder.build();
+            } catch (IOException | IllegalArgumentException e) {
+                throw new SourceUnavailableException("no git repository at " + shown + ": " + e.getMessage(), e);
+            }
+        }
+        try {
+            ObjectId id = resolve(repo, commit, shown);
+            return build(repo, true, tempDir, id, "", shown + " at " + id.abbreviate(12).name());
+        } catch (SourceUnavailableException | RuntimeException e) {
+            repo.close();
+            deleteQuietly(tempDir);
+            throw e;
+        }
+    }
+
+    /** A commit of an already open repository (shared, not closed by this source). */
+    static GitCommitSource at(Repository repo, ObjectId commit, String prefix, boolean owns, String description)
+            throws SourceUnavailableException {
+        return build(repo, owns, null, commit, prefix, description);
+    }
+
+    private static GitCommitSource build(Repository repo, boolean owns, Path tempDir, ObjectId commitId, String prefix,
+            String description) throws SourceUnavailableException {
+        Map<String, ObjectId> blobs = new TreeMap<>();
+        try (RevWalk walk = new RevWalk(repo); TreeWalk tree = new TreeWalk(repo)) {
+            RevCommit commit = walk.parseCommit(commitId);
+            tree.addTree(commit.getTree());
+            tree.setRecursive(true);
+            if (!prefix.isEmpty()) {
+                tree.setFilter(PathFilter.create(prefix.substring(0, prefix.length() - 1)));
+            }
+            while (tree.next()) {
+                // Regular and executable files only: symlinks and submodules are not project content here.
+                int mode = tree.getRawMode(0);
+                if (mode != FileMode.REGULAR_FILE.getBits() && mode != FileMode.EXECUTABLE_FILE.getBits()) {
+                    continue;
+                }
+                if (blobs.size() >= MAX_FILES) {
+                    throw new SourceUnavailableException("the project has more than " + MAX_FILES + " files");
+                }
+                blobs.put(tree.getPathString().substring(prefix.length()), tree.getObjectId(0));
+            }
+            GitFacts facts = new JGitFacts(repo, commit.copy(), prefix, false, List::of);
+            return new GitCommitSource(repo, owns, tempDir, blobs, description, facts);
+        } catch (IOException e) {
+            throw new SourceUnavailableException("commit " + commitId.name() + " could not be read: " + e.getMessage(), e);
+        }
+    }
+
+    private static ObjectId resolve(Repository repo, String commit, String shown) throws SourceUnavailableException {
+        try {
+            ObjectId id = repo.resolve(commit);
+            if (id == null) {
+                throw new SourceUnavailableException("commit " + commit + " is not in repository " + shown);
+            }
+            try (RevWalk walk = new RevWalk(repo)) {
+                return walk.parseCommit(id).copy();
+            }
+        } catch (MissingObjectException e) {
+            throw new SourceUnavailableException("commit " + commit + " is not in repository " + shown, e);
+        } catch (IncorrectObjectTypeException e) {
+            throw new SourceUnavailableException(commit + " is not a commit of repository " + shown, e);
+        } catch (IOException | RuntimeException e) {
+            throw new SourceUnavailableException("commit " + commit + " could not be resolved in " + shown + ": " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public String describe() {
+        return description;
+    }
+
+    @Override
+    public List<String> files() {
+        return new ArrayList<>(blobs.keySet());
+    }
+
+    @Override
+    public boolean isFile(String path) {
+        return blobs.containsKey(path);
+    }
+
+    @Override
+    public Optional<byte[]> read(String path, int maxBytes) {
+        ObjectId id = blobs.get(path);
+        if (id == null) {
+            return Optional.empty();
+        }
+        try {
+            ObjectLoader loader = repo.open(id);
+            if (loader.getSize() > maxBytes) {
+                throw new FileTooLargeException(path, loader.getSize(), maxBytes);
+            }
+            return Optional.of(loader.getBytes(maxBytes));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    @Override
+    public GitFacts git() {
+        return facts;
+    }
+
+    @Override
+    public void close() {
+        if (ownsRepo) {
+            repo.close();
+            deleteQuietly(tempDir);
+        }
+    }
+
+    static boolean isRemote(String url) {
+        return url.contains("://") || SCP_LIKE.matcher(url).matches();
+    }
+
+    /** A URL without user info, so a token in it never reaches a report or a log. */
+    public static String redact(String text) {
+        if (text == null) {
+            return null;
+        }
+        return text.replaceAll("([a-zA-Z][a-zA-Z0-9+.-]*://)[^/@\\s]+@", "$1***@");
+    }
+
+    private static String abbreviate(String s) {
+        if (s == null) {
+            return "";
+        }
+        return s.length() > 80 ? s.substring(0, 80) + "…" : s;
+    }
+
+    static void deleteQuietly(Path dir) {
+        if (dir == null) {
+            return;
+        }
+        try (Stream<Path> paths = Files.walk(dir)) {
+            paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (IOException ignored) {
+            // a temporary clone left behind is harmless; the OS cleans temp directories
+        }
+    }
+
+}

@@ -1,0 +1,128 @@
+package dev.runway.validator.rules;
+
+import static dev.runway.validator.fixtures.Reports.assertFailed;
+import static dev.runway.validator.fixtures.Reports.assertPassed;
+import static dev.runway.validator.fixtures.Reports.assertStatus;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import org.junit.jupiter.api.Test;
+
+import dev.runway.events.CheckStatus;
+import dev.runway.validator.fixtures.FixtureRepo;
+
+/** Phase 7: naming (000 §8.1), order, schema changes with migrations, forward-compatibility (004). */
+class MigrationRulesTest {
+
+    static final String DIR = "database/migrations/";
+
+    @Test
+    void databaseWithoutMigrationsFails() {
+        try (FixtureRepo repo = FixtureRepo.released()) {
+            repo.delete("database").release("v1.1.0");
+            assertFailed(repo.validate(), Rule.MIGRATIONS_PRESENT, "Database declared but no migrations in database/migrations");
+        }
+    }
+
+    @Test
+    void badlyNamedMigrationsFailAndPrismaDirectoriesAreAccepted() {
+        try (FixtureRepo repo = FixtureRepo.released()) {
+            repo.write(DIR + "add_users.sql", "CREATE TABLE users (id INT);\n")
+                    .write(DIR + "20261399000000_bad_month.sql", "SELECT 1;\n")
+                    .write(DIR + "20260301000000_carts/migration.sql", "CREATE TABLE carts (id INT);\n")
+                    .release("v1.1.0");
+            Report report = repo.validate();
+            assertFailed(report, Rule.MIGRATION_NAMING, "Invalid migration name format: add_users.sql");
+            assertFailed(report, Rule.MIGRATION_NAMING, "Invalid migration name format: 20261399000000_bad_month.sql");
+            assertStatus(report, Rule.MIGRATION_NAMING, CheckStatus.PASSED, "Valid migration name: 20260301000000_carts");
+        }
+    }
+
+    @Test
+    void duplicateTimestampsFail() {
+        try (FixtureRepo repo = FixtureRepo.released()) {
+            repo.write(DIR + "20260301000000_add_a.sql", "CREATE TABLE a (id INT);\n")
+                    .write(DIR + "20260301000000_add_b.sql", "CREATE TABLE b (id INT);\n")
+                    .release("v1.1.0");
+            assertFailed(repo.validate(), Rule.MIGRATION_ORDER, "Migrations share timestamp 20260301000000");
+        }
+    }
+
+    @Test
+    void newMigrationOlderThanAReleasedOneFails() {
+        try (FixtureRepo repo = FixtureRepo.released()) {
+            repo.write(DIR + "20260120000000_add_carts.sql", "CREATE TABLE carts (id INT);\n").release("v1.1.0");
+            Check c = assertFailed(repo.validate(), Rule.MIGRATION_ORDER,
+                    "New migration 20260120000000_add_carts.sql sorts before migrations already released in v1.0.0");
+            assertEquals(DIR + "20260120000000_add_carts.sql", c.file());
+        }
+    }
+
+    @Test
+    void schemaChangeWithoutMigrationFails() {
+        try (FixtureRepo repo = FixtureRepo.released()) {
+            repo.write("database/schema.sql", "CREATE TABLE orders (id UUID);\n").release("v1.1.0");
+            repo.write("database/schema.sql", "CREATE TABLE orders (id UUID, coupon TEXT);\n").release("v1.2.0");
+            assertFailed(repo.validate(), Rule.SCHEMA_CHANGE_WITHOUT_MIGRATION, "Schema changed since v1.1.0 (database/schema.sql) but no new migration");
+
+            repo.write(DIR + "20260301000000_add_orders_coupon.sql", "ALTER TABLE orders ADD COLUMN coupon TEXT;\n").release("v1.3.0");
+            repo.write("database/schema.sql", "CREATE TABLE orders (id UUID, coupon TEXT, gift BOOLEAN);\n")
+                    .write(DIR + "20260302000000_add_orders_gift.sql", "ALTER TABLE orders ADD COLUMN gift BOOLEAN;\n").release("v1.4.0");
+            assertStatus(repo.validate(), Rule.SCHEMA_CHANGE_WITHOUT_MIGRATION, CheckStatus.PASSED, "come with 1 new migration");
+        }
+    }
+
+    @Test
+    void renameColumnIsNotForwardCompatible() {
+        try (FixtureRepo repo = FixtureRepo.released()) {
+            repo.write(DIR + "20260301000000_rename_note.sql", "-- 004 calls this bad\nALTER TABLE orders RENAME COLUMN note TO remark;\n")
+                    .release("v1.1.0");
+            Report report = repo.validate();
+            Check c = assertFailed(report, Rule.FORWARD_COMPATIBLE, "renames");
+            assertEquals(DIR + "20260301000000_rename_note.sql", c.file());
+            assertFailed(report, Rule.FORWARD_COMPATIBLE, "blue-green deployment");
+        }
+    }
+
+    @Test
+    void droppingAColumnTheCodeStillReadsFails() {
+        try (FixtureRepo repo = FixtureRepo.released()) {
+            repo.write(DIR + "20260301000000_drop_orders_note.sql", "ALTER TABLE orders DROP COLUMN note;\n").release("v1.1.0");
+            assertFailed(repo.validate(), Rule.FORWARD_COMPATIBLE, "drops column note that this release still reads (services/api/src/server.js)");
+        }
+    }
+
+    @Test
+    void droppingAColumnOnlyTheRunningReleaseReadsFails() {
+        try (FixtureRepo repo = FixtureRepo.released()) {
+            repo.write(DIR + "20260301000000_drop_orders_note.sql", "ALTER TABLE orders DROP COLUMN IF EXISTS note;\n")
+                    .edit("services/api/src/server.js", ", note: o.note ?? null", "")
+                    .edit("services/api/src/server.js", "total_cents, note, created_at", "total_cents, created_at").release("v1.1.0");
+            assertFailed(repo.validate(), Rule.FORWARD_COMPATIBLE, "that the running release v1.0.0 still reads");
+        }
+    }
+
+    @Test
+    void droppingAColumnNoCodeReadsAnyMorePasses() {
+        try (FixtureRepo repo = FixtureRepo.released()) {
+            repo.edit("services/api/src/server.js", ", note: o.note ?? null", "")
+                    .edit("services/api/src/server.js", "total_cents, note, created_at", "total_cents, created_at").release("v1.1.0");
+            repo.write(DIR + "20260301000000_drop_orders_note.sql", "ALTER TABLE orders DROP COLUMN note;\n").release("v1.2.0");
+            assertPassed(repo.validate(), Rule.FORWARD_COMPATIBLE);
+        }
+    }
+
+    @Test
+    void typeChangesAndNotNullWithoutDefaultFail() {
+        try (FixtureRepo repo = FixtureRepo.released()) {
+            repo.write(DIR + "20260301000000_tighten_orders.sql", """
+                    ALTER TABLE orders ALTER COLUMN total_cents TYPE BIGINT;
+                    ALTER TABLE orders ADD COLUMN currency CHAR(3) NOT NULL;
+                    ALTER TABLE orders ADD COLUMN channel TEXT NOT NULL DEFAULT 'web';
+                    """).release("v1.1.0");
+            Report report = repo.validate();
+            assertFailed(report, Rule.FORWARD_COMPATIBLE, "changes a column type");
+            assertFailed(report, Rule.FORWARD_COMPATIBLE, "adds NOT NULL column currency without a default");
+            assertEquals(2, dev.runway.validator.fixtures.Reports.of(report, Rule.FORWARD_COMPATIBLE).size());
+        }
+    }
+}
