@@ -14,7 +14,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 
 import dev.runway.events.StartWatch;
 import io.smallrye.mutiny.Uni;
-import io.vertx.mutiny.core.buffer.Buffer;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.SqlConnection;
@@ -89,7 +88,7 @@ public class DecisionRepository {
         List<Tuple> batch = new ArrayList<>();
         for (NewDecision d : decisions) {
             batch.add(Tuple.from(List.of(d.eventId(), watchId, d.kind(), d.deploymentId(), d.environment(), utc(d.decidedAt()),
-                    write(d.view()), Buffer.buffer(d.record()))));
+                    write(d.view()), io.vertx.core.buffer.Buffer.buffer(d.record()))));
         }
         return conn.preparedQuery("""
                 insert into decision (event_id, watch_id, kind, deployment_id, environment, decided_at, view, record)
@@ -143,12 +142,12 @@ public class DecisionRepository {
         return Uni.combine().all().unis(items, total).with(Page::new);
     }
 
-    private static Buffer bytes(StartWatch command) {
+    private static io.vertx.core.buffer.Buffer bytes(StartWatch command) {
         try {
             ByteBuffer buffer = command.toByteBuffer();
             byte[] out = new byte[buffer.remaining()];
             buffer.get(out);
-            return Buffer.buffer(out);
+            return io.vertx.core.buffer.Buffer.buffer(out);
         } catch (java.io.IOException e) {
             throw new java.io.UncheckedIOException(e);
         }

@@ -17,6 +17,7 @@ import dev.runway.healthwatcher.watch.InvalidCommandException;
 import dev.runway.healthwatcher.watch.WatchService;
 import dev.runway.healthwatcher.watch.WatcherMetrics;
 import io.smallrye.mutiny.Uni;
+import io.smallrye.mutiny.infrastructure.Infrastructure;
 
 /**
  * Consumes {@value Topics#HEALTH_COMMANDS}. A command is acknowledged once its effect is stored; a
@@ -40,12 +41,15 @@ public class HealthCommandConsumer {
 
     @Incoming(Topics.HEALTH_COMMANDS)
     public Uni<Void> consume(Message<byte[]> message) {
-        SpecificRecord record;
-        try {
-            record = decoder.decode(message.getPayload());
-        } catch (RuntimeException e) {
-            return reject(message, "undecodable", "cannot decode record: " + e.getMessage());
-        }
+        // The serde may ask the registry for a schema (blocking HTTP): never on the event loop.
+        return Uni.createFrom().item(() -> decoder.decode(message.getPayload()))
+                .runSubscriptionOn(Infrastructure.getDefaultWorkerPool())
+                .onItemOrFailure().transformToUni((record, failure) -> failure != null
+                        ? reject(message, "undecodable", "cannot decode record: " + failure.getMessage())
+                        : handle(message, record));
+    }
+
+    private Uni<Void> handle(Message<byte[]> message, SpecificRecord record) {
         Uni<Void> work;
         try {
             if (record instanceof StartWatch start) {

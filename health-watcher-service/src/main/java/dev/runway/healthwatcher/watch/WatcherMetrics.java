@@ -36,11 +36,33 @@ public class WatcherMetrics {
 
     public void tickLag(Duration lag) {
         tickLag.record(lag);
+        synchronized (recentLags) {
+            if (recentLags.size() < 1_000_000) {
+                recentLags.add(lag.toNanos());
+            }
+        }
     }
 
     public void skippedTick() {
         skippedTicks.increment();
+        skippedSinceDrain.incrementAndGet();
     }
+
+    /** Tick lags (ns) and skipped ticks since the previous call: what the capacity benchmark reads per step. */
+    public record LagSample(long[] lagsNanos, long skipped) {
+    }
+
+    public LagSample drainLags() {
+        long[] lags;
+        synchronized (recentLags) {
+            lags = recentLags.stream().mapToLong(Long::longValue).toArray();
+            recentLags.clear();
+        }
+        return new LagSample(lags, skippedSinceDrain.getAndSet(0));
+    }
+
+    private final java.util.List<Long> recentLags = new java.util.ArrayList<>();
+    private final java.util.concurrent.atomic.AtomicLong skippedSinceDrain = new java.util.concurrent.atomic.AtomicLong();
 
     public void breachToPublish(Duration d) {
         breachToPublish.record(d);
