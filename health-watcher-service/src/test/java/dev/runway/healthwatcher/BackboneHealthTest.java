@@ -7,7 +7,7 @@ import io.quarkus.test.common.ResourceArg;
 import io.quarkus.test.junit.QuarkusTest;
 
 @QuarkusTest
-@QuarkusTestResource(value = BackboneTestResource.class, initArgs = @ResourceArg(name = "database", value = "runway_health_test"))
+@QuarkusTestResource(value = BackboneTestResource.class, initArgs = { @ResourceArg(name = "database", value = "runway_health_test"), @ResourceArg(name = "jdbc", value = "true") })
 class BackboneHealthTest extends BackboneHealthContract {
 
     @Override

@@ -20,7 +20,7 @@ import io.quarkus.test.junit.QuarkusTest;
 
 /** This service's outgoing channel through the real broker and registry, read back by a plain consumer. */
 @QuarkusTest
-@QuarkusTestResource(value = BackboneTestResource.class, initArgs = @ResourceArg(name = "database", value = "runway_health_test"))
+@QuarkusTestResource(value = BackboneTestResource.class, initArgs = { @ResourceArg(name = "database", value = "runway_health_test"), @ResourceArg(name = "jdbc", value = "true") })
 class DecisionPublisherTest {
 
     private final DecisionPublisher publisher;

@@ -1,0 +1,9 @@
+package dev.runway.healthwatcher.watch;
+
+/** A command that decodes but cannot be acted on; it goes to the dead-letter topic with this reason. */
+public class InvalidCommandException extends RuntimeException {
+
+    public InvalidCommandException(String message) {
+        super(message);
+    }
+}

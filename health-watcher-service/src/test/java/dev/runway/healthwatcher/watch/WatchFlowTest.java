@@ -1,0 +1,268 @@
+package dev.runway.healthwatcher.watch;
+
+import static dev.runway.healthwatcher.support.Commands.scrape;
+import static dev.runway.healthwatcher.support.Commands.startWatch;
+import static dev.runway.healthwatcher.support.Commands.thresholds;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Properties;
+import java.util.UUID;
+
+import org.apache.avro.generic.GenericRecord;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import dev.runway.events.*;
+import dev.runway.healthwatcher.support.DemoApp;
+import dev.runway.testsupport.AvroKafka;
+import dev.runway.healthwatcher.support.Kafka;
+import dev.runway.healthwatcher.support.Kafka.Got;
+import dev.runway.testsupport.Backbone;
+import dev.runway.testsupport.BackboneTestResource;
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.common.ResourceArg;
+import io.quarkus.test.junit.QuarkusTest;
+
+/**
+ * StartWatch on the real broker → the service scrapes a real demo-app process → decisions on the
+ * real broker, read back by a plain consumer like the orchestrator's.
+ */
+@QuarkusTest
+@QuarkusTestResource(value = BackboneTestResource.class, initArgs = { @ResourceArg(name = "database", value = "runway_health_test"),
+        @ResourceArg(name = "jdbc", value = "true") })
+class WatchFlowTest {
+
+    static KafkaProducer<String, Object> producer;
+
+    @BeforeAll
+    static void producer() {
+        producer = AvroKafka.producer(Backbone.get());
+    }
+
+    @AfterAll
+    static void close() {
+        producer.close();
+    }
+
+    static KafkaConsumer<String, Object> decisions() {
+        return Kafka.consumerAtEnd(Topics.HEALTH_DECISIONS);
+    }
+
+    static void send(StartWatch start) {
+        AvroKafka.send(producer, Topics.HEALTH_COMMANDS, start.getHeader().getDeploymentId(), start);
+    }
+
+    static <T extends org.apache.avro.specific.SpecificRecord> Got<T> await(KafkaConsumer<String, Object> consumer, Class<T> type,
+            String deploymentId, Duration timeout) {
+        return Kafka.await(consumer, type, r -> deploymentId.equals(Envelopes.headerOf(r).getDeploymentId()), timeout);
+    }
+
+    @Test
+    void errorRateSetThroughAdminFaultBreachesAndDecidesAnAutomaticRollback() {
+        String deploymentId = UUID.randomUUID().toString();
+        try (DemoApp app = DemoApp.start("1.4.0", 0).withTraffic(40); KafkaConsumer<String, Object> consumer = decisions()) {
+            StartWatch start = startWatch(deploymentId, 120, thresholds(5, 2), List.of(scrape(app)));
+            send(start);
+            DemoApp.sleep(2500); // a few clean samples first
+            app.fault(0.5, null, null);
+
+            Got<ThresholdBreached> breached = await(consumer, ThresholdBreached.class, deploymentId, Duration.ofSeconds(30));
+            ThresholdBreached tb = breached.value();
+            assertEquals(deploymentId, breached.kafkaRecord().key());
+            assertEquals(start.getHeader().getEventId(), tb.getHeader().getCausationId());
+            assertEquals(start.getHeader().getCorrelationId(), tb.getHeader().getCorrelationId());
+            assertEquals(Environment.STAGING, tb.getHeader().getEnvironment());
+            assertEquals(start.getWatchId(), tb.getWatchId());
+            assertEquals("canary-25", tb.getStep());
+            assertEquals("error_rate", tb.getMetric());
+            assertEquals(5.0, tb.getThreshold());
+            assertEquals(2, tb.getWindowSeconds());
+            assertEquals(app.metricsUrl(), tb.getSource());
+            assertTrue(tb.getValue() > 10, "50 % injected, lowest value of the run " + tb.getValue());
+            assertEquals(IncidentPriority.P0, tb.getPriority());
+            assertTrue(tb.getSamples().size() >= 3, "a 2 s run at 1 s holds at least 3 samples: " + tb.getSamples());
+            tb.getSamples().stream().filter(s -> !Double.isNaN(s.getValue())).forEach(s -> assertTrue(s.getValue() > 5, "sample " + s));
+            long span = tb.getSamples().get(tb.getSamples().size() - 1).getAt().toEpochMilli() - tb.getSamples().get(0).getAt().toEpochMilli();
+            assertTrue(span >= 2000, "sustained for the whole 2 s: " + span + " ms");
+
+            Got<RollbackDecided> decided = await(consumer, RollbackDecided.class, deploymentId, Duration.ofSeconds(10));
+            RollbackDecided rd = decided.value();
+            assertEquals(RollbackMode.AUTOMATIC, rd.getMode());
+            assertEquals(IncidentPriority.P0, rd.getPriority());
+            assertEquals(0, rd.getTimeframeSeconds());
+            assertEquals(tb.getHeader().getEventId(), rd.getBreachEventId());
+            assertEquals(start.getHeader().getEventId(), rd.getHeader().getCausationId());
+            assertEquals(deploymentId, decided.kafkaRecord().key());
+            assertTrue(rd.getReason().contains("error_rate") && rd.getReason().contains("automatic rollback now"), rd.getReason());
+        }
+    }
+
+    @Test
+    void aHealthyWindowEndsWithHealthCheckPassed() {
+        String deploymentId = UUID.randomUUID().toString();
+        try (DemoApp app = DemoApp.start("1.4.0", 0).withTraffic(30); KafkaConsumer<String, Object> consumer = decisions()) {
+            StartWatch start = startWatch(deploymentId, 5, thresholds(5, 2), List.of(scrape(app)));
+            send(start);
+            Got<HealthCheckPassed> passed = await(consumer, HealthCheckPassed.class, deploymentId, Duration.ofSeconds(30));
+            HealthCheckPassed hp = passed.value();
+            assertEquals(start.getWatchId(), hp.getWatchId());
+            assertEquals(WatchPhase.CANARY_STEP, hp.getPhase());
+            assertEquals(start.getHeader().getEventId(), hp.getHeader().getCausationId());
+            assertEquals(deploymentId, passed.kafkaRecord().key());
+            assertTrue(hp.getSamples() >= 4, "about one sample a second over 5 s: " + hp.getSamples());
+            assertTrue(hp.getSummary().contains("api error_rate max 0 % ≤ 5 %"), hp.getSummary());
+        }
+    }
+
+    @Test
+    void noTrafficIsInsufficientDataAndFailsAfterTheAllowedWindowsNeverPasses() {
+        String deploymentId = UUID.randomUUID().toString();
+        try (DemoApp app = DemoApp.start("1.4.0", 0); KafkaConsumer<String, Object> consumer = decisions()) {
+            StartWatch start = startWatch(deploymentId, 2, thresholds(5, 1), List.of(scrape(app)));
+            send(start);
+            List<String> kinds = new ArrayList<>();
+            Got<ThresholdBreached> breached = Kafka.await(consumer, ThresholdBreached.class, r -> {
+                if (deploymentId.equals(r.getHeader().getDeploymentId())) {
+                    kinds.add(r.getSchema().getName());
+                    return true;
+                }
+                return false;
+            }, Duration.ofSeconds(30));
+            ThresholdBreached tb = breached.value();
+            assertEquals("insufficient_data", tb.getMetric());
+            assertEquals(0.0, tb.getValue(), "no sample carried an error rate");
+            assertEquals(50.0, tb.getThreshold());
+            assertTrue(tb.getSamples().stream().allMatch(s -> Double.isNaN(s.getValue())), "the evidence shows the missing data: " + tb.getSamples());
+            RollbackDecided rd = await(consumer, RollbackDecided.class, deploymentId, Duration.ofSeconds(10)).value();
+            assertEquals(RollbackMode.RECOMMENDED, rd.getMode());
+            assertEquals(IncidentPriority.P1, rd.getPriority());
+            assertTrue(rd.getReason().contains("do not promote"), rd.getReason());
+        }
+    }
+
+    @Test
+    void aRedeliveredStartWatchNeverYieldsASecondDecision() {
+        String deploymentId = UUID.randomUUID().toString();
+        try (DemoApp app = DemoApp.start("1.4.0", 1.0).withTraffic(30); KafkaConsumer<String, Object> consumer = decisions()) {
+            StartWatch start = startWatch(deploymentId, 60, thresholds(5, 0), List.of(scrape(app)));
+            send(start);
+            send(start); // redelivery while watching
+            await(consumer, ThresholdBreached.class, deploymentId, Duration.ofSeconds(30));
+            send(start); // redelivery after the decision
+            List<String> more = new ArrayList<>();
+            long until = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+            while (System.nanoTime() < until) {
+                for (ConsumerRecord<String, Object> r : consumer.poll(Duration.ofMillis(200))) {
+                    if (deploymentId.equals(r.key())) {
+                        more.add(((GenericRecord) r.value()).getSchema().getName());
+                    }
+                }
+            }
+            assertEquals(List.of("RollbackDecided"), more, "after the breach only its RollbackDecided, once");
+        }
+    }
+
+    @Test
+    void stopWatchEndsTheWatchWithoutADecision() {
+        String deploymentId = UUID.randomUUID().toString();
+        try (DemoApp app = DemoApp.start("1.4.0", 1.0).withTraffic(30); KafkaConsumer<String, Object> consumer = decisions()) {
+            StartWatch start = startWatch(deploymentId, 3, thresholds(5, 4), List.of(scrape(app)));
+            send(start);
+            AvroKafka.send(producer, Topics.HEALTH_COMMANDS, deploymentId, dev.runway.healthwatcher.support.Commands.stopWatch(start, "cancelled"));
+            List<String> seen = new ArrayList<>();
+            long until = System.nanoTime() + Duration.ofSeconds(7).toNanos();
+            while (System.nanoTime() < until) {
+                for (ConsumerRecord<String, Object> r : consumer.poll(Duration.ofMillis(200))) {
+                    if (deploymentId.equals(r.key())) {
+                        seen.add(((GenericRecord) r.value()).getSchema().getName());
+                    }
+                }
+            }
+            assertEquals(List.of(), seen, "a stopped watch decides nothing, though its app fails every request");
+        }
+    }
+
+    @Test
+    void undecodableAndUnwatchableCommandsGoToTheDeadLetterTopicWithTheReason() throws Exception {
+        String garbageKey = UUID.randomUUID().toString();
+        String deploymentId = UUID.randomUUID().toString();
+        try (KafkaConsumer<String, byte[]> dlq = rawConsumerAtEnd(Topics.deadLetter(Topics.HEALTH_COMMANDS));
+                KafkaProducer<String, byte[]> raw = rawProducer()) {
+            byte[] garbage = "{\"not\":\"avro\"}".getBytes(StandardCharsets.UTF_8);
+            raw.send(new ProducerRecord<>(Topics.HEALTH_COMMANDS, garbageKey, garbage)).get();
+            StartWatch noTargets = startWatch(deploymentId, 10, thresholds(5, 1), List.of());
+            send(noTargets);
+
+            ConsumerRecord<String, byte[]> parked = awaitRaw(dlq, garbageKey);
+            assertEquals(new String(garbage, StandardCharsets.UTF_8), new String(parked.value(), StandardCharsets.UTF_8), "kept as it came");
+            assertTrue(header(parked, "dead-letter-reason").contains("cannot decode"), header(parked, "dead-letter-reason"));
+
+            ConsumerRecord<String, byte[]> invalid = awaitRaw(dlq, deploymentId);
+            assertTrue(header(invalid, "dead-letter-reason").contains("no targets"), header(invalid, "dead-letter-reason"));
+            assertNotNull(invalid.value());
+        }
+    }
+
+    static String header(ConsumerRecord<String, byte[]> r, String name) {
+        var h = r.headers().lastHeader(name);
+        return h == null ? "(no " + name + " header; have " + r.headers() + ")" : new String(h.value(), StandardCharsets.UTF_8);
+    }
+
+    static ConsumerRecord<String, byte[]> awaitRaw(KafkaConsumer<String, byte[]> consumer, String key) {
+        long until = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        List<ConsumerRecord<String, byte[]>> buffered = new ArrayList<>();
+        while (System.nanoTime() < until) {
+            for (ConsumerRecord<String, byte[]> r : consumer.poll(Duration.ofMillis(200))) {
+                buffered.add(r);
+            }
+            for (ConsumerRecord<String, byte[]> r : buffered) {
+                if (key.equals(r.key())) {
+                    return r;
+                }
+            }
+        }
+        throw new AssertionError("no dead letter with key " + key);
+    }
+
+    static KafkaProducer<String, byte[]> rawProducer() {
+        Properties p = new Properties();
+        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, Backbone.get().kafkaBootstrap());
+        p.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
+        p.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
+        return new KafkaProducer<>(p);
+    }
+
+    static KafkaConsumer<String, byte[]> rawConsumerAtEnd(String topic) {
+        Properties p = new Properties();
+        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, Backbone.get().kafkaBootstrap());
+        p.put(ConsumerConfig.GROUP_ID_CONFIG, "test-" + UUID.randomUUID());
+        p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "latest");
+        p.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
+        p.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
+        KafkaConsumer<String, byte[]> c = new KafkaConsumer<>(p);
+        c.subscribe(List.of(topic));
+        while (c.assignment().isEmpty()) {
+            c.poll(Duration.ofMillis(100));
+        }
+        c.seekToEnd(c.assignment());
+        c.assignment().forEach(c::position);
+        return c;
+    }
+}
