@@ -63,10 +63,10 @@ public final class AvroKafka {
     }
 
     /**
-     * A consumer in a fresh group that starts at the end of {@code topic}: it sees only what comes
+     * A consumer in a fresh group that starts at the end of {@code topics}: it sees only what comes
      * next, as {@link GenericRecord}s (see {@link #toSpecific}).
      */
-    public static KafkaConsumer<String, Object> consumerAtEnd(Backbone backbone, String topic) {
+    public static KafkaConsumer<String, Object> consumerAtEnd(Backbone backbone, String... topics) {
         Properties props = new Properties();
         props.putAll(serdeConfig(backbone));
         props.put("apicurio.registry.use-specific-avro-reader", "false");
@@ -76,7 +76,7 @@ public final class AvroKafka {
         props.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
         props.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, AvroKafkaDeserializer.class.getName());
         KafkaConsumer<String, Object> consumer = new KafkaConsumer<>(props);
-        consumer.subscribe(List.of(topic));
+        consumer.subscribe(List.of(topics));
         // Join the group and take the partitions now, so nothing sent after this call is missed.
         long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
         while (consumer.assignment().isEmpty() && System.nanoTime() < deadline) {
@@ -84,7 +84,7 @@ public final class AvroKafka {
         }
         if (consumer.assignment().isEmpty()) {
             consumer.close();
-            throw new IllegalStateException("no partition of " + topic + " was assigned within 30 s");
+            throw new IllegalStateException("no partition of " + List.of(topics) + " was assigned within 30 s");
         }
         consumer.seekToEnd(consumer.assignment());
         consumer.assignment().forEach(consumer::position);

@@ -1,0 +1,145 @@
+package dev.runway.orchestrator;
+
+import java.time.Duration;
+import java.util.Map;
+import java.util.Optional;
+
+import dev.runway.orchestrator.saga.StepTimeouts;
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+import io.smallrye.config.WithName;
+
+/** Everything under {@code runway.*} in application.properties. */
+@ConfigMapping(prefix = "runway")
+public interface OrchestratorConfig {
+
+    /** Policy per environment (development, staging, uat, production); the manifest may ask for more. */
+    Map<String, EnvironmentPolicy> environments();
+
+    Lock lock();
+
+    Timeouts timeouts();
+
+    Watch watch();
+
+    Api api();
+
+    /** How often the watchdog looks for expired deadlines, open gates and leases to renew. */
+    Schedule watchdog();
+
+    /** How often the outbox relay polls (it is also kicked after every commit). */
+    Schedule outbox();
+
+    /** How often the DORA gauges are recomputed. */
+    Schedule dora();
+
+    interface Schedule {
+        /** A Quarkus scheduler interval such as 1s or 200ms. */
+        @WithDefault("1s")
+        String every();
+    }
+
+    interface EnvironmentPolicy {
+        /** Approvals needed at least, whatever the manifest says (seed 000 §6.2: two for production). */
+        @WithDefault("0")
+        int approvals();
+
+        /** kubernetes or host, unless the manifest names a target for the environment. */
+        @WithDefault("kubernetes")
+        String target();
+
+        /** Health verification of a new version before traffic moves. */
+        @WithDefault("60")
+        int verifySeconds();
+
+        /** Post-deployment monitoring unless the manifest sets monitoring_window_seconds. */
+        @WithDefault("300")
+        int monitoringWindowSeconds();
+
+        /** Canary pause unless the manifest sets deployment.canary.pause_seconds. */
+        @WithDefault("120")
+        int canaryPauseSeconds();
+    }
+
+    interface Lock {
+        /** Lease of the environment lock; renewed every third of it while the saga lives. */
+        @WithDefault("30s")
+        Duration lease();
+
+        /** Redis key prefix, so that several Runway installations (or test runs) can share one Redis. */
+        @WithDefault("runway")
+        String keyPrefix();
+    }
+
+    interface Timeouts {
+        @WithDefault("5m")
+        Duration validation();
+
+        @WithDefault("72h")
+        Duration approval();
+
+        @WithDefault("7d")
+        Duration window();
+
+        @WithDefault("24h")
+        Duration lock();
+
+        @WithDefault("30m")
+        Duration backup();
+
+        @WithDefault("30m")
+        Duration migration();
+
+        @WithDefault("15m")
+        Duration deploy();
+
+        @WithDefault("5m")
+        Duration traffic();
+
+        /** Added to a watch's own window before the watchdog gives up on the health-watcher. */
+        @WithDefault("2m")
+        Duration watchGrace();
+
+        @WithDefault("15m")
+        Duration compensation();
+
+        default StepTimeouts asStepTimeouts() {
+            return new StepTimeouts(validation(), approval(), window(), lock(), backup(), migration(), deploy(),
+                    traffic(), watchGrace(), compensation());
+        }
+    }
+
+    /** Where the health-watcher finds a new version; placeholders {component} {environment} {project} {version} {port} {healthcheck}. */
+    interface Watch {
+        @WithName("metrics-url-template")
+        Optional<String> metricsUrlTemplate();
+
+        @WithName("health-url-template")
+        Optional<String> healthUrlTemplate();
+
+        @WithName("baseline-metrics-url-template")
+        Optional<String> baselineMetricsUrlTemplate();
+
+        /** SOP default: error rate above 5 % (seed 000 §10.2). */
+        @WithDefault("5")
+        double errorRatePercent();
+
+        /** SOP default: p99 above 2 s (seed 000 §10.2). */
+        @WithDefault("2000")
+        double latencyP99Ms();
+
+        /** SOP default: sustained for 2 minutes. */
+        @WithDefault("120")
+        int sustainedSeconds();
+    }
+
+    interface Api {
+        /** Bodies above this get 413 problem+json (the HTTP layer's own hard limit is above it). */
+        @WithDefault("262144")
+        long maxBodyBytes();
+
+        /** Page size of GET /deployments when none is asked for. */
+        @WithDefault("20")
+        int defaultPageSize();
+    }
+}

@@ -1,0 +1,47 @@
+package dev.runway.orchestrator.api;
+
+import java.util.List;
+
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.NotBlank;
+import jakarta.validation.constraints.Pattern;
+import jakarta.validation.constraints.Size;
+
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+/** Body of {@code POST /deployments}. */
+@Schema(description = "A deployment of one project version to one environment")
+public record DeploymentRequest(
+        @NotBlank @Pattern(regexp = "^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$", message = "must be a DNS label (lower-case letters, digits, '-')")
+        String project,
+        @NotBlank @Pattern(regexp = VERSION, message = "must be a semantic version such as 1.4.2 or v1.4.2-rc.1")
+        String version,
+        @NotBlank @Pattern(regexp = "^(development|staging|uat|production)$", message = "must be one of development, staging, uat, production")
+        String environment,
+        @Schema(description = "\"all\" (default) or component names, like the seed's -c")
+        @Size(max = 50) List<@NotBlank @Size(max = 63) String> components,
+        @Schema(description = "blue-green, canary or rolling; overrides the manifest")
+        @Pattern(regexp = "^(blue-green|canary|rolling)$", message = "must be blue-green, canary or rolling")
+        String strategy,
+        Boolean dryRun,
+        @Schema(description = "The deploy manifest: YAML or JSON text, or a JSON object")
+        JsonNode manifest,
+        @Valid RepositoryReference repository,
+        @Size(max = 2000) String ciEvidence,
+        @Size(max = 200_000) String scanReport) {
+
+    public static final String VERSION = "^v?(0|[1-9]\\d*)\\.(0|[1-9]\\d*)\\.(0|[1-9]\\d*)(-[0-9A-Za-z.-]+)?(\\+[0-9A-Za-z.-]+)?$";
+
+    /** A git repository at an exact commit (the validator and executor read it). */
+    public record RepositoryReference(
+            @NotBlank @Size(max = 2000) String url,
+            @NotBlank @Pattern(regexp = "^[0-9a-f]{7,40}$", message = "must be a git commit id (7-40 hex digits)") String commit,
+            @Size(max = 255) String ref) {
+    }
+
+    public boolean isDryRun() {
+        return Boolean.TRUE.equals(dryRun);
+    }
+}

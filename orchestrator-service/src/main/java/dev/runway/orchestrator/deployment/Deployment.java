@@ -1,0 +1,77 @@
+package dev.runway.orchestrator.deployment;
+
+import java.time.Instant;
+import java.util.UUID;
+
+import jakarta.persistence.Column;
+import jakarta.persistence.Entity;
+import jakarta.persistence.Id;
+import jakarta.persistence.Table;
+import jakarta.persistence.Version;
+
+import io.quarkus.hibernate.reactive.panache.PanacheEntityBase;
+
+/** A deployment and the persistent state of its saga; {@code rowVersion} guards concurrent writers. */
+@Entity
+@Table(name = "deployment")
+public class Deployment extends PanacheEntityBase {
+
+    @Id
+    public UUID id;
+    public String project;
+    public String version;
+    public String environment;
+    public String strategy;
+    public String target;
+    @Column(name = "dry_run")
+    public boolean dryRun;
+    @Column(name = "requested_by")
+    public String requestedBy;
+    public String components;
+    public String plan;
+    public String manifest;
+    @Column(name = "repository_url")
+    public String repositoryUrl;
+    @Column(name = "repository_commit")
+    public String repositoryCommit;
+    @Column(name = "repository_ref")
+    public String repositoryRef;
+    @Column(name = "ci_evidence")
+    public String ciEvidence;
+    @Column(name = "scan_report")
+    public String scanReport;
+    @Column(name = "required_approvals")
+    public int requiredApprovals;
+    @Column(name = "window_override")
+    public boolean windowOverride;
+    public String state;
+    @Column(name = "current_step")
+    public String currentStep;
+    public String reason;
+    public String saga;
+    @Column(name = "fencing_token")
+    public Long fencingToken;
+    @Column(name = "lock_held")
+    public boolean lockHeld;
+    @Column(name = "backup_id")
+    public String backupId;
+    @Column(name = "applied_migrations")
+    public String appliedMigrations;
+    @Column(name = "deadline_at")
+    public Instant deadlineAt;
+    @Column(name = "idempotency_key")
+    public String idempotencyKey;
+    @Column(name = "request_hash")
+    public String requestHash;
+    @Column(name = "created_at")
+    public Instant createdAt;
+    @Column(name = "updated_at")
+    public Instant updatedAt;
+    @Column(name = "started_at")
+    public Instant startedAt;
+    @Column(name = "finished_at")
+    public Instant finishedAt;
+    @Version
+    @Column(name = "row_version")
+    public long rowVersion;
+}

@@ -1,0 +1,109 @@
+package dev.runway.orchestrator.outbox;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import org.apache.avro.specific.SpecificRecord;
+import org.eclipse.microprofile.reactive.messaging.Channel;
+import org.jboss.logging.Logger;
+
+import dev.runway.events.Topics;
+import dev.runway.messaging.KeyedPublisher;
+import io.quarkus.hibernate.reactive.panache.Panache;
+import io.quarkus.scheduler.Scheduled;
+import io.quarkus.vertx.core.runtime.context.VertxContextSafetyToggle;
+import io.smallrye.common.vertx.VertxContext;
+import io.smallrye.mutiny.Multi;
+import io.smallrye.mutiny.Uni;
+import io.smallrye.reactive.messaging.MutinyEmitter;
+import io.vertx.core.Vertx;
+
+/**
+ * Publishes committed outbox rows in id order, one at a time, marking each once the broker
+ * acknowledged it. At-least-once: a crash between the ack and the mark publishes a row again with
+ * the same event id, which consumers deduplicate. Kicked after each commit; polled as a fallback
+ * (and after a restart).
+ */
+@ApplicationScoped
+public class OutboxRelay {
+
+    private static final Logger LOG = Logger.getLogger(OutboxRelay.class);
+    private static final String SOURCE = "/runway/orchestrator";
+    private static final int BATCH = 200;
+
+    private final Map<String, KeyedPublisher> publishers;
+    private final Vertx vertx;
+    private final AtomicBoolean running = new AtomicBoolean();
+    private final AtomicBoolean again = new AtomicBoolean();
+
+    public OutboxRelay(@Channel(Topics.DEPLOYMENTS) MutinyEmitter<SpecificRecord> lifecycle,
+            @Channel(Topics.VALIDATION_REQUESTS) MutinyEmitter<SpecificRecord> validation,
+            @Channel(Topics.EXECUTOR_COMMANDS) MutinyEmitter<SpecificRecord> executor,
+            @Channel(Topics.HEALTH_COMMANDS) MutinyEmitter<SpecificRecord> health, Vertx vertx) {
+        this.publishers = Map.of(Topics.DEPLOYMENTS, new KeyedPublisher(lifecycle, SOURCE),
+                Topics.VALIDATION_REQUESTS, new KeyedPublisher(validation, SOURCE),
+                Topics.EXECUTOR_COMMANDS, new KeyedPublisher(executor, SOURCE),
+                Topics.HEALTH_COMMANDS, new KeyedPublisher(health, SOURCE));
+        this.vertx = vertx;
+    }
+
+    /** Asks for a drain soon; never blocks the caller. */
+    public void kick() {
+        if (running.compareAndSet(false, true)) {
+            // A fresh duplicated context: never the caller's, whose Hibernate session may be in use or closing.
+            var context = VertxContext.createNewDuplicatedContext(vertx.getOrCreateContext());
+            VertxContextSafetyToggle.setContextSafe(context, true);
+            context.runOnContext(ignored -> drainLoop().subscribe().with(done -> { }, failure -> { }));
+        } else {
+            again.set(true);
+        }
+    }
+
+    @Scheduled(every = "${runway.outbox.every:1s}", delayed = "5s", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+    void poll() {
+        kick();
+    }
+
+    private Uni<Void> drainLoop() {
+        again.set(false);
+        return drainOnce().onItemOrFailure().transformToUni((count, failure) -> {
+            if (failure != null) {
+                LOG.warnf("outbox relay: %s (will retry)", failure.getMessage());
+            }
+            if (failure == null && (count == BATCH || again.get())) {
+                return drainLoop();
+            }
+            running.set(false);
+            // A kick that raced with the end of this loop must not be lost.
+            if (again.getAndSet(false) && running.compareAndSet(false, true)) {
+                return drainLoop();
+            }
+            return Uni.createFrom().voidItem();
+        });
+    }
+
+    private Uni<Integer> drainOnce() {
+        return Panache.withSession(() -> OutboxMessage.<OutboxMessage>find("publishedAt is null order by id")
+                .page(0, BATCH).list())
+                .flatMap(rows -> Multi.createFrom().iterable(rows)
+                        .onItem().transformToUniAndConcatenate(this::publish)
+                        .collect().asList()
+                        .map(List::size));
+    }
+
+    private Uni<Void> publish(OutboxMessage row) {
+        KeyedPublisher publisher = publishers.get(row.topic);
+        if (publisher == null) {
+            return Uni.createFrom().failure(new IllegalStateException("no channel for topic " + row.topic));
+        }
+        SpecificRecord record = AvroCodec.decode(row.recordType, row.payload);
+        return publisher.publish(record)
+                .flatMap(ignored -> Panache.withTransaction(() -> OutboxMessage.update(
+                        "publishedAt = ?1 where id = ?2", Instant.now(), row.id)))
+                .replaceWithVoid();
+    }
+}

@@ -1,0 +1,270 @@
+package dev.runway.orchestrator.deployment;
+
+import static io.restassured.RestAssured.given;
+import static org.hamcrest.Matchers.equalTo;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+import org.apache.avro.specific.SpecificRecord;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+import dev.runway.events.*;
+import dev.runway.orchestrator.support.Manifests;
+import dev.runway.orchestrator.support.Participants;
+import dev.runway.orchestrator.support.Tokens;
+import dev.runway.testsupport.BackboneTestResource;
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.common.ResourceArg;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.http.ContentType;
+import io.restassured.path.json.JsonPath;
+
+/**
+ * The saga end to end inside the orchestrator, against the real Kafka, registry, Postgres and
+ * Redis; the validator, executor and health-watcher are played by the test on the real broker.
+ */
+@QuarkusTest
+@QuarkusTestResource(value = BackboneTestResource.class, initArgs = {
+        @ResourceArg(name = "database", value = "runway_orchestrator_test"),
+        @ResourceArg(name = "jdbc", value = "true"),
+        @ResourceArg(name = "redis", value = "true") })
+class DeploymentSagaTest {
+
+    private static final String DEPLOYER = Tokens.bearer("dana", "deployer");
+    private static final String SRE = Tokens.bearer("sam", "sre");
+
+    private Participants participants;
+
+    @BeforeEach
+    void listen() {
+        participants = new Participants();
+    }
+
+    @AfterEach
+    void close() {
+        participants.close();
+    }
+
+    static String project() {
+        return "p" + UUID.randomUUID().toString().substring(0, 8);
+    }
+
+    static Map<String, Object> body(String project, String environment, String manifest) {
+        Map<String, Object> body = new java.util.HashMap<>();
+        body.put("project", project);
+        body.put("version", "1.4.2");
+        body.put("environment", environment);
+        body.put("manifest", manifest);
+        return body;
+    }
+
+    static String post(Map<String, Object> body) {
+        return given().header("Authorization", DEPLOYER).contentType(ContentType.JSON).body(body)
+                .when().post("/deployments")
+                .then().statusCode(202).extract().path("id");
+    }
+
+    static JsonPath get(String id) {
+        return given().header("Authorization", DEPLOYER).when().get("/deployments/" + id)
+                .then().statusCode(200).extract().jsonPath();
+    }
+
+    /** Polls the API until the deployment reaches {@code state}. */
+    static JsonPath awaitState(String id, String state) {
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        JsonPath last = null;
+        while (System.nanoTime() < deadline) {
+            last = get(id);
+            if (state.equals(last.getString("state"))) {
+                return last;
+            }
+            sleep(100);
+        }
+        throw new AssertionError("deployment " + id + " did not reach " + state + "; last: " + (last == null ? null : last.prettify()));
+    }
+
+    static void sleep(long ms) {
+        try {
+            Thread.sleep(ms);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** Commands issued for the deployment, as step names in order. */
+    List<String> commandSteps(String id) {
+        List<String> steps = new ArrayList<>();
+        for (SpecificRecord r : participants.records(id)) {
+            if (Participants.isCommand(r) && !(r instanceof StopWatch)) {
+                steps.add(Participants.step(r));
+            }
+        }
+        return steps;
+    }
+
+    @Test
+    void shouldDeployBlueGreenWithDatabaseStepByStep() {
+        String project = project();
+        String id = post(body(project, "staging", Manifests.of(project, true, "strategy: blue-green")));
+        participants.answerUntil(id, null);
+        JsonPath done = awaitState(id, "SUCCEEDED");
+
+        assertEquals(List.of("validate", "backup-database", "apply-migrations", "deploy-green", "verify-green",
+                "shift-traffic", "monitor"), commandSteps(id));
+        assertEquals(List.of("validate", "lock", "backup-database", "apply-migrations", "deploy-green", "verify-green",
+                "shift-traffic", "monitor", "release-lock"), done.getList("steps.name"));
+        assertTrue(done.getList("steps.status").stream().allMatch("COMPLETED"::equals));
+        DeploymentSucceeded succeeded = participants.next(id, DeploymentSucceeded.class);
+        assertEquals("1.4.2", succeeded.getVersion());
+        DeploymentStarted started = participants.next(id, DeploymentStarted.class);
+        assertTrue(started.getFencingToken() > 0);
+        // Every executor command carried the fencing token of the lock.
+        participants.records(id).stream().filter(r -> r.getSchema().getField("fencingToken") != null
+                        && !(r instanceof DeploymentStarted))
+                .forEach(r -> assertEquals(started.getFencingToken(), r.get(r.getSchema().getField("fencingToken").pos())));
+        given().header("Authorization", DEPLOYER).when().get("/environments/staging").then().statusCode(200)
+                .body("live.find { it.component == 'web' }.version", equalTo("1.4.2"));
+    }
+
+    @Test
+    void shouldShiftCanaryTrafficInStepsWithAWatchBetween() {
+        String project = project();
+        String id = post(body(project, "staging", Manifests.of(project, false, "strategy: canary")));
+        participants.answerUntil(id, null);
+        awaitState(id, "SUCCEEDED");
+        assertEquals(List.of("validate", "deploy-green", "verify-green", "shift-traffic-10", "watch-canary-10",
+                "shift-traffic-25", "watch-canary-25", "shift-traffic-50", "watch-canary-50", "shift-traffic-100", "monitor"),
+                commandSteps(id));
+    }
+
+    @Test
+    void shouldRollOutAndMonitorForRolling() {
+        String project = project();
+        String id = post(body(project, "development", Manifests.of(project, false, "strategy: rolling")));
+        participants.answerUntil(id, null);
+        awaitState(id, "SUCCEEDED");
+        assertEquals(List.of("validate", "roll-out", "verify-rollout", "monitor"), commandSteps(id));
+        RollOut rollOut = (RollOut) participants.records(id).stream().filter(RollOut.class::isInstance).findFirst().orElseThrow();
+        assertEquals(TargetKind.HOST, rollOut.getTarget());
+    }
+
+    @Test
+    void shouldFailWithTheReportWhenValidationFails() {
+        String project = project();
+        String id = post(body(project, "staging", Manifests.of(project, true, null)));
+        DeployRequested request = participants.next(id, DeployRequested.class);
+        CheckResult missing = CheckResult.newBuilder().setRuleId("structure.required-files").setPhase(1)
+                .setPhaseName("repository structure").setSeverity(Severity.ERROR).setStatus(CheckStatus.FAILED)
+                .setFile("DEPLOYMENT.md").setMessage("missing").setHint("add it").build();
+        participants.send(ValidationFailed.newBuilder().setHeader(Participants.replyTo(request))
+                .setReport(Participants.report(ValidationOutcome.FAILED, List.of(missing))).setReason("1 error").build());
+        JsonPath failed = awaitState(id, "FAILED");
+        assertTrue(failed.getString("reason").contains("structure.required-files"), failed.getString("reason"));
+        assertEquals(List.of(), participants.commandsDuring(id, Duration.ofSeconds(1)));
+        participants.next(id, DeploymentFailed.class);
+    }
+
+    @ParameterizedTest(name = "{0} fails → {1}, compensations [{2}]")
+    @CsvSource(delimiter = '|', value = {
+            "backup-database  | FAILED          | ",
+            "apply-migrations | NEEDS_ATTENTION | ",
+            "deploy-green     | ROLLED_BACK     | undo-apply-migrations",
+            "shift-traffic    | ROLLED_BACK     | undo-deploy-green undo-apply-migrations" })
+    void shouldIssueTheExactReverseCompensationsWhenAStepFails(String failing, String endState, String compensations) {
+        String project = project();
+        String id = post(body(project, "staging", Manifests.of(project, true, "strategy: blue-green")));
+        SpecificRecord command = participants.answerUntil(id, failing);
+        participants.send(Participants.failure(command, "BOOM", failing + " broke"));
+        List<String> expected = compensations == null ? List.of() : List.of(compensations.split(" "));
+        List<String> issued = new ArrayList<>();
+        for (String ignored : expected) {
+            SpecificRecord undo = participants.nextCommand(id);
+            issued.add(Participants.step(undo));
+            participants.send(Participants.success(undo));
+        }
+        assertEquals(expected, issued);
+        JsonPath end = awaitState(id, endState);
+        assertTrue(end.getString("reason").contains(failing + " broke"), end.getString("reason"));
+        assertEquals(List.of(), participants.commandsDuring(id, Duration.ofMillis(500)), "nothing after the end");
+    }
+
+    @Test
+    void shouldRollBackWhenThresholdBreachedDuringCanary() {
+        String project = project();
+        String id = post(body(project, "staging", Manifests.of(project, false, "strategy: canary")));
+        StartWatch watch = (StartWatch) participants.answerUntil(id, "watch-canary-25");
+        assertEquals(25, watch.getTrafficPercent());
+        participants.send(Participants.breach(watch, IncidentPriority.P0));
+        SpecificRecord first = participants.nextCommand(id);
+        assertInstanceOf(RollbackTraffic.class, first);
+        participants.send(Participants.success(first));
+        SpecificRecord second = participants.nextCommand(id);
+        assertInstanceOf(RemoveGreen.class, second);
+        participants.send(Participants.success(second));
+        JsonPath end = awaitState(id, "ROLLED_BACK");
+        assertTrue(end.getString("reason").contains("error_rate 12.5"), end.getString("reason"));
+        DeploymentRolledBack rolledBack = participants.next(id, DeploymentRolledBack.class);
+        assertEquals(List.of("undo-shift-traffic-10", "undo-deploy-green"), rolledBack.getCompensations());
+    }
+
+    @Test
+    void shouldRecommendButNotRollBackOnAP1Breach() {
+        String project = project();
+        String id = post(body(project, "staging", Manifests.of(project, false, "strategy: blue-green")));
+        StartWatch watch = (StartWatch) participants.answerUntil(id, "monitor");
+        participants.send(Participants.breach(watch, IncidentPriority.P1));
+        NeedsAttention told = participants.next(id, NeedsAttention.class);
+        assertTrue(told.getReason().contains("manual rollback recommended"), told.getReason());
+        assertEquals(List.of(), participants.commandsDuring(id, Duration.ofSeconds(1)));
+        assertEquals("MONITORING", get(id).getString("state"));
+        // The SRE decides: manual rollback compensates in reverse order.
+        given().header("Authorization", SRE).contentType(ContentType.JSON).body(Map.of("reason", "p1 on checkout"))
+                .when().post("/deployments/" + id + "/rollback").then().statusCode(200);
+        List<String> undo = new ArrayList<>();
+        for (int i = 0; i < 2; i++) {
+            SpecificRecord c = participants.nextCommand(id);
+            if (c instanceof StopWatch) {
+                i--;
+                continue;
+            }
+            undo.add(Participants.step(c));
+            participants.send(Participants.success(c));
+        }
+        assertEquals(List.of("undo-shift-traffic", "undo-deploy-green"), undo);
+        awaitState(id, "ROLLED_BACK");
+    }
+
+    @Test
+    void shouldIgnoreDuplicateAndOutOfOrderReplies() {
+        String project = project();
+        String id = post(body(project, "staging", Manifests.of(project, false, "strategy: blue-green")));
+        SpecificRecord deploy = participants.answerUntil(id, "deploy-green");
+        // A reply for a step not yet commanded, sent early: ignored.
+        participants.send(TrafficShifted.newBuilder().setHeader(Participants.replyTo(deploy)).setStep("shift-traffic")
+                .setPercent(100).setSlot("green").build());
+        SpecificRecord reply = Participants.success(deploy);
+        participants.send(reply);
+        participants.send(reply); // redelivery: same event id
+        participants.send(Participants.success(deploy)); // a second, distinct reply for the same step
+        SpecificRecord next = participants.nextCommand(id);
+        assertEquals("verify-green", Participants.step(next));
+        assertEquals(List.of(), participants.commandsDuring(id, Duration.ofSeconds(1)), "no step issued twice");
+        JsonPath view = get(id);
+        assertEquals("verify-green", view.getString("currentStep"));
+        assertTrue(view.getList("events.action").contains("ignored"));
+        participants.send(Participants.success(next));
+        participants.answerUntil(id, null);
+        awaitState(id, "SUCCEEDED");
+    }
+}

@@ -1,0 +1,243 @@
+package dev.runway.orchestrator.support;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.UUID;
+import java.util.function.Predicate;
+
+import org.apache.avro.generic.GenericRecord;
+import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+
+import dev.runway.events.*;
+import dev.runway.testsupport.AvroKafka;
+import dev.runway.testsupport.Backbone;
+
+/**
+ * Plays the validator, the executor and the health-watcher on the real broker: reads what the
+ * orchestrator sends (and the public lifecycle topic) and produces replies as those services would.
+ */
+public final class Participants implements AutoCloseable {
+
+    public static final Duration WAIT = Duration.ofSeconds(30);
+
+    private final KafkaConsumer<String, Object> consumer;
+    private final KafkaProducer<String, Object> producer;
+    /** Every record seen so far, in arrival order. */
+    private final List<SpecificRecord> seen = new ArrayList<>();
+    private final Set<String> taken = new HashSet<>();
+
+    public Participants() {
+        Backbone backbone = Backbone.get();
+        this.consumer = AvroKafka.consumerAtEnd(backbone, Topics.VALIDATION_REQUESTS, Topics.EXECUTOR_COMMANDS,
+                Topics.HEALTH_COMMANDS, Topics.DEPLOYMENTS);
+        this.producer = AvroKafka.producer(backbone);
+    }
+
+    /** Waits for the next record of {@code type} for the deployment that was not taken before. */
+    public <T extends SpecificRecord> T next(String deploymentId, Class<T> type) {
+        return next(deploymentId, type, r -> true);
+    }
+
+    public <T extends SpecificRecord> T next(String deploymentId, Class<T> type, Predicate<T> match) {
+        long deadline = System.nanoTime() + WAIT.toNanos();
+        while (System.nanoTime() < deadline) {
+            for (SpecificRecord record : seen) {
+                if (type.isInstance(record) && deploymentId.equals(Envelopes.headerOf(record).getDeploymentId())
+                        && !taken.contains(Envelopes.headerOf(record).getEventId()) && match.test(type.cast(record))) {
+                    taken.add(Envelopes.headerOf(record).getEventId());
+                    return type.cast(record);
+                }
+            }
+            poll(Duration.ofMillis(100));
+        }
+        throw new AssertionError("no " + type.getSimpleName() + " for " + deploymentId + " within " + WAIT + "; saw "
+                + names(deploymentId));
+    }
+
+    /** Any command to a participant (validation request, executor or health command) not yet taken. */
+    public SpecificRecord nextCommand(String deploymentId) {
+        long deadline = System.nanoTime() + WAIT.toNanos();
+        while (System.nanoTime() < deadline) {
+            for (SpecificRecord record : seen) {
+                EventHeader h = Envelopes.headerOf(record);
+                if (deploymentId.equals(h.getDeploymentId()) && !taken.contains(h.getEventId()) && isCommand(record)) {
+                    taken.add(h.getEventId());
+                    return record;
+                }
+            }
+            poll(Duration.ofMillis(100));
+        }
+        throw new AssertionError("no command for " + deploymentId + " within " + WAIT + "; saw " + names(deploymentId));
+    }
+
+    /** Reads for {@code quiet} and returns the command names that arrived for the deployment meanwhile. */
+    public List<String> commandsDuring(String deploymentId, Duration quiet) {
+        int before = seen.size();
+        long deadline = System.nanoTime() + quiet.toNanos();
+        while (System.nanoTime() < deadline) {
+            poll(Duration.ofMillis(100));
+        }
+        return seen.subList(before, seen.size()).stream().filter(Participants::isCommand)
+                .filter(r -> deploymentId.equals(Envelopes.headerOf(r).getDeploymentId()))
+                .map(Participants::label).toList();
+    }
+
+    /** Everything seen for the deployment, as "Type(step)" labels in order. */
+    public List<String> names(String deploymentId) {
+        return seen.stream().filter(r -> deploymentId.equals(Envelopes.headerOf(r).getDeploymentId()))
+                .map(Participants::label).toList();
+    }
+
+    public List<SpecificRecord> records(String deploymentId) {
+        return seen.stream().filter(r -> deploymentId.equals(Envelopes.headerOf(r).getDeploymentId())).toList();
+    }
+
+    public static String label(SpecificRecord r) {
+        var field = r.getSchema().getField("step");
+        return r.getSchema().getName() + (field == null ? "" : "(" + r.get(field.pos()) + ")");
+    }
+
+    public static boolean isCommand(SpecificRecord r) {
+        return r instanceof DeployRequested || r instanceof StartWatch || r instanceof StopWatch
+                || r.getSchema().getField("fencingToken") != null && !(r instanceof DeploymentStarted);
+    }
+
+    private void poll(Duration timeout) {
+        for (ConsumerRecord<String, Object> record : consumer.poll(timeout)) {
+            if (record.value() instanceof GenericRecord g) {
+                try {
+                    @SuppressWarnings("unchecked")
+                    Class<? extends SpecificRecord> type = (Class<? extends SpecificRecord>) Class.forName(g.getSchema().getFullName());
+                    SpecificRecord specific = AvroKafka.toSpecific(g, type);
+                    // DeployRequested travels on two topics: the validator's copy is the "command".
+                    if (specific instanceof DeployRequested && record.topic().equals(Topics.DEPLOYMENTS)) {
+                        continue;
+                    }
+                    seen.add(specific);
+                } catch (ClassNotFoundException e) {
+                    throw new IllegalStateException(e);
+                }
+            }
+        }
+    }
+
+    // ---- replies ---------------------------------------------------------------------------------
+
+    public void send(SpecificRecord reply) {
+        String topic;
+        if (reply instanceof ValidationPassed || reply instanceof ValidationFailed) {
+            topic = Topics.VALIDATION_RESULTS;
+        } else if (reply instanceof HealthCheckPassed || reply instanceof ThresholdBreached || reply instanceof RollbackDecided) {
+            topic = Topics.HEALTH_DECISIONS;
+        } else {
+            topic = Topics.EXECUTOR_RESULTS;
+        }
+        AvroKafka.send(producer, topic, Envelopes.headerOf(reply).getDeploymentId(), reply);
+    }
+
+    public static EventHeader replyTo(SpecificRecord command) {
+        return Envelopes.causedBy(Envelopes.headerOf(command), Clock.systemUTC());
+    }
+
+    public static ValidationReport report(ValidationOutcome outcome, List<CheckResult> checks) {
+        int errors = (int) checks.stream().filter(c -> c.getStatus() == CheckStatus.FAILED).count();
+        return ValidationReport.newBuilder().setOutcome(outcome).setErrors(errors).setWarnings(0).setChecks(checks)
+                .setDurationMs(3).build();
+    }
+
+    /** The success reply a participant sends for {@code command}. */
+    public static SpecificRecord success(SpecificRecord command) {
+        EventHeader h = replyTo(command);
+        if (command instanceof DeployRequested) {
+            return ValidationPassed.newBuilder().setHeader(h).setReport(report(ValidationOutcome.PASSED, List.of())).build();
+        }
+        if (command instanceof StartWatch w) {
+            return HealthCheckPassed.newBuilder().setHeader(h).setWatchId(w.getWatchId()).setStep(w.getStep())
+                    .setPhase(w.getPhase()).setSamples(3).setSummary("error rate 0.0 %, p99 12 ms").build();
+        }
+        String step = step(command);
+        if (command instanceof BackupDatabase) {
+            return DatabaseBackedUp.newBuilder().setHeader(h).setStep(step).setBackupId("backup-" + UUID.randomUUID())
+                    .setLocation("/backups/x.dump").setSizeBytes(1024).setVerified(true).build();
+        }
+        if (command instanceof ApplyMigrations) {
+            return MigrationApplied.newBuilder().setHeader(h).setStep(step)
+                    .setApplied(List.of("20261101000000_create_orders.sql")).setSchemaVersion("20261101000000").build();
+        }
+        if (command instanceof DeployGreen g) {
+            return GreenDeployed.newBuilder().setHeader(h).setStep(step).setVersion(g.getVersion()).setSlot("green")
+                    .setComponents(g.getComponents().stream().map(ComponentSpec::getName).toList()).build();
+        }
+        if (command instanceof RollOut r) {
+            return RolledOut.newBuilder().setHeader(h).setStep(step).setVersion(r.getVersion())
+                    .setComponents(r.getComponents().stream().map(ComponentSpec::getName).toList()).build();
+        }
+        if (command instanceof ShiftTraffic t) {
+            return TrafficShifted.newBuilder().setHeader(h).setStep(step).setPercent(t.getPercent()).setSlot("green").build();
+        }
+        if (command instanceof RemoveGreen) {
+            return GreenRemoved.newBuilder().setHeader(h).setStep(step).setSlot("green").build();
+        }
+        if (command instanceof UndoRollout u) {
+            return RolloutUndone.newBuilder().setHeader(h).setStep(step).setComponents(u.getComponents()).build();
+        }
+        if (command instanceof RollbackTraffic) {
+            return TrafficRolledBack.newBuilder().setHeader(h).setStep(step).setSlot("blue").build();
+        }
+        if (command instanceof RestoreDatabase) {
+            return DatabaseRestored.newBuilder().setHeader(h).setStep(step).setMethod("down-migrations").setBackupId(null).build();
+        }
+        throw new IllegalArgumentException("no success reply for " + command.getSchema().getName());
+    }
+
+    public static StepFailed failure(SpecificRecord command, String code, String reason) {
+        return StepFailed.newBuilder().setHeader(replyTo(command)).setStep(step(command)).setCode(code).setReason(reason)
+                .setRetryable(false).build();
+    }
+
+    public static ThresholdBreached breach(StartWatch watch, IncidentPriority priority) {
+        return ThresholdBreached.newBuilder().setHeader(replyTo(watch)).setWatchId(watch.getWatchId()).setStep(watch.getStep())
+                .setMetric("error_rate").setValue(12.5).setThreshold(watch.getThresholds().getErrorRatePercent())
+                .setWindowSeconds(watch.getThresholds().getSustainedSeconds()).setSource("http://green/q/metrics")
+                .setSamples(List.of(Sample.newBuilder().setAt(java.time.Instant.now().truncatedTo(java.time.temporal.ChronoUnit.MILLIS)).setValue(12.5).build()))
+                .setPriority(priority).build();
+    }
+
+    public static String step(SpecificRecord command) {
+        var field = command.getSchema().getField("step");
+        return field == null ? "validate" : String.valueOf(command.get(field.pos()));
+    }
+
+    /**
+     * Answers every command of the deployment with success until {@code stopAt} (a step name) is
+     * commanded, which is returned unanswered; or until the deployment ends (returns null).
+     */
+    public SpecificRecord answerUntil(String deploymentId, String stopAt) {
+        while (true) {
+            SpecificRecord command = nextCommand(deploymentId);
+            if (command instanceof StopWatch) {
+                continue;
+            }
+            if (step(command).equals(stopAt)) {
+                return command;
+            }
+            send(success(command));
+            if (stopAt == null && step(command).equals("monitor")) {
+                return null;
+            }
+        }
+    }
+
+    @Override
+    public void close() {
+        consumer.close();
+        producer.close();
+    }
+}
