@@ -22,6 +22,15 @@ public class BenchBackbone extends BackboneTestResource {
         super.init(Map.of("database", DATABASE, "jdbc", "true", "redis", "true"));
     }
 
+    /**
+     * Started after DeploymentSagaTest's unrestricted BackboneTestResource (which Quarkus applies
+     * to every @QuarkusTest of the module), so this database wins over runway_orchestrator_test.
+     */
+    @Override
+    public int order() {
+        return Integer.MAX_VALUE;
+    }
+
     @Override
     public Map<String, String> start() {
         Backbone backbone = Backbone.get();
@@ -35,7 +44,8 @@ public class BenchBackbone extends BackboneTestResource {
             throw new IllegalStateException("could not create " + DATABASE + ": " + e.getMessage(), e);
         }
         Map<String, String> config = new java.util.HashMap<>(super.start());
-        config.put("runway.lock.key-prefix", "runway-bench");
+        // Per run: the database is cleaned at start, so the queue and fence of an earlier run must not survive it.
+        config.put("runway.lock.key-prefix", "runway-bench-" + java.util.UUID.randomUUID().toString().substring(0, 8));
         return config;
     }
 }
