@@ -267,4 +267,26 @@ class DeploymentSagaTest {
         participants.answerUntil(id, null);
         awaitState(id, "SUCCEEDED");
     }
+
+    @Test
+    void shouldWalkADryRunWithoutSideEffects() {
+        String project = project();
+        Map<String, Object> body = body(project, "staging", Manifests.of(project, true, "strategy: blue-green"));
+        body.put("dryRun", true);
+        String id = post(body);
+        participants.answerUntil(id, "shift-traffic");
+        JsonPath view = get(id);
+        org.junit.jupiter.api.Assertions.assertNull(view.get("fencingToken"), "a dry run takes no lock");
+        SpecificRecord shift = participants.records(id).stream().filter(ShiftTraffic.class::isInstance).findFirst().orElseThrow();
+        participants.send(Participants.success(shift));
+        JsonPath done = awaitState(id, "SUCCEEDED");
+        assertEquals(List.of("validate", "backup-database", "apply-migrations", "deploy-green", "shift-traffic"),
+                commandSteps(id), "same saga, but watches are skipped");
+        participants.records(id).stream().filter(r -> r.getSchema().getField("dryRun") != null)
+                .forEach(r -> assertEquals(true, r.get(r.getSchema().getField("dryRun").pos()), Participants.label(r)));
+        assertTrue(participants.records(id).stream().noneMatch(DeploymentStarted.class::isInstance));
+        assertTrue(done.getList("steps.name").contains("verify-green"), "the plan still lists every step");
+        given().header("Authorization", DEPLOYER).when().get("/environments/staging").then().statusCode(200)
+                .body("live.find { it.deploymentId == '" + id + "' }", org.hamcrest.Matchers.nullValue());
+    }
 }
