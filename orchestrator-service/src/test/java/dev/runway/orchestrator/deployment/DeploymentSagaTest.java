@@ -289,4 +289,18 @@ class DeploymentSagaTest {
         given().header("Authorization", DEPLOYER).when().get("/environments/staging").then().statusCode(200)
                 .body("live.find { it.deploymentId == '" + id + "' }", org.hamcrest.Matchers.nullValue());
     }
+
+    @Test
+    void shouldStopASagaWhoseExecutorWentSilentAtTheDeadline() {
+        String project = project();
+        String id = post(body(project, "staging", Manifests.of(project, true, "strategy: blue-green")));
+        participants.answerUntil(id, "backup-database");
+        // Nobody answers the backup: the watchdog acts once the step's deadline (8 s in tests) passes.
+        JsonPath failed = awaitState(id, "FAILED");
+        assertTrue(failed.getString("reason").contains("backup-database missed its deadline"), failed.getString("reason"));
+        int at = failed.getList("events.actor").indexOf("watchdog");
+        assertTrue(at >= 0, "the audit log says who stopped it");
+        given().header("Authorization", DEPLOYER).when().get("/environments/staging").then().statusCode(200)
+                .body("lock.deploymentId", org.hamcrest.Matchers.not(equalTo(id)));
+    }
 }
