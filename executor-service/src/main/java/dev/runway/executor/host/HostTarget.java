@@ -56,6 +56,7 @@ public class HostTarget implements DeploymentTarget {
     private final Nginx nginx;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
     private final Object lock = new Object();
+    private final Map<Environment, Map<String, Integer>> provisional = new java.util.EnumMap<>(Environment.class);
     private ScheduledExecutorService supervisor;
 
     public HostTarget(ExecutorConfig config, DeploymentFacts facts, ObjectMapper json) {
@@ -97,13 +98,16 @@ public class HostTarget implements DeploymentTarget {
         String slotOfAll = null;
         for (ComponentSpec spec : command.getComponents()) {
             SlotState state = load(ctx.environment(), spec.getName());
-            String colour = "blue".equals(state.live) ? "green" : "blue";
+            String serving = serving(state);
+            String colour = "blue".equals(serving) ? "green" : "blue";
             slotOfAll = colour;
             names.add(spec.getName());
             addStartSteps(plan, ctx, state, colour, spec.getArtifact(), spec.getHealthcheck(), command.getVersion());
             plan.step("record " + spec.getName() + " " + colour + " as the candidate (0% of traffic until ShiftTraffic)", () -> {
                 synchronized (lock) {
                     SlotState s = load(ctx.environment(), spec.getName());
+                    // A first release that got traffic but was never promoted is what serves now.
+                    s.live = serving;
                     s.candidate = colour;
                     s.candidatePercent = 0;
                     save(ctx.environment(), s);
@@ -111,8 +115,8 @@ public class HostTarget implements DeploymentTarget {
                 facts.put(ctx.deploymentId(), DeploymentFacts.TARGET, TargetKind.HOST.name());
                 facts.put(ctx.deploymentId(), DeploymentFacts.STRATEGY, command.getStrategy().name());
                 facts.put(ctx.deploymentId(), DeploymentFacts.NEW_SLOT, colour);
-                if (state.live != null) {
-                    facts.put(ctx.deploymentId(), DeploymentFacts.PREVIOUS_SLOT, state.live);
+                if (serving != null) {
+                    facts.put(ctx.deploymentId(), DeploymentFacts.PREVIOUS_SLOT, serving);
                 }
             });
         }
@@ -240,8 +244,8 @@ public class HostTarget implements DeploymentTarget {
         List<String> names = new ArrayList<>();
         for (ComponentSpec spec : command.getComponents()) {
             SlotState state = load(ctx.environment(), spec.getName());
-            String colour = "blue".equals(state.live) ? "green" : "blue";
-            String old = state.live;
+            String old = serving(state);
+            String colour = "blue".equals(old) ? "green" : "blue";
             names.add(spec.getName());
             addStartSteps(plan, ctx, state, colour, spec.getArtifact(), spec.getHealthcheck(), command.getVersion());
             SlotState routed = load(ctx.environment(), spec.getName());
@@ -571,6 +575,14 @@ public class HostTarget implements DeploymentTarget {
         }
     }
 
+    /** The colour that carries traffic now: the live one, else a candidate already routed to (first release). */
+    private static String serving(SlotState state) {
+        if (state.live != null) {
+            return state.live;
+        }
+        return state.candidate != null && state.weights().containsKey(state.candidate) ? state.candidate : null;
+    }
+
     private static List<String> routed(SlotState state) {
         return new ArrayList<>(state.weights().keySet());
     }
@@ -606,6 +618,7 @@ public class HostTarget implements DeploymentTarget {
     }
 
     private void save(Environment env, SlotState state) throws IOException {
+        rememberIndex(env, state);
         Path file = stateFile(env, state.component);
         Files.createDirectories(file.getParent());
         Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
@@ -613,28 +626,56 @@ public class HostTarget implements DeploymentTarget {
         Files.move(tmp, file, java.nio.file.StandardCopyOption.ATOMIC_MOVE, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
     }
 
-    /** Port index of a component in an environment, fixed on first sight (ports.properties). */
+    /** Port index of a component in an environment: fixed when its state is first saved (ports.properties). */
     private int nextIndex(Environment env, String component) throws IOException {
-        synchronized (lock) {
-            Path file = stateDir.resolve("slots").resolve(env.name().toLowerCase()).resolve("ports.properties");
-            Properties ports = new Properties();
-            if (Files.exists(file)) {
-                try (var in = Files.newInputStream(file)) {
-                    ports.load(in);
+        Properties ports = ports(env);
+        String known = ports.getProperty(component);
+        if (known != null) {
+            return Integer.parseInt(known);
+        }
+        // Not saved yet: hand out the next free index, the same one for every plan until it is saved.
+        synchronized (provisional) {
+            Map<String, Integer> forEnv = provisional.computeIfAbsent(env, e -> new java.util.HashMap<>());
+            forEnv.keySet().removeIf(ports::containsKey);
+            Integer index = forEnv.get(component);
+            if (index == null) {
+                java.util.Set<Integer> taken = new java.util.HashSet<>(forEnv.values());
+                ports.values().forEach(v -> taken.add(Integer.parseInt(v.toString())));
+                index = 0;
+                while (taken.contains(index)) {
+                    index++;
                 }
+                forEnv.put(component, index);
             }
-            String known = ports.getProperty(component);
-            if (known != null) {
-                return Integer.parseInt(known);
-            }
-            int index = ports.size();
-            ports.setProperty(component, Integer.toString(index));
+            return index;
+        }
+    }
+
+    private void rememberIndex(Environment env, SlotState state) throws IOException {
+        Properties ports = ports(env);
+        if (ports.getProperty(state.component) == null) {
+            ports.setProperty(state.component, Integer.toString(state.index));
+            Path file = portsFile(env);
             Files.createDirectories(file.getParent());
             try (var out = Files.newOutputStream(file)) {
                 ports.store(out, "component -> port index (slot ports base+2i, base+2i+1; nginx listen port + i)");
             }
-            return index;
         }
+    }
+
+    private Properties ports(Environment env) throws IOException {
+        Properties ports = new Properties();
+        Path file = portsFile(env);
+        if (Files.exists(file)) {
+            try (var in = Files.newInputStream(file)) {
+                ports.load(in);
+            }
+        }
+        return ports;
+    }
+
+    private Path portsFile(Environment env) {
+        return stateDir.resolve("slots").resolve(env.name().toLowerCase()).resolve("ports.properties");
     }
 
     private List<SlotState> states(Environment env) {
