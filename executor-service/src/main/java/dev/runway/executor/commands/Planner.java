@@ -55,7 +55,7 @@ public class Planner {
     /** The target the deployment's first command used; else the environment's configured one. */
     private DeploymentTarget targetOf(CommandContext ctx) {
         TargetKind kind = facts.get(ctx.deploymentId(), DeploymentFacts.TARGET).map(TargetKind::valueOf)
-                .orElseGet(() -> config.environment(ctx.environment()).target());
+                .orElseGet(() -> dev.runway.executor.config.Environments.settings(config, ctx.environment()).targetKind());
         return target(kind);
     }
 

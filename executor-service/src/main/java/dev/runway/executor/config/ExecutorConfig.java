@@ -4,7 +4,6 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
 
-import dev.runway.events.Environment;
 import dev.runway.events.TargetKind;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
@@ -25,46 +24,6 @@ public interface ExecutorConfig {
     Kubernetes kubernetes();
 
     Database database();
-
-    default EnvironmentSettings environment(Environment environment) {
-        EnvironmentSettings settings = environments().get(environment.name().toLowerCase());
-        if (settings == null) {
-            throw new StepFailure("UNKNOWN_ENVIRONMENT", "no executor settings for environment "
-                    + environment.name().toLowerCase() + " (runway.executor.environments." + environment.name().toLowerCase() + ".*)", false);
-        }
-        return settings;
-    }
-
-    interface EnvironmentSettings {
-        /** Target used when a command does not name one (and no earlier command of the deployment did). */
-        @WithDefault("HOST")
-        TargetKind target();
-
-        /** Kubernetes namespace of this environment. */
-        @WithDefault("default")
-        String namespace();
-
-        /** Gateway API Gateway name: canary weights go on an HTTPRoute; absent = replica ratio. */
-        Optional<String> gateway();
-
-        /** Host target: first slot port (component i, colour blue = base + 2i, green = base + 2i + 1). */
-        @WithDefault("9100")
-        int slotBasePort();
-
-        /** Host target: nginx listen port of the first component (component i listens on port + i). */
-        @WithDefault("8800")
-        int nginxListenPort();
-
-        /** The client project's database (JDBC URL); absent = database commands fail with NO_DATABASE. */
-        Optional<String> databaseUrl();
-
-        Optional<String> databaseUsername();
-
-        Optional<String> databasePassword();
-
-        /** Checkout of the client project used when ApplyMigrations names no repository. */
-        Optional<String> projectRoot();
-    }
 
     interface Host {
         /** Pid files, logs, slot state and the nginx prefix; `./runway down` stops what is listed here. */

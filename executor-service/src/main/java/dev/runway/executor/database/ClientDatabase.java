@@ -9,7 +9,7 @@ import java.util.List;
 import java.util.Map;
 
 import dev.runway.events.Environment;
-import dev.runway.executor.config.ExecutorConfig.EnvironmentSettings;
+import dev.runway.executor.config.EnvironmentSettings;
 import dev.runway.executor.config.StepFailure;
 
 /**

@@ -63,7 +63,7 @@ public class DatabaseSteps {
     // ------------------------------------------------------------------ backup
 
     public Plan backup(CommandContext ctx, BackupDatabase command) {
-        ClientDatabase db = ClientDatabase.of(ctx.environment(), ctx.header().getProject(), config.environment(ctx.environment()));
+        ClientDatabase db = ClientDatabase.of(ctx.environment(), ctx.header().getProject(), dev.runway.executor.config.Environments.settings(config, ctx.environment()));
         Path dir = backupDir(ctx.environment());
         String backupId = "backup_" + STAMP.format(ctx.header().getOccurredAt()) + "_" + db.database() + "_"
                 + ctx.deploymentId().substring(0, Math.min(8, ctx.deploymentId().length()));
@@ -127,7 +127,7 @@ public class DatabaseSteps {
     // ------------------------------------------------------------------ migrations
 
     public Plan migrate(CommandContext ctx, ApplyMigrations command) {
-        ClientDatabase db = ClientDatabase.of(ctx.environment(), ctx.header().getProject(), config.environment(ctx.environment()));
+        ClientDatabase db = ClientDatabase.of(ctx.environment(), ctx.header().getProject(), dev.runway.executor.config.Environments.settings(config, ctx.environment()));
         Path dir = migrationsDir(ctx, command);
         List<MigrationFile> files;
         try {
@@ -170,7 +170,7 @@ public class DatabaseSteps {
                         + " is remote (set runway.executor.environments.<env>.project-root or pass a local path)", false);
             }
         } else {
-            root = config.environment(ctx.environment()).projectRoot().orElseThrow(() -> new StepFailure("NO_MIGRATIONS",
+            root = dev.runway.executor.config.Environments.settings(config, ctx.environment()).projectRoot().orElseThrow(() -> new StepFailure("NO_MIGRATIONS",
                     "ApplyMigrations names no repository and no project-root is configured for " + ctx.environment(), false));
         }
         return Path.of(root).resolve(command.getMigrationsPath()).toAbsolutePath().normalize();
@@ -236,7 +236,7 @@ public class DatabaseSteps {
     // ------------------------------------------------------------------ compensation
 
     public Plan restore(CommandContext ctx, RestoreDatabase command) {
-        ClientDatabase db = ClientDatabase.of(ctx.environment(), ctx.header().getProject(), config.environment(ctx.environment()));
+        ClientDatabase db = ClientDatabase.of(ctx.environment(), ctx.header().getProject(), dev.runway.executor.config.Environments.settings(config, ctx.environment()));
         List<String> migrations = !command.getMigrations().isEmpty() ? command.getMigrations()
                 : facts.get(ctx.deploymentId(), DeploymentFacts.MIGRATIONS_APPLIED).filter(s -> !s.isBlank())
                         .map(s -> List.of(s.split(","))).orElse(List.of());

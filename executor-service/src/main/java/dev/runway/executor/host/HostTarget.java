@@ -33,7 +33,7 @@ import dev.runway.executor.commands.DeploymentFacts;
 import dev.runway.executor.commands.DeploymentTarget;
 import dev.runway.executor.commands.Plan;
 import dev.runway.executor.config.ExecutorConfig;
-import dev.runway.executor.config.ExecutorConfig.EnvironmentSettings;
+import dev.runway.executor.config.EnvironmentSettings;
 import dev.runway.executor.config.StepFailure;
 import io.quarkus.runtime.StartupEvent;
 
@@ -102,8 +102,8 @@ public class HostTarget implements DeploymentTarget {
             String colour = "blue".equals(serving) ? "green" : "blue";
             slotOfAll = colour;
             names.add(spec.getName());
-            addStartSteps(plan, ctx, state, colour, spec.getArtifact(), spec.getHealthcheck(), command.getVersion());
-            plan.step("record " + spec.getName() + " " + colour + " as the candidate (0% of traffic until ShiftTraffic)", () -> {
+            // Recorded first: if the executor dies while the slot starts, the compensation knows which slot to remove.
+            plan.step("record " + spec.getName() + " " + colour + " as this deployment's candidate (0% of traffic until ShiftTraffic)", () -> {
                 synchronized (lock) {
                     SlotState s = load(ctx.environment(), spec.getName());
                     // A first release that got traffic but was never promoted is what serves now.
@@ -119,6 +119,7 @@ public class HostTarget implements DeploymentTarget {
                     facts.put(ctx.deploymentId(), DeploymentFacts.PREVIOUS_SLOT, serving);
                 }
             });
+            addStartSteps(plan, ctx, state, colour, spec.getArtifact(), spec.getHealthcheck(), command.getVersion());
         }
         String slot = slotOfAll == null ? "blue" : slotOfAll;
         return plan.reply(() -> GreenDeployed.newBuilder().setHeader(ctx.replyHeader()).setStep(ctx.step())
@@ -348,7 +349,8 @@ public class HostTarget implements DeploymentTarget {
                     stored.candidatePercent = state.candidatePercent;
                     save(env, stored);
                 }
-                nginx.apply(nginx.render(servers()));
+                String servers = servers();
+                nginx.apply(nginx.render(servers), !servers.isBlank());
             }
         });
         return plan;
@@ -542,11 +544,11 @@ public class HostTarget implements DeploymentTarget {
     }
 
     private int frontPort(Environment env, SlotState state) {
-        return config.environment(env).nginxListenPort() + state.index;
+        return dev.runway.executor.config.Environments.settings(config, env).nginxListenPort() + state.index;
     }
 
     private int port(Environment env, SlotState state, String colour) {
-        EnvironmentSettings settings = config.environment(env);
+        EnvironmentSettings settings = dev.runway.executor.config.Environments.settings(config, env);
         return settings.slotBasePort() + 2 * state.index + COLOURS.indexOf(colour);
     }
 

@@ -54,8 +54,8 @@ public class Nginx {
                 """.formatted(prefix, servers);
     }
 
-    /** Check, swap in, then reload (or start when not running). */
-    public synchronized void apply(String conf) throws IOException {
+    /** Check, swap in, then reload (or start when not running and something is to be served). */
+    public synchronized void apply(String conf, boolean anyServer) throws IOException {
         Files.createDirectories(prefix.resolve("tmp"));
         Path next = prefix.resolve("nginx.conf.next");
         Files.writeString(next, conf);
@@ -66,7 +66,7 @@ public class Nginx {
         Files.move(next, config(), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
         if (running().isPresent()) {
             Exec.run("NGINX_RELOAD_FAILED", List.of(binary, "-p", prefix.toString(), "-c", config().toString(), "-s", "reload"), Map.of(), Duration.ofSeconds(30));
-        } else {
+        } else if (anyServer) {
             Exec.run("NGINX_START_FAILED", List.of(binary, "-p", prefix.toString(), "-c", config().toString()), Map.of(), Duration.ofSeconds(30));
         }
     }

@@ -15,7 +15,7 @@ import dev.runway.executor.commands.DeploymentFacts;
 import dev.runway.executor.commands.DeploymentTarget;
 import dev.runway.executor.commands.Plan;
 import dev.runway.executor.config.ExecutorConfig;
-import dev.runway.executor.config.ExecutorConfig.EnvironmentSettings;
+import dev.runway.executor.config.EnvironmentSettings;
 import dev.runway.executor.config.StepFailure;
 import io.fabric8.kubernetes.api.model.*;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
@@ -77,6 +77,14 @@ public class KubernetesTarget implements DeploymentTarget {
             names.add(spec.getName());
             Deployment deployment = deployment(spec, spec.getName() + "-" + colour, command.getVersion(), colour, null, null);
             Service colourService = service(spec.getName() + "-" + colour, spec, Map.of(APP, spec.getName(), COLOR, colour));
+            plan.step("record " + spec.getName() + " " + colour + " as this deployment's new colour" + (live == null ? "" : " (live: " + live + ")"), () -> {
+                facts.put(ctx.deploymentId(), DeploymentFacts.TARGET, TargetKind.KUBERNETES.name());
+                facts.put(ctx.deploymentId(), DeploymentFacts.STRATEGY, command.getStrategy().name());
+                facts.put(ctx.deploymentId(), DeploymentFacts.NEW_SLOT, colour);
+                if (live != null) {
+                    facts.put(ctx.deploymentId(), DeploymentFacts.PREVIOUS_SLOT, live);
+                }
+            });
             plan.step("apply apps/v1 Deployment " + ns + "/" + deployment.getMetadata().getName() + " (image " + spec.getImage()
                     + ", " + spec.getReplicas() + " replica(s), cpu " + spec.getCpu() + ", memory " + spec.getMemory()
                     + ", probes " + health(spec) + " on " + port(spec) + ")",
@@ -86,14 +94,6 @@ public class KubernetesTarget implements DeploymentTarget {
             plan.step("wait for the rollout of " + ns + "/" + deployment.getMetadata().getName() + " (" + spec.getReplicas()
                     + " ready, progress deadline " + config.kubernetes().progressDeadlineSeconds() + " s)",
                     () -> Rollouts.await(client, ns, deployment.getMetadata().getName(), config.kubernetes()));
-            plan.step("record " + spec.getName() + " " + colour + " as this deployment's new colour" + (live == null ? "" : " (live: " + live + ")"), () -> {
-                facts.put(ctx.deploymentId(), DeploymentFacts.TARGET, TargetKind.KUBERNETES.name());
-                facts.put(ctx.deploymentId(), DeploymentFacts.STRATEGY, command.getStrategy().name());
-                facts.put(ctx.deploymentId(), DeploymentFacts.NEW_SLOT, colour);
-                if (live != null) {
-                    facts.put(ctx.deploymentId(), DeploymentFacts.PREVIOUS_SLOT, live);
-                }
-            });
         }
         String colour = slot;
         return plan.reply(() -> GreenDeployed.newBuilder().setHeader(ctx.replyHeader()).setStep(ctx.step())
@@ -107,7 +107,7 @@ public class KubernetesTarget implements DeploymentTarget {
             throw new StepFailure("BAD_PERCENT", "percent must be 0..100, was " + percent, false);
         }
         String ns = namespace(ctx);
-        Optional<String> gateway = config.environment(ctx.environment()).gateway();
+        Optional<String> gateway = dev.runway.executor.config.Environments.settings(config, ctx.environment()).gateway();
         String colour = newColour(ctx);
         String previous = previousColour(ctx).orElse(null);
         Plan plan = new Plan();
@@ -137,7 +137,7 @@ public class KubernetesTarget implements DeploymentTarget {
         String ns = namespace(ctx);
         String colour = newColour(ctx);
         String previous = previousColour(ctx).orElse(null);
-        Optional<String> gateway = config.environment(ctx.environment()).gateway();
+        Optional<String> gateway = dev.runway.executor.config.Environments.settings(config, ctx.environment()).gateway();
         Plan plan = new Plan();
         for (String component : components(ctx, ns, command.getComponents())) {
             requireDeployment(ns, component + "-" + colour);
@@ -182,7 +182,7 @@ public class KubernetesTarget implements DeploymentTarget {
         String colour = newColour(ctx);
         String previous = previousColour(ctx).orElseThrow(() -> new StepFailure("NO_PREVIOUS_SLOT",
                 "this deployment replaced nothing: there is no previous colour to send traffic back to", false));
-        Optional<String> gateway = config.environment(ctx.environment()).gateway();
+        Optional<String> gateway = dev.runway.executor.config.Environments.settings(config, ctx.environment()).gateway();
         Plan plan = new Plan();
         for (String component : components(ctx, ns, command.getComponents())) {
             requireDeployment(ns, component + "-" + previous);
@@ -428,7 +428,7 @@ public class KubernetesTarget implements DeploymentTarget {
     }
 
     private String namespace(CommandContext ctx) {
-        EnvironmentSettings settings = config.environment(ctx.environment());
+        EnvironmentSettings settings = dev.runway.executor.config.Environments.settings(config, ctx.environment());
         return settings.namespace();
     }
 

@@ -272,8 +272,10 @@ class KubernetesTargetTest {
         assertEquals("blue", planned.getSlot());
         List<String> plan = bus.progress(command.getHeader().getEventId()).stream().map(StepProgress::getMessage).toList();
         assertEquals(4, plan.size(), plan.toString());
-        assertTrue(plan.get(0).contains("apply apps/v1 Deployment uat/" + component + "-blue (image registry.example.com/acme/web:9.9.9"), plan.get(0));
-        assertTrue(plan.get(1).contains("apply v1 Service uat/" + component + "-blue"), plan.get(1));
+        assertTrue(plan.get(0).contains("record " + component + " blue as this deployment's new colour"), plan.get(0));
+        assertTrue(plan.get(1).contains("apply apps/v1 Deployment uat/" + component + "-blue (image registry.example.com/acme/web:9.9.9"), plan.get(1));
+        assertTrue(plan.get(2).contains("apply v1 Service uat/" + component + "-blue"), plan.get(2));
+        assertTrue(plan.get(3).contains("wait for the rollout of uat/" + component + "-blue"), plan.get(3));
         assertNull(deployment("uat", component + "-blue"), "a dry run changes nothing");
         assertNull(client.services().inNamespace("uat").withName(component + "-blue").get());
     }
