@@ -64,10 +64,32 @@ public class Nginx {
             throw new StepFailure("NGINX_CONFIG_INVALID", "nginx -t rejected the new config (the running one is unchanged): " + test.output().strip(), false);
         }
         Files.move(next, config(), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        if (running().isPresent()) {
+        Optional<ProcessHandle> master = running();
+        if (master.isPresent()) {
+            List<ProcessHandle> oldWorkers = master.get().children().toList();
             Exec.run("NGINX_RELOAD_FAILED", List.of(binary, "-p", prefix.toString(), "-c", config().toString(), "-s", "reload"), Map.of(), Duration.ofSeconds(30));
+            awaitGone(oldWorkers);
         } else if (anyServer) {
             Exec.run("NGINX_START_FAILED", List.of(binary, "-p", prefix.toString(), "-c", config().toString()), Map.of(), Duration.ofSeconds(30));
+        }
+    }
+
+    /**
+     * A reload is only done when the workers of the old config have exited: until then they may
+     * still answer requests (keep-alive connections) with the old upstreams.
+     */
+    private static void awaitGone(List<ProcessHandle> oldWorkers) {
+        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        while (oldWorkers.stream().anyMatch(ProcessHandle::isAlive)) {
+            if (System.nanoTime() > deadline) {
+                throw new StepFailure("NGINX_RELOAD_SLOW", "old nginx workers still running 10 s after the reload", true);
+            }
+            try {
+                Thread.sleep(5);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
         }
     }
 

@@ -149,7 +149,7 @@ class CommandHandlingTest {
         assertEquals("4.2.0", planned.getVersion());
 
         List<String> plan = bus.progress(command.getHeader().getEventId()).stream().map(StepProgress::getMessage).toList();
-        assertEquals(4, plan.size(), plan.toString());
+        assertEquals(3, plan.size(), plan.toString());
         assertTrue(plan.get(0).contains("record " + component + " blue as this deployment's candidate"), plan.get(0));
         assertTrue(plan.get(1).contains("start `java examples/demo-app/DemoApp.java` as " + component + " 4.2.0 in slot blue"), plan.get(0));
         assertTrue(plan.get(2).contains("/health answers 200"), plan.get(2));
