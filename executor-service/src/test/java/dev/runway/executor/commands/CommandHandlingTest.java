@@ -60,8 +60,10 @@ class CommandHandlingTest {
 
     @AfterEach
     void tearDown() throws Exception {
-        bus.close();
         ClientDatabases.drop(project);
+        if (bus != null) {
+            bus.close();
+        }
     }
 
     EventHeader header(Environment env) {

@@ -45,8 +45,10 @@ class DatabaseStepsTest {
 
     @AfterEach
     void tearDown() throws Exception {
-        bus.close();
         ClientDatabases.drop(project);
+        if (bus != null) {
+            bus.close();
+        }
     }
 
     EventHeader header() {
