@@ -1,13 +1,12 @@
 package dev.runway.executor;
 
 import dev.runway.testsupport.BackboneHealthContract;
-import dev.runway.testsupport.BackboneTestResource;
+import dev.runway.executor.support.ExecutorTestResource;
 import io.quarkus.test.common.QuarkusTestResource;
-import io.quarkus.test.common.ResourceArg;
 import io.quarkus.test.junit.QuarkusTest;
 
 @QuarkusTest
-@QuarkusTestResource(value = BackboneTestResource.class, initArgs = @ResourceArg(name = "database", value = "runway_executor_test"))
+@QuarkusTestResource(ExecutorTestResource.class)
 class BackboneHealthTest extends BackboneHealthContract {
 
     @Override

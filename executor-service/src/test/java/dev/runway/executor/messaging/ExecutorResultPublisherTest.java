@@ -12,14 +12,13 @@ import org.junit.jupiter.api.Test;
 import dev.runway.events.*;
 import dev.runway.testsupport.AvroKafka;
 import dev.runway.testsupport.AvroKafka.Received;
-import dev.runway.testsupport.BackboneTestResource;
+import dev.runway.executor.support.ExecutorTestResource;
 import io.quarkus.test.common.QuarkusTestResource;
-import io.quarkus.test.common.ResourceArg;
 import io.quarkus.test.junit.QuarkusTest;
 
 /** This service's outgoing channel through the real broker and registry, read back by a plain consumer. */
 @QuarkusTest
-@QuarkusTestResource(value = BackboneTestResource.class, initArgs = @ResourceArg(name = "database", value = "runway_executor_test"))
+@QuarkusTestResource(ExecutorTestResource.class)
 class ExecutorResultPublisherTest {
 
     private final ExecutorResultPublisher publisher;

@@ -11,6 +11,7 @@ import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 
@@ -87,10 +88,14 @@ public class EnvironmentResource {
     @POST
     @Path("/{env}/rollback")
     @RolesAllowed({Roles.SRE})
-    @Operation(summary = "Roll the environment back to the version live before the current one (seed 000 §10.1)")
-    public Uni<Response> rollback(@PathParam("env") String name, @Valid DeploymentResource.Note note) {
+    @Operation(summary = "Roll a project in the environment back to the version live before the current one (seed 000 §10.1)")
+    public Uni<Response> rollback(@PathParam("env") String name, @QueryParam("project") String project,
+            @Valid DeploymentResource.Note note) {
         Environment env = Environments.parse(name);
-        return service.rollbackEnvironment(env, identity.getPrincipal().getName(), note == null ? null : note.text())
+        if (project == null || project.isBlank()) {
+            throw ProblemException.badRequest("project", "name the project to roll back (?project=)");
+        }
+        return service.rollbackEnvironment(env, project, identity.getPrincipal().getName(), note == null ? null : note.text())
                 .flatMap(r -> DeploymentResource.view(r.deployment().id))
                 .map(view -> Response.accepted(view).location(URI.create("/deployments/" + view.id())).build());
     }

@@ -78,6 +78,22 @@ public class ProblemMappers {
                 .withErrors(List.of(new Problem.FieldError(field, message))), uri);
     }
 
+    // Quarkus REST ships mappers for these subtypes; more specific mappers of ours keep them problem+json.
+    @ServerExceptionMapper
+    public Response jsonParse(com.fasterxml.jackson.core.JsonParseException e, UriInfo uri) {
+        return json(e, uri);
+    }
+
+    @ServerExceptionMapper
+    public Response mismatchedInput(com.fasterxml.jackson.databind.exc.MismatchedInputException e, UriInfo uri) {
+        return json(e, uri);
+    }
+
+    @ServerExceptionMapper
+    public Response invalidFormat(com.fasterxml.jackson.databind.exc.InvalidFormatException e, UriInfo uri) {
+        return json(e, uri);
+    }
+
     @ServerExceptionMapper
     public Response unauthorized(UnauthorizedException e, UriInfo uri) {
         return Response.fromResponse(respond(Problem.of(401, "Unauthorized", "a valid bearer token is required"), uri))

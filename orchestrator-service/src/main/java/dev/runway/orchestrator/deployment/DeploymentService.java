@@ -302,13 +302,14 @@ public class DeploymentService {
     }
 
     /** Seed 000 §10.1 "rollback previous": redeploy the version that was live before the current one. */
-    public Uni<Requested> rollbackEnvironment(Environment env, String actor, String reason) {
+    public Uni<Requested> rollbackEnvironment(Environment env, String project, String actor, String reason) {
         return Panache.withSession(() -> Deployment.<Deployment>find(
-                        "environment = ?1 and state = 'SUCCEEDED' and dryRun = false order by finishedAt desc", env.name())
+                        "environment = ?1 and project = ?2 and state = 'SUCCEEDED' and dryRun = false order by finishedAt desc",
+                        env.name(), project)
                 .page(0, 50).list())
                 .flatMap(done -> {
                     if (done.isEmpty()) {
-                        return Uni.createFrom().failure(ProblemException.conflict("nothing was deployed to " + env + " yet"));
+                        return Uni.createFrom().failure(ProblemException.conflict(project + " was never deployed to " + env));
                     }
                     String live = done.get(0).version;
                     Deployment previous = done.stream().filter(d -> !d.version.equals(live)).findFirst().orElse(null);

@@ -195,7 +195,7 @@ public class SagaRunner {
                         .flatMap(x -> lock.tryAcquire(env, d.id.toString(), floor)))
                 .flatMap(token -> {
                     if (token.isEmpty()) {
-                        return Uni.createFrom().item(List.<Effect>of());
+                        return clearDeadHead(env, d).replaceWith(List.<Effect>of());
                     }
                     d.fencingToken = token.get();
                     d.lockHeld = true;
@@ -208,6 +208,28 @@ public class SagaRunner {
                                     .setFencingToken(token.get()).setDryRun(d.dryRun).build())
                             .replaceWith(saga.succeeded(step.name()));
                 });
+    }
+
+    /**
+     * A queue head that is not a live deployment (it ended while Redis missed the dequeue, or its
+     * row is gone) would block the environment forever: drop it; the next pass lets the queue move.
+     */
+    private Uni<Void> clearDeadHead(Environment env, Deployment waiting) {
+        return lock.queue(env).flatMap(queue -> {
+            if (queue.isEmpty() || queue.get(0).equals(waiting.id.toString())) {
+                return Uni.createFrom().voidItem();
+            }
+            String head = queue.get(0);
+            UUID headId;
+            try {
+                headId = UUID.fromString(head);
+            } catch (IllegalArgumentException e) {
+                return lock.dequeue(env, head);
+            }
+            return Deployment.<Deployment>findById(headId).flatMap(found -> found == null || found.finishedAt != null
+                    ? lock.dequeue(env, head)
+                    : Uni.createFrom().voidItem());
+        });
     }
 
     /** Highest token Postgres has seen for the environment: Redis never goes below it. */

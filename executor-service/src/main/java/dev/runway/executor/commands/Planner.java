@@ -1,0 +1,70 @@
+package dev.runway.executor.commands;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.inject.Instance;
+
+import dev.runway.events.*;
+import dev.runway.executor.config.ExecutorConfig;
+import dev.runway.executor.config.StepFailure;
+import dev.runway.executor.database.DatabaseSteps;
+
+/** Chooses who carries out a command and asks it for its plan. */
+@ApplicationScoped
+public class Planner {
+
+    private final Instance<DeploymentTarget> targets;
+    private final DatabaseSteps database;
+    private final DeploymentFacts facts;
+    private final ExecutorConfig config;
+
+    public Planner(Instance<DeploymentTarget> targets, DatabaseSteps database, DeploymentFacts facts, ExecutorConfig config) {
+        this.targets = targets;
+        this.database = database;
+        this.facts = facts;
+        this.config = config;
+    }
+
+    public Plan plan(CommandContext ctx) {
+        Object c = ctx.command();
+        if (c instanceof BackupDatabase cmd) {
+            return database.backup(ctx, cmd);
+        } else if (c instanceof ApplyMigrations cmd) {
+            return database.migrate(ctx, cmd);
+        } else if (c instanceof RestoreDatabase cmd) {
+            return database.restore(ctx, cmd);
+        } else if (c instanceof DeployGreen cmd) {
+            return target(cmd.getTarget()).deployGreen(ctx, cmd);
+        } else if (c instanceof RollOut cmd) {
+            return target(cmd.getTarget()).rollOut(ctx, cmd);
+        } else if (c instanceof ShiftTraffic cmd) {
+            return targetOf(ctx).shiftTraffic(ctx, cmd);
+        } else if (c instanceof PromoteGreen cmd) {
+            return targetOf(ctx).promoteGreen(ctx, cmd);
+        } else if (c instanceof Decommission cmd) {
+            return targetOf(ctx).decommission(ctx, cmd);
+        } else if (c instanceof RollbackTraffic cmd) {
+            return targetOf(ctx).rollbackTraffic(ctx, cmd);
+        } else if (c instanceof RemoveGreen cmd) {
+            return targetOf(ctx).removeGreen(ctx, cmd);
+        } else if (c instanceof UndoRollout cmd) {
+            return targetOf(ctx).undoRollout(ctx, cmd);
+        }
+        throw new StepFailure("UNSUPPORTED_COMMAND", ctx.type() + " is not an executor command", false);
+    }
+
+    /** The target the deployment's first command used; else the environment's configured one. */
+    private DeploymentTarget targetOf(CommandContext ctx) {
+        TargetKind kind = facts.get(ctx.deploymentId(), DeploymentFacts.TARGET).map(TargetKind::valueOf)
+                .orElseGet(() -> dev.runway.executor.config.Environments.settings(config, ctx.environment()).targetKind());
+        return target(kind);
+    }
+
+    private DeploymentTarget target(TargetKind kind) {
+        for (DeploymentTarget target : targets) {
+            if (target.kind() == kind) {
+                return target;
+            }
+        }
+        throw new StepFailure("UNSUPPORTED_TARGET", "no " + kind + " target", false);
+    }
+}

@@ -1,0 +1,71 @@
+package dev.runway.executor.config;
+
+import java.time.Duration;
+import java.util.Map;
+import java.util.Optional;
+
+import dev.runway.events.TargetKind;
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+
+/** Where and how the executor acts, per environment ({@code runway.executor.*}). */
+@ConfigMapping(prefix = "runway.executor")
+public interface ExecutorConfig {
+
+    /** Keyed by environment name in lower case: development, staging, uat, production. */
+    Map<String, EnvironmentSettings> environments();
+
+    /** Projects this executor instance serves (regex over header.project); others are skipped. */
+    @WithDefault(".*")
+    String projects();
+
+    Host host();
+
+    Kubernetes kubernetes();
+
+    Database database();
+
+    interface Host {
+        /** Pid files, logs, slot state and the nginx prefix; `./runway down` stops what is listed here. */
+        @WithDefault("../.runway/executor")
+        String stateDir();
+
+        /** Working directory of slot processes (artifacts are command lines relative to it). */
+        @WithDefault("..")
+        String workingDir();
+
+        @WithDefault("/usr/sbin/nginx")
+        String nginx();
+
+        @WithDefault("60s")
+        Duration healthTimeout();
+
+        /** How often the supervisor looks at slot processes (restarts those that died). */
+        @WithDefault("5s")
+        Duration superviseEvery();
+    }
+
+    interface Kubernetes {
+        @WithDefault("300s")
+        Duration rolloutTimeout();
+
+        @WithDefault("1s")
+        Duration pollInterval();
+
+        /** Seconds after which Kubernetes marks a rollout failed (spec.progressDeadlineSeconds). */
+        @WithDefault("600")
+        int progressDeadlineSeconds();
+    }
+
+    interface Database {
+        /** Directory with pg_dump / pg_restore (Debian: /usr/lib/postgresql/<major>/bin or /usr/bin). */
+        @WithDefault("/usr/bin")
+        String binDir();
+
+        @WithDefault("../.runway/executor/backups")
+        String backupDir();
+
+        @WithDefault("30")
+        int retentionDays();
+    }
+}

@@ -1,0 +1,213 @@
+package dev.runway.executor.commands;
+
+import static io.restassured.RestAssured.given;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.hasItem;
+import static org.hamcrest.Matchers.containsString;
+import static org.junit.jupiter.api.Assertions.*;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Properties;
+import java.util.UUID;
+import java.util.stream.Stream;
+
+import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import dev.runway.events.*;
+import dev.runway.executor.support.ClientDatabases;
+import dev.runway.executor.support.CommandBus;
+import dev.runway.executor.support.ExecutorTestResource;
+import dev.runway.executor.support.Tokens;
+import dev.runway.testsupport.AvroKafka;
+import dev.runway.testsupport.Backbone;
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+
+/** Idempotency, fencing, dead letters and dry runs, through the real broker, registry and Postgres. */
+@QuarkusTest
+@QuarkusTestResource(ExecutorTestResource.class)
+class CommandHandlingTest {
+
+    static final Duration WAIT = Duration.ofSeconds(60);
+    static final Path BACKUPS = ExecutorTestResource.STATE.resolve("backups").resolve("staging");
+
+    CommandBus bus;
+    String project;
+    String deploymentId;
+
+    @BeforeEach
+    void setUp() throws Exception {
+        bus = new CommandBus();
+        project = ClientDatabases.newProject();
+        deploymentId = UUID.randomUUID().toString();
+        ClientDatabases.create(project);
+    }
+
+    @AfterEach
+    void tearDown() throws Exception {
+        ClientDatabases.drop(project);
+        if (bus != null) {
+            bus.close();
+        }
+    }
+
+    EventHeader header(Environment env) {
+        return CommandBus.header(deploymentId, env, project);
+    }
+
+    List<Path> backupsOfProject() throws Exception {
+        if (!Files.isDirectory(BACKUPS)) {
+            return List.of();
+        }
+        try (Stream<Path> files = Files.list(BACKUPS)) {
+            return files.filter(f -> f.getFileName().toString().contains(ClientDatabases.databaseOf(project))).toList();
+        }
+    }
+
+    @Test
+    void shouldReplayTheRecordedReplyOfARedeliveredCommandWithoutASecondSideEffect() throws Exception {
+        BackupDatabase command = BackupDatabase.newBuilder().setHeader(header(Environment.STAGING)).setStep("backup-database")
+                .setFencingToken(Tokens.next()).build();
+        bus.send(command);
+        bus.send(command);
+
+        List<SpecificRecord> replies = bus.replies(command.getHeader().getEventId(), 2, WAIT);
+        DatabaseBackedUp first = assertInstanceOf(DatabaseBackedUp.class, replies.get(0));
+        assertEquals(first, replies.get(1), "the same reply, same event id, replayed from the command log");
+        assertEquals(command.getHeader().getEventId(), first.getHeader().getCausationId());
+        assertEquals(command.getHeader().getCorrelationId(), first.getHeader().getCorrelationId());
+        assertNotEquals(command.getHeader().getEventId(), first.getHeader().getEventId());
+        assertEquals("backup-database", first.getStep());
+        assertEquals(1, backupsOfProject().size(), "one pg_dump, not two");
+        Files.deleteIfExists(Path.of(first.getLocation()));
+    }
+
+    @Test
+    void shouldRejectAStaleFencingTokenBeforeAnySideEffect() throws Exception {
+        long newest = Tokens.next();
+        // Any command raises the environment's newest token, even one that then fails.
+        StepFailed notDeployed = assertInstanceOf(StepFailed.class, bus.call(ShiftTraffic.newBuilder().setHeader(header(Environment.STAGING))
+                .setStep("shift-traffic-10").setFencingToken(newest).setVersion("1").setPercent(10).setComponents(List.of("web")).build(), WAIT));
+        assertEquals("NOT_DEPLOYED", notDeployed.getCode());
+
+        StepFailed stale = assertInstanceOf(StepFailed.class, bus.call(BackupDatabase.newBuilder().setHeader(header(Environment.STAGING))
+                .setStep("backup-database").setFencingToken(newest - 1).build(), WAIT));
+        assertEquals("STALE_LOCK", stale.getCode());
+        assertFalse(stale.getRetryable());
+        assertTrue(stale.getReason().contains(Long.toString(newest)), stale.getReason());
+        assertEquals(List.of(), backupsOfProject(), "a stale command changes nothing");
+
+        DatabaseBackedUp sameHolder = assertInstanceOf(DatabaseBackedUp.class, bus.call(BackupDatabase.newBuilder()
+                .setHeader(header(Environment.STAGING)).setStep("backup-database").setFencingToken(newest).build(), WAIT));
+        assertTrue(sameHolder.getVerified(), "the current holder's token (equal to the newest) is accepted");
+        Files.deleteIfExists(Path.of(sameHolder.getLocation()));
+    }
+
+    @Test
+    void shouldDeadLetterUndecodableRecordsWithTheReason() throws Exception {
+        Backbone b = Backbone.get();
+        String garbageKey = UUID.randomUUID().toString();
+        String wrongTypeKey = UUID.randomUUID().toString();
+        try (KafkaConsumer<String, byte[]> dlq = dlqConsumer(b);
+                KafkaProducer<String, byte[]> raw = rawProducer(b);
+                KafkaProducer<String, Object> avro = AvroKafka.producer(b)) {
+            raw.send(new ProducerRecord<>(Topics.EXECUTOR_COMMANDS, garbageKey, "{\"not\":\"avro\"}".getBytes(StandardCharsets.UTF_8))).get();
+            EventHeader h = CommandBus.header(wrongTypeKey, Environment.STAGING, project);
+            AvroKafka.send(avro, Topics.EXECUTOR_COMMANDS, wrongTypeKey, GreenRemoved.newBuilder().setHeader(h).setStep("x").setSlot("blue").build());
+
+            ConsumerRecord<String, byte[]> garbage = awaitKey(dlq, garbageKey);
+            assertEquals("{\"not\":\"avro\"}", new String(garbage.value(), StandardCharsets.UTF_8), "the original bytes are kept");
+            assertTrue(header(garbage, "dead-letter-reason").startsWith("undecodable executor command"), header(garbage, "dead-letter-reason"));
+            assertEquals(Topics.EXECUTOR_COMMANDS, header(garbage, "dead-letter-topic"));
+            ConsumerRecord<String, byte[]> wrongType = awaitKey(dlq, wrongTypeKey);
+            assertTrue(header(wrongType, "dead-letter-reason").contains("GreenRemoved is not an executor command"), header(wrongType, "dead-letter-reason"));
+        }
+    }
+
+    @Test
+    void shouldReturnTheExactPlanOfADryRunAndChangeNothing() throws Exception {
+        DeployGreen command = DeployGreen.newBuilder().setHeader(header(Environment.DEVELOPMENT)).setStep("deploy-green")
+                .setFencingToken(Tokens.next()).setDryRun(true).setVersion("4.2.0").setTarget(TargetKind.HOST).setStrategy(Strategy.BLUE_GREEN)
+                .setComponents(List.of(ComponentSpec.newBuilder().setName("dry" + UUID.randomUUID().toString().substring(0, 6))
+                        .setArtifact("java examples/demo-app/DemoApp.java").setHealthcheck("/health").build()))
+                .build();
+        String component = command.getComponents().get(0).getName();
+        GreenDeployed planned = assertInstanceOf(GreenDeployed.class, bus.call(command, WAIT));
+        assertEquals("4.2.0", planned.getVersion());
+
+        List<String> plan = bus.progress(command.getHeader().getEventId()).stream().map(StepProgress::getMessage).toList();
+        assertEquals(3, plan.size(), plan.toString());
+        assertTrue(plan.get(0).contains("record " + component + " blue as this deployment's candidate"), plan.get(0));
+        assertTrue(plan.get(1).contains("start `java examples/demo-app/DemoApp.java` as " + component + " 4.2.0 in slot blue"), plan.get(0));
+        assertTrue(plan.get(2).contains("/health answers 200"), plan.get(2));
+        assertFalse(Files.exists(ExecutorTestResource.STATE.resolve("pids").resolve("development-" + component + "-blue.pid")));
+        assertFalse(Files.exists(ExecutorTestResource.STATE.resolve("slots").resolve("development").resolve(component + ".json")),
+                "a dry run changes nothing");
+
+        given().get("/commands/" + command.getHeader().getEventId()).then().statusCode(200)
+                .body("status", equalTo("FINISHED"))
+                .body("type", equalTo("DeployGreen"))
+                .body("plan[0]", equalTo("dry run"))
+                .body("plan", hasItem(containsString("start `java examples/demo-app/DemoApp.java`")))
+                .body("reply", equalTo("GreenDeployed"));
+        given().get("/commands/" + UUID.randomUUID()).then().statusCode(404).contentType("application/problem+json");
+    }
+
+    static KafkaConsumer<String, byte[]> dlqConsumer(Backbone b) {
+        Properties p = new Properties();
+        p.put("bootstrap.servers", b.kafkaBootstrap());
+        p.put("group.id", "executor-dlq-test-" + UUID.randomUUID());
+        p.put("auto.offset.reset", "latest");
+        p.put("key.deserializer", StringDeserializer.class.getName());
+        p.put("value.deserializer", ByteArrayDeserializer.class.getName());
+        KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(p);
+        consumer.subscribe(List.of(Topics.EXECUTOR_COMMANDS + Topics.DLQ_SUFFIX));
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        while (consumer.assignment().isEmpty() && System.nanoTime() < deadline) {
+            consumer.poll(Duration.ofMillis(100));
+        }
+        consumer.seekToEnd(consumer.assignment());
+        consumer.assignment().forEach(consumer::position);
+        return consumer;
+    }
+
+    static KafkaProducer<String, byte[]> rawProducer(Backbone b) {
+        Properties p = new Properties();
+        p.put("bootstrap.servers", b.kafkaBootstrap());
+        p.put("key.serializer", StringSerializer.class.getName());
+        p.put("value.serializer", ByteArraySerializer.class.getName());
+        return new KafkaProducer<>(p);
+    }
+
+    static ConsumerRecord<String, byte[]> awaitKey(KafkaConsumer<String, byte[]> consumer, String key) {
+        long deadline = System.nanoTime() + WAIT.toNanos();
+        while (System.nanoTime() < deadline) {
+            for (ConsumerRecord<String, byte[]> r : consumer.poll(Duration.ofMillis(200))) {
+                if (key.equals(r.key())) {
+                    return r;
+                }
+            }
+        }
+        throw new AssertionError("no dead letter with key " + key);
+    }
+
+    static String header(ConsumerRecord<String, byte[]> record, String name) {
+        var h = record.headers().lastHeader(name);
+        return h == null ? null : new String(h.value(), StandardCharsets.UTF_8);
+    }
+}

@@ -1,0 +1,160 @@
+package dev.runway.executor.database;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.UUID;
+
+import org.apache.avro.specific.SpecificRecord;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import dev.runway.events.*;
+import dev.runway.executor.support.ClientDatabases;
+import dev.runway.executor.support.CommandBus;
+import dev.runway.executor.support.ExecutorTestResource;
+import dev.runway.executor.support.Tokens;
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+
+/** SOP 000 §8 against the real Postgres: verified backup, ordered migrations, failure in a transaction, both compensations. */
+@QuarkusTest
+@QuarkusTestResource(ExecutorTestResource.class)
+class DatabaseStepsTest {
+
+    static final Duration WAIT = Duration.ofSeconds(60);
+    static final Path PROJECTS = Path.of("src/test/resources/client-project").toAbsolutePath();
+
+    String project;
+    String deploymentId;
+    CommandBus bus;
+
+    @BeforeEach
+    void setUp() throws Exception {
+        project = ClientDatabases.newProject();
+        deploymentId = UUID.randomUUID().toString();
+        ClientDatabases.create(project);
+        bus = new CommandBus();
+    }
+
+    @AfterEach
+    void tearDown() throws Exception {
+        ClientDatabases.drop(project);
+        if (bus != null) {
+            bus.close();
+        }
+    }
+
+    EventHeader header() {
+        return CommandBus.header(deploymentId, Environment.STAGING, project);
+    }
+
+    SpecificRecord backup() {
+        return bus.call(BackupDatabase.newBuilder().setHeader(header()).setStep("backup-database").setFencingToken(Tokens.next()).build(), WAIT);
+    }
+
+    SpecificRecord migrate(String dir, boolean dryRun) {
+        return bus.call(ApplyMigrations.newBuilder().setHeader(header()).setStep("apply-migrations").setFencingToken(Tokens.next())
+                .setDryRun(dryRun).setRepository(new RepositoryRef(PROJECTS.resolve(dir).toString(), "0".repeat(40), null)).build(), WAIT);
+    }
+
+    SpecificRecord restore(boolean preferDown) {
+        return bus.call(RestoreDatabase.newBuilder().setHeader(header()).setStep("restore-database").setFencingToken(Tokens.next())
+                .setPreferDownMigrations(preferDown).build(), WAIT);
+    }
+
+    @Test
+    void shouldTakeAVerifiedCustomFormatBackupAndPruneOldOnes() throws Exception {
+        ClientDatabases.execute(project, "CREATE TABLE things (name TEXT); INSERT INTO things VALUES ('kept')");
+        Path dir = ExecutorTestResource.STATE.resolve("backups").resolve("staging");
+        Files.createDirectories(dir);
+        Path old = dir.resolve("backup_20000101_000000_" + project + ".dump");
+        Files.writeString(old, "old");
+        Files.setLastModifiedTime(old, FileTime.from(Instant.now().minus(Duration.ofDays(40))));
+
+        DatabaseBackedUp done = assertInstanceOf(DatabaseBackedUp.class, backup());
+
+        assertTrue(done.getVerified());
+        Path file = Path.of(done.getLocation());
+        assertTrue(Files.size(file) > 0);
+        assertEquals(Files.size(file), done.getSizeBytes());
+        assertEquals("PGDMP", new String(Files.readAllBytes(file), 0, 5), "custom-format archive");
+        Process list = new ProcessBuilder("pg_restore", "--list", file.toString()).redirectErrorStream(true).start();
+        String toc = new String(list.getInputStream().readAllBytes());
+        assertEquals(0, list.waitFor());
+        assertTrue(toc.contains("TABLE public things"), toc);
+        assertFalse(Files.exists(old), "backups older than the retention are deleted");
+        Files.deleteIfExists(file);
+    }
+
+    @Test
+    void shouldApplyMigrationsInOrderEachRecordedThenUndoThemWithTheirDownSections() throws Exception {
+        MigrationApplied applied = assertInstanceOf(MigrationApplied.class, migrate("ok", false));
+
+        assertEquals(List.of("20260115143022_create_users", "20260115150000_add_user_preferences_table"), applied.getApplied());
+        assertEquals("20260115150000", applied.getSchemaVersion());
+        assertEquals(List.of("20260115143022:create users:true", "20260115150000:add user preferences table:true"),
+                ClientDatabases.query(project, "SELECT version || ':' || description || ':' || success FROM flyway_schema_history ORDER BY installed_rank"));
+        assertTrue(ClientDatabases.tableExists(project, "user_preferences"));
+
+        MigrationApplied again = assertInstanceOf(MigrationApplied.class, migrate("ok", false));
+        assertEquals(List.of(), again.getApplied(), "a second run finds nothing pending");
+
+        DatabaseRestored restored = assertInstanceOf(DatabaseRestored.class, restore(true));
+        assertEquals("DOWN_MIGRATIONS", restored.getMethod());
+        assertFalse(ClientDatabases.tableExists(project, "user_preferences"));
+        assertFalse(ClientDatabases.tableExists(project, "users"));
+        assertEquals(List.of(), ClientDatabases.query(project, "SELECT version FROM flyway_schema_history"));
+    }
+
+    @Test
+    void shouldRollBackAFailingMigrationInItsTransactionAndReportIt() throws Exception {
+        StepFailed failed = assertInstanceOf(StepFailed.class, migrate("failing", false));
+
+        assertEquals("MIGRATION_FAILED", failed.getCode());
+        assertFalse(failed.getRetryable(), "a failed migration needs a person (SOP 000 §10.2)");
+        assertTrue(failed.getReason().contains("20260116090000_broken_half_done.sql"), failed.getReason());
+        assertTrue(failed.getReason().contains("table_that_does_not_exist"), failed.getReason());
+        assertTrue(ClientDatabases.tableExists(project, "users"), "the migration before it stays applied");
+        assertFalse(ClientDatabases.tableExists(project, "half_done"), "the failing migration's own changes are rolled back");
+        assertEquals(List.of("20260115143022"), ClientDatabases.query(project, "SELECT version FROM flyway_schema_history ORDER BY installed_rank"));
+    }
+
+    @Test
+    void shouldRestoreTheDeploymentsBackupWhenAMigrationHasNoDownSection() throws Exception {
+        ClientDatabases.execute(project, "CREATE TABLE accounts (name TEXT); INSERT INTO accounts VALUES ('ada'), ('grace')");
+        DatabaseBackedUp backup = assertInstanceOf(DatabaseBackedUp.class, backup());
+        assertInstanceOf(MigrationApplied.class, migrate("nodown", false));
+        assertEquals(List.of(), ClientDatabases.query(project, "SELECT name FROM accounts"));
+
+        DatabaseRestored restored = assertInstanceOf(DatabaseRestored.class, restore(true));
+
+        assertEquals("BACKUP_RESTORE", restored.getMethod());
+        assertEquals(backup.getBackupId(), restored.getBackupId());
+        assertEquals(List.of("ada", "grace"), ClientDatabases.query(project, "SELECT name FROM accounts ORDER BY name"));
+        assertFalse(ClientDatabases.tableExists(project, "orders"));
+        assertFalse(ClientDatabases.tableExists(project, "flyway_schema_history"), "the database is as it was before the deployment");
+        Files.deleteIfExists(Path.of(backup.getLocation()));
+    }
+
+    @Test
+    void shouldOnlyPlanInADryRun() throws Exception {
+        ApplyMigrations command = ApplyMigrations.newBuilder().setHeader(header()).setStep("apply-migrations").setFencingToken(Tokens.next())
+                .setDryRun(true).setRepository(new RepositoryRef(PROJECTS.resolve("ok").toString(), "0".repeat(40), null)).build();
+        MigrationApplied planned = assertInstanceOf(MigrationApplied.class, bus.call(command, WAIT));
+
+        assertEquals(List.of("20260115143022_create_users", "20260115150000_add_user_preferences_table"), planned.getApplied());
+        List<String> plan = bus.progress(command.getHeader().getEventId()).stream().map(StepProgress::getMessage).toList();
+        assertEquals(2, plan.size(), plan.toString());
+        assertTrue(plan.get(0).contains("20260115143022_create_users.sql"), plan.toString());
+        assertTrue(plan.get(1).contains("20260115150000_add_user_preferences_table.sql"), plan.toString());
+        assertFalse(ClientDatabases.tableExists(project, "users"));
+        assertFalse(ClientDatabases.tableExists(project, "flyway_schema_history"), "a dry run changes nothing");
+    }
+}

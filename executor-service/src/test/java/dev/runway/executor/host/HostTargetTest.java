@@ -1,0 +1,156 @@
+package dev.runway.executor.host;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import dev.runway.events.*;
+import dev.runway.executor.support.ClientDatabases;
+import dev.runway.executor.support.CommandBus;
+import dev.runway.executor.support.ExecutorSettings;
+import dev.runway.executor.support.ExecutorTestResource;
+import dev.runway.executor.support.Http;
+import dev.runway.executor.support.Tokens;
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+
+/**
+ * Two versions of examples/demo-app in blue/green slots behind a real nginx (the Debian binary,
+ * Runway's own config): canary split 10 → 50 → 100 checked with real requests, then rollback.
+ */
+@QuarkusTest
+@QuarkusTestResource(ExecutorTestResource.class)
+class HostTargetTest {
+
+    static final Duration WAIT = Duration.ofSeconds(120);
+    static final String DEMO = "java examples/demo-app/DemoApp.java";
+    static final int FRONT = ExecutorSettings.DEV_NGINX;
+    static final int BLUE = ExecutorSettings.DEV_SLOT_BASE;
+    static final int GREEN = ExecutorSettings.DEV_SLOT_BASE + 1;
+
+    final HostTarget host;
+    CommandBus bus;
+    String project;
+
+    HostTargetTest(HostTarget host) {
+        this.host = host;
+    }
+
+    @BeforeEach
+    void setUp() throws Exception {
+        host.stopEverything();
+        deleteTree(ExecutorTestResource.STATE.resolve("slots"));
+        bus = new CommandBus();
+        project = ClientDatabases.newProject();
+    }
+
+    @AfterEach
+    void tearDown() throws Exception {
+        bus.close();
+        host.stopEverything();
+    }
+
+    EventHeader header(String deploymentId) {
+        return CommandBus.header(deploymentId, Environment.DEVELOPMENT, project);
+    }
+
+    ComponentSpec web() {
+        return ComponentSpec.newBuilder().setName("web").setArtifact(DEMO).setPort(8000).setHealthcheck("/health").build();
+    }
+
+    GreenDeployed deploy(String deploymentId, String version) {
+        return assertInstanceOf(GreenDeployed.class, bus.call(DeployGreen.newBuilder().setHeader(header(deploymentId)).setStep("deploy-green")
+                .setFencingToken(Tokens.next()).setVersion(version).setTarget(TargetKind.HOST).setStrategy(Strategy.CANARY)
+                .setComponents(List.of(web())).build(), WAIT));
+    }
+
+    TrafficShifted shift(String deploymentId, int percent) {
+        return assertInstanceOf(TrafficShifted.class, bus.call(ShiftTraffic.newBuilder().setHeader(header(deploymentId))
+                .setStep("shift-traffic-" + percent).setFencingToken(Tokens.next()).setVersion("-").setPercent(percent)
+                .setComponents(List.of("web")).build(), WAIT));
+    }
+
+    @Test
+    void shouldShiftTrafficBetweenTwoReleasesBehindNginxAndRollBack() throws Exception {
+        String first = UUID.randomUUID().toString();
+        assertEquals("blue", deploy(first, "1.0.0").getSlot());
+        assertEquals("1.0.0", Http.version(BLUE), "the slot itself answers before any traffic is routed");
+        shift(first, 100);
+        assertInstanceOf(GreenPromoted.class, bus.call(PromoteGreen.newBuilder().setHeader(header(first)).setStep("promote-green")
+                .setFencingToken(Tokens.next()).setVersion("1.0.0").setComponents(List.of("web")).build(), WAIT));
+        assertEquals(Map.of("1.0.0", 20), Http.split(FRONT, 20));
+
+        String second = UUID.randomUUID().toString();
+        assertEquals("green", deploy(second, "2.0.0").getSlot());
+        assertEquals(Map.of("1.0.0", 20), Http.split(FRONT, 20), "a deployed candidate gets no traffic before the shift");
+
+        shift(second, 10);
+        Map<String, Integer> ten = Http.split(FRONT, 200);
+        assertEquals(200, ten.getOrDefault("1.0.0", 0) + ten.getOrDefault("2.0.0", 0), ten.toString());
+        assertTrue(ten.getOrDefault("2.0.0", 0) >= 14 && ten.getOrDefault("2.0.0", 0) <= 26, "about 10% on 2.0.0: " + ten);
+        String conf = Files.readString(ExecutorTestResource.STATE.resolve("nginx").resolve("nginx.conf"));
+        assertTrue(conf.contains("server 127.0.0.1:" + BLUE + " weight=90;") && conf.contains("server 127.0.0.1:" + GREEN + " weight=10;"), conf);
+
+        shift(second, 50);
+        Map<String, Integer> half = Http.split(FRONT, 100);
+        assertTrue(half.getOrDefault("2.0.0", 0) >= 40 && half.getOrDefault("2.0.0", 0) <= 60, "about 50% on 2.0.0: " + half);
+
+        shift(second, 100);
+        assertEquals(Map.of("2.0.0", 50), Http.split(FRONT, 50), "blue-green switch: every request on the new slot");
+        assertEquals("1.0.0", Http.version(BLUE), "the previous slot stays up for instant rollback");
+
+        TrafficRolledBack back = assertInstanceOf(TrafficRolledBack.class, bus.call(RollbackTraffic.newBuilder().setHeader(header(second))
+                .setStep("rollback-traffic").setFencingToken(Tokens.next()).setComponents(List.of("web")).build(), WAIT));
+        assertEquals("blue", back.getSlot());
+        assertEquals(Map.of("1.0.0", 50), Http.split(FRONT, 50));
+
+        GreenRemoved removed = assertInstanceOf(GreenRemoved.class, bus.call(RemoveGreen.newBuilder().setHeader(header(second))
+                .setStep("remove-green").setFencingToken(Tokens.next()).setComponents(List.of("web")).build(), WAIT));
+        assertEquals("green", removed.getSlot());
+        assertNull(Http.version(GREEN), "the removed slot's process is stopped");
+        assertFalse(Files.exists(ExecutorTestResource.STATE.resolve("pids").resolve("development-web-green.pid")));
+        assertTrue(Files.exists(ExecutorTestResource.STATE.resolve("pids").resolve("development-web-blue.pid")), "./runway down finds the live slot");
+        assertEquals(Map.of("1.0.0", 20), Http.split(FRONT, 20));
+    }
+
+    @Test
+    void shouldRefuseToDecommissionTheLiveSlotAndStopTheOldOneAfterPromotion() throws Exception {
+        String first = UUID.randomUUID().toString();
+        deploy(first, "1.0.0");
+        shift(first, 100);
+        StepFailed refused = assertInstanceOf(StepFailed.class, bus.call(Decommission.newBuilder().setHeader(header(first))
+                .setStep("decommission-blue").setFencingToken(Tokens.next()).setSlot("blue").setComponents(List.of("web")).build(), WAIT));
+        assertEquals("SLOT_IN_USE", refused.getCode());
+        assertEquals("1.0.0", Http.version(FRONT));
+
+        String second = UUID.randomUUID().toString();
+        deploy(second, "1.1.0");
+        shift(second, 100);
+        bus.call(PromoteGreen.newBuilder().setHeader(header(second)).setStep("promote-green").setFencingToken(Tokens.next())
+                .setVersion("1.1.0").setComponents(List.of("web")).build(), WAIT);
+        Decommissioned done = assertInstanceOf(Decommissioned.class, bus.call(Decommission.newBuilder().setHeader(header(second))
+                .setStep("decommission-blue").setFencingToken(Tokens.next()).setSlot("blue").setComponents(List.of("web")).build(), WAIT));
+        assertEquals("blue", done.getSlot());
+        assertNull(Http.version(BLUE));
+        assertEquals(Map.of("1.1.0", 20), Http.split(FRONT, 20));
+    }
+
+    static void deleteTree(Path dir) throws Exception {
+        if (Files.exists(dir)) {
+            try (var files = Files.walk(dir)) {
+                for (Path p : files.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                    Files.delete(p);
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,132 @@
+package dev.runway.executor.support;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+
+import org.apache.avro.generic.GenericRecord;
+import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+
+import dev.runway.events.Envelopes;
+import dev.runway.events.Environment;
+import dev.runway.events.EventHeader;
+import dev.runway.events.Topics;
+import dev.runway.testsupport.AvroKafka;
+import dev.runway.testsupport.Backbone;
+
+/**
+ * Plays the orchestrator on the real broker: sends executor commands and collects the executor's
+ * replies (by causation id) from runway.executor.results, read from the end.
+ */
+public final class CommandBus implements AutoCloseable {
+
+    private final KafkaProducer<String, Object> producer;
+    private final KafkaConsumer<String, Object> results;
+    private final List<GenericRecord> seen = new ArrayList<>();
+
+    public CommandBus() {
+        Backbone backbone = Backbone.get();
+        this.producer = AvroKafka.producer(backbone);
+        this.results = consumerAtEnd(backbone, Topics.EXECUTOR_RESULTS);
+    }
+
+    /** A fresh group at the end of {@code topic}, generic records (as any subscriber would read them). */
+    static KafkaConsumer<String, Object> consumerAtEnd(Backbone backbone, String topic) {
+        java.util.Properties props = new java.util.Properties();
+        props.putAll(AvroKafka.serdeConfig(backbone));
+        props.put("apicurio.registry.use-specific-avro-reader", "false");
+        props.put("bootstrap.servers", backbone.kafkaBootstrap());
+        props.put("group.id", "executor-test-" + java.util.UUID.randomUUID());
+        props.put("auto.offset.reset", "latest");
+        props.put("key.deserializer", org.apache.kafka.common.serialization.StringDeserializer.class.getName());
+        props.put("value.deserializer", io.apicurio.registry.serde.avro.AvroKafkaDeserializer.class.getName());
+        KafkaConsumer<String, Object> consumer = new KafkaConsumer<>(props);
+        consumer.subscribe(List.of(topic));
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        while (consumer.assignment().isEmpty() && System.nanoTime() < deadline) {
+            consumer.poll(Duration.ofMillis(100));
+        }
+        consumer.seekToEnd(consumer.assignment());
+        consumer.assignment().forEach(consumer::position);
+        return consumer;
+    }
+
+    public static EventHeader header(String deploymentId, Environment environment, String project) {
+        return Envelopes.first(deploymentId, environment, project, Clock.systemUTC());
+    }
+
+    public void send(SpecificRecord command) {
+        AvroKafka.send(producer, Topics.EXECUTOR_COMMANDS, Envelopes.headerOf(command).getDeploymentId(), command);
+    }
+
+    /** Sends and waits for the one reply of the command (not StepProgress). */
+    public SpecificRecord call(SpecificRecord command, Duration timeout) {
+        send(command);
+        return reply(Envelopes.headerOf(command).getEventId(), timeout);
+    }
+
+    public SpecificRecord reply(String commandId, Duration timeout) {
+        return replies(commandId, 1, timeout).get(0);
+    }
+
+    /** The first {@code count} replies (StepProgress excluded) caused by {@code commandId}, as generated classes. */
+    public List<SpecificRecord> replies(String commandId, int count, Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (true) {
+            List<SpecificRecord> found = new ArrayList<>();
+            for (GenericRecord g : seen) {
+                if (commandId.equals(causation(g)) && !g.getSchema().getName().equals("StepProgress")) {
+                    found.add(specific(g));
+                }
+            }
+            if (found.size() >= count) {
+                return found.subList(0, count);
+            }
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("expected " + count + " repl(ies) to " + commandId + " within " + timeout + ", got " + found);
+            }
+            poll();
+        }
+    }
+
+    /** Every StepProgress of the command seen so far (after waiting for its reply). */
+    public List<dev.runway.events.StepProgress> progress(String commandId) {
+        poll();
+        return seen.stream().filter(g -> commandId.equals(causation(g)) && g.getSchema().getName().equals("StepProgress"))
+                .map(g -> AvroKafka.toSpecific(g, dev.runway.events.StepProgress.class)).toList();
+    }
+
+    private void poll() {
+        for (ConsumerRecord<String, Object> r : results.poll(Duration.ofMillis(100))) {
+            if (r.value() instanceof GenericRecord g) {
+                seen.add(g);
+            }
+        }
+    }
+
+    private static String causation(GenericRecord g) {
+        Object header = g.get("header");
+        return header instanceof GenericRecord h ? Objects.toString(h.get("causationId"), null) : null;
+    }
+
+    @SuppressWarnings("unchecked")
+    private static SpecificRecord specific(GenericRecord g) {
+        try {
+            Class<? extends SpecificRecord> type = (Class<? extends SpecificRecord>) Class.forName(g.getSchema().getFullName());
+            return AvroKafka.toSpecific(g, type);
+        } catch (ClassNotFoundException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    @Override
+    public void close() {
+        producer.close();
+        results.close();
+    }
+}

@@ -1,0 +1,106 @@
+package dev.runway.orchestrator.lock;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+
+import org.junit.jupiter.api.Test;
+
+import dev.runway.events.Environment;
+import dev.runway.testsupport.BackboneTestResource;
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.common.ResourceArg;
+import io.quarkus.test.junit.QuarkusTest;
+
+/**
+ * The environment lock against the real Redis. Each test uses its own environment-free key space:
+ * UAT is only used here and in the rollback test, which never overlaps a test of this class.
+ */
+@QuarkusTest
+@QuarkusTestResource(value = BackboneTestResource.class, initArgs = {
+        @ResourceArg(name = "database", value = "runway_orchestrator_test"),
+        @ResourceArg(name = "jdbc", value = "true"),
+        @ResourceArg(name = "redis", value = "true") })
+class EnvironmentLockTest {
+
+    private static final Duration WAIT = Duration.ofSeconds(5);
+    private static final Environment ENV = Environment.UAT;
+
+    private final EnvironmentLock lock;
+
+    EnvironmentLockTest(EnvironmentLock lock) {
+        this.lock = lock;
+    }
+
+    private static String id() {
+        return UUID.randomUUID().toString();
+    }
+
+    private Optional<Long> acquire(String id, long floor) {
+        lock.enqueue(ENV, id, System.currentTimeMillis()).await().atMost(WAIT);
+        return lock.tryAcquire(ENV, id, floor).await().atMost(WAIT);
+    }
+
+    private void release(String id, long token) {
+        lock.release(ENV, id, token).await().atMost(WAIT);
+    }
+
+    @Test
+    void shouldGrantOneHolderAndQueueTheNextInOrder() {
+        String a = id();
+        String b = id();
+        String c = id();
+        long tokenA = acquire(a, 0).orElseThrow();
+        assertTrue(acquire(b, 0).isEmpty(), "busy environment");
+        assertTrue(acquire(c, 0).isEmpty());
+        assertEquals(List.of(b, c), lock.queue(ENV).await().atMost(WAIT));
+        assertEquals(a, lock.holder(ENV).await().atMost(WAIT).orElseThrow().deploymentId());
+        release(a, tokenA);
+        assertTrue(lock.tryAcquire(ENV, c, 0).await().atMost(WAIT).isEmpty(), "c may not jump the queue");
+        long tokenB = lock.tryAcquire(ENV, b, 0).await().atMost(WAIT).orElseThrow();
+        assertTrue(tokenB > tokenA);
+        release(b, tokenB);
+        long tokenC = lock.tryAcquire(ENV, c, 0).await().atMost(WAIT).orElseThrow();
+        assertTrue(tokenC > tokenB);
+        release(c, tokenC);
+        assertTrue(lock.holder(ENV).await().atMost(WAIT).isEmpty());
+    }
+
+    @Test
+    void shouldNeverIssueATokenBelowTheFloorPostgresRemembers() {
+        String a = id();
+        long token = acquire(a, 1_000_000).orElseThrow();
+        assertTrue(token > 1_000_000, "token " + token);
+        release(a, token);
+    }
+
+    @Test
+    void shouldNotReleaseOrRenewUnderAStaleToken() {
+        String a = id();
+        long token = acquire(a, 0).orElseThrow();
+        assertFalse(lock.release(ENV, a, token - 1).await().atMost(WAIT));
+        assertFalse(lock.renew(ENV, a, token - 1).await().atMost(WAIT));
+        assertTrue(lock.renew(ENV, a, token).await().atMost(WAIT));
+        release(a, token);
+    }
+
+    @Test
+    void shouldRecoverAnExpiredLeaseWithAHigherToken() throws InterruptedException {
+        String a = id();
+        long token = acquire(a, 0).orElseThrow();
+        // The test profile's lease is 6 s; a crashed orchestrator renews nothing.
+        Thread.sleep(lock.lease().toMillis() + 500);
+        assertFalse(lock.renew(ENV, a, token).await().atMost(WAIT), "the lease expired");
+        long recovered = lock.reacquire(ENV, a, token).await().atMost(WAIT).orElseThrow();
+        assertTrue(recovered > token, "commands under the old token will be refused");
+        String b = id();
+        assertTrue(acquire(b, 0).isEmpty(), "the recovered holder keeps the environment");
+        release(a, recovered);
+        lock.dequeue(ENV, b).await().atMost(WAIT);
+    }
+}

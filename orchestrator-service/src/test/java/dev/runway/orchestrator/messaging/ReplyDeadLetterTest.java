@@ -1,0 +1,83 @@
+package dev.runway.orchestrator.messaging;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.Properties;
+import java.util.UUID;
+
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.junit.jupiter.api.Test;
+
+import dev.runway.events.Topics;
+import dev.runway.testsupport.Backbone;
+import dev.runway.testsupport.BackboneTestResource;
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.common.ResourceArg;
+import io.quarkus.test.junit.QuarkusTest;
+
+/** A reply the orchestrator cannot decode is not lost: it lands, byte for byte, on the topic's .dlq with the reason. */
+@QuarkusTest
+@QuarkusTestResource(value = BackboneTestResource.class, initArgs = {
+        @ResourceArg(name = "database", value = "runway_orchestrator_test"),
+        @ResourceArg(name = "jdbc", value = "true"),
+        @ResourceArg(name = "redis", value = "true") })
+class ReplyDeadLetterTest {
+
+    @Test
+    void shouldDeadLetterAnUndecodableReplyWithTheReason() {
+        Backbone backbone = Backbone.get();
+        String key = UUID.randomUUID().toString();
+        byte[] garbage = "definitely not avro".getBytes(StandardCharsets.UTF_8);
+        Properties c = new Properties();
+        c.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, backbone.kafkaBootstrap());
+        c.put(ConsumerConfig.GROUP_ID_CONFIG, "test-" + key);
+        c.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "latest");
+        c.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
+        c.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
+        Properties p = new Properties();
+        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, backbone.kafkaBootstrap());
+        p.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
+        p.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
+        try (KafkaConsumer<String, byte[]> dlq = new KafkaConsumer<>(c); KafkaProducer<String, byte[]> producer = new KafkaProducer<>(p)) {
+            dlq.subscribe(List.of(Topics.EXECUTOR_RESULTS + Topics.DLQ_SUFFIX));
+            long joined = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+            while (dlq.assignment().isEmpty() && System.nanoTime() < joined) {
+                dlq.poll(Duration.ofMillis(100));
+            }
+            dlq.seekToEnd(dlq.assignment());
+            dlq.assignment().forEach(dlq::position);
+            producer.send(new ProducerRecord<>(Topics.EXECUTOR_RESULTS, key, garbage)).get();
+
+            long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+            while (System.nanoTime() < deadline) {
+                for (ConsumerRecord<String, byte[]> record : dlq.poll(Duration.ofMillis(200))) {
+                    if (key.equals(record.key())) {
+                        assertArrayEquals(garbage, record.value(), "the original bytes are kept");
+                        var reason = record.headers().lastHeader("runway-dlq-reason");
+                        assertNotNull(reason);
+                        assertTrue(new String(reason.value(), StandardCharsets.UTF_8).length() > 5);
+                        assertNotNull(record.headers().lastHeader("runway-dlq-offset"));
+                        return;
+                    }
+                }
+            }
+            throw new AssertionError("no dead letter for " + key);
+        } catch (InterruptedException | java.util.concurrent.ExecutionException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

@@ -1,0 +1,49 @@
+package dev.runway.orchestrator.metrics;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+
+import org.junit.jupiter.api.Test;
+
+/** DORA keys from finished deployments, without a database. */
+class DoraTest {
+
+    private static final Instant T0 = Instant.parse("2026-11-01T10:00:00Z");
+
+    private static Dora.Row row(String state, int startMinute, int durationMinutes) {
+        Instant requested = T0.plus(Duration.ofMinutes(startMinute));
+        return new Dora.Row(state, requested, requested.plusSeconds(5), requested.plus(Duration.ofMinutes(durationMinutes)));
+    }
+
+    @Test
+    void shouldComputeTheFourKeys() {
+        List<Dora.Row> rows = List.of(
+                row("SUCCEEDED", 0, 10),
+                row("ROLLED_BACK", 60, 20),      // failure finished at minute 80
+                row("SUCCEEDED", 120, 30),       // recovery at minute 150: 70 minutes later
+                row("SUCCEEDED", 200, 20),
+                new Dora.Row("FAILED", T0, null, T0.plusSeconds(30)), // failed validation: changed nothing
+                row("CANCELLED", 300, 1));
+        Dora.Figures f = Dora.compute("staging", 2, rows);
+        assertEquals(3, f.deployments());
+        assertEquals(1.5, f.deploymentsPerDay());
+        assertEquals(20 * 60.0, f.leadTimeMedianSeconds());
+        assertEquals(25.0, f.changeFailureRatePercent());
+        assertEquals(70 * 60.0, f.mttrSeconds());
+        assertEquals("target (daily)", f.frequencyBand());
+        assertEquals("below acceptable", f.changeFailureBand());
+        assertEquals("acceptable", f.mttrBand(), "70 min: over the 1 h target, under the 4 h acceptable");
+    }
+
+    @Test
+    void shouldSayNoDataRatherThanZero() {
+        Dora.Figures f = Dora.compute("production", 30, List.of());
+        assertNull(f.leadTimeMedianSeconds());
+        assertNull(f.changeFailureRatePercent());
+        assertEquals("no data", f.mttrBand());
+    }
+}
