@@ -508,6 +508,10 @@ public class HostTarget implements DeploymentTarget {
             }
             nginx.stop();
         }
+        // Indexes handed out to plans that never ran (dry runs, failed deploys) go with everything else.
+        synchronized (provisional) {
+            provisional.clear();
+        }
     }
 
     // ------------------------------------------------------------------ nginx config
