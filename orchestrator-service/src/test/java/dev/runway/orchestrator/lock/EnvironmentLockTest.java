@@ -32,6 +32,10 @@ class EnvironmentLockTest {
     private static final Environment ENV = Environment.UAT;
 
     private final EnvironmentLock lock;
+    /** Everything a test took or queued, given back after it whatever happened. */
+    private final java.util.Map<String, Long> taken = new java.util.HashMap<>();
+    /** Strictly increasing enqueue times: equal scores would order the queue by id. */
+    private long clock = System.currentTimeMillis();
 
     EnvironmentLockTest(EnvironmentLock lock) {
         this.lock = lock;
@@ -42,8 +46,19 @@ class EnvironmentLockTest {
     }
 
     private Optional<Long> acquire(String id, long floor) {
-        lock.enqueue(ENV, id, System.currentTimeMillis()).await().atMost(WAIT);
-        return lock.tryAcquire(ENV, id, floor).await().atMost(WAIT);
+        taken.putIfAbsent(id, 0L);
+        lock.enqueue(ENV, id, ++clock).await().atMost(WAIT);
+        Optional<Long> token = lock.tryAcquire(ENV, id, floor).await().atMost(WAIT);
+        token.ifPresent(t -> taken.put(id, t));
+        return token;
+    }
+
+    @org.junit.jupiter.api.AfterEach
+    void giveBack() {
+        taken.forEach((id, token) -> {
+            lock.release(ENV, id, token).await().atMost(WAIT);
+            lock.dequeue(ENV, id).await().atMost(WAIT);
+        });
     }
 
     private void release(String id, long token) {
@@ -63,9 +78,11 @@ class EnvironmentLockTest {
         release(a, tokenA);
         assertTrue(lock.tryAcquire(ENV, c, 0).await().atMost(WAIT).isEmpty(), "c may not jump the queue");
         long tokenB = lock.tryAcquire(ENV, b, 0).await().atMost(WAIT).orElseThrow();
+        taken.put(b, tokenB);
         assertTrue(tokenB > tokenA);
         release(b, tokenB);
         long tokenC = lock.tryAcquire(ENV, c, 0).await().atMost(WAIT).orElseThrow();
+        taken.put(c, tokenC);
         assertTrue(tokenC > tokenB);
         release(c, tokenC);
         assertTrue(lock.holder(ENV).await().atMost(WAIT).isEmpty());
@@ -97,6 +114,7 @@ class EnvironmentLockTest {
         Thread.sleep(lock.lease().toMillis() + 500);
         assertFalse(lock.renew(ENV, a, token).await().atMost(WAIT), "the lease expired");
         long recovered = lock.reacquire(ENV, a, token).await().atMost(WAIT).orElseThrow();
+        taken.put(a, recovered);
         assertTrue(recovered > token, "commands under the old token will be refused");
         String b = id();
         assertTrue(acquire(b, 0).isEmpty(), "the recovered holder keeps the environment");
