@@ -95,6 +95,7 @@ public class HostTarget implements DeploymentTarget {
     public Plan deployGreen(CommandContext ctx, DeployGreen command) {
         Plan plan = new Plan();
         List<String> names = new ArrayList<>();
+        List<ReleaseEndpoint> endpoints = new ArrayList<>();
         String slotOfAll = null;
         for (ComponentSpec spec : command.getComponents()) {
             SlotState state = load(ctx.environment(), spec.getName());
@@ -102,6 +103,10 @@ public class HostTarget implements DeploymentTarget {
             String colour = "blue".equals(serving) ? "green" : "blue";
             slotOfAll = colour;
             names.add(spec.getName());
+            // The health-watcher scrapes the slot itself, not nginx: a canary's own errors are not diluted by the live slot.
+            endpoints.add(ReleaseEndpoint.newBuilder().setComponent(spec.getName())
+                    .setUrl("http://127.0.0.1:" + port(ctx.environment(), state, colour))
+                    .setBaselineUrl(serving == null ? null : "http://127.0.0.1:" + port(ctx.environment(), state, serving)).build());
             // Recorded first: if the executor dies while the slot starts, the compensation knows which slot to remove.
             plan.step("record " + spec.getName() + " " + colour + " as this deployment's candidate (0% of traffic until ShiftTraffic)", () -> {
                 synchronized (lock) {
@@ -123,7 +128,7 @@ public class HostTarget implements DeploymentTarget {
         }
         String slot = slotOfAll == null ? "blue" : slotOfAll;
         return plan.reply(() -> GreenDeployed.newBuilder().setHeader(ctx.replyHeader()).setStep(ctx.step())
-                .setVersion(command.getVersion()).setSlot(slot).setComponents(names).build());
+                .setVersion(command.getVersion()).setSlot(slot).setComponents(names).setEndpoints(endpoints).build());
     }
 
     @Override

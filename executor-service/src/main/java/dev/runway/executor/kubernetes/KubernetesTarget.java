@@ -68,6 +68,7 @@ public class KubernetesTarget implements DeploymentTarget {
         String ns = namespace(ctx);
         Plan plan = new Plan();
         List<String> names = new ArrayList<>();
+        List<ReleaseEndpoint> endpoints = new ArrayList<>();
         String slot = "blue";
         for (ComponentSpec spec : command.getComponents()) {
             requireImage(spec);
@@ -75,6 +76,10 @@ public class KubernetesTarget implements DeploymentTarget {
             String colour = "blue".equals(live) ? "green" : "blue";
             slot = colour;
             names.add(spec.getName());
+            // Each colour has its own Service, so the health-watcher (in the cluster) reaches one release only.
+            endpoints.add(ReleaseEndpoint.newBuilder().setComponent(spec.getName())
+                    .setUrl(serviceUrl(ns, spec.getName() + "-" + colour, spec))
+                    .setBaselineUrl(live == null ? null : serviceUrl(ns, spec.getName() + "-" + live, spec)).build());
             Deployment deployment = deployment(spec, spec.getName() + "-" + colour, command.getVersion(), colour, null, null);
             Service colourService = service(spec.getName() + "-" + colour, spec, Map.of(APP, spec.getName(), COLOR, colour));
             plan.step("record " + spec.getName() + " " + colour + " as this deployment's new colour" + (live == null ? "" : " (live: " + live + ")"), () -> {
@@ -97,7 +102,7 @@ public class KubernetesTarget implements DeploymentTarget {
         }
         String colour = slot;
         return plan.reply(() -> GreenDeployed.newBuilder().setHeader(ctx.replyHeader()).setStep(ctx.step())
-                .setVersion(command.getVersion()).setSlot(colour).setComponents(names).build());
+                .setVersion(command.getVersion()).setSlot(colour).setComponents(names).setEndpoints(endpoints).build());
     }
 
     @Override
@@ -436,6 +441,10 @@ public class KubernetesTarget implements DeploymentTarget {
         if (spec.getImage() == null || spec.getImage().isBlank()) {
             throw new StepFailure("NO_IMAGE", spec.getName() + " has no image (deploy.image) for the Kubernetes target", false);
         }
+    }
+
+    private static String serviceUrl(String ns, String service, ComponentSpec spec) {
+        return "http://" + service + "." + ns + ".svc:" + port(spec);
     }
 
     private static int port(ComponentSpec spec) {

@@ -82,7 +82,9 @@ class HostTargetTest {
     @Test
     void shouldShiftTrafficBetweenTwoReleasesBehindNginxAndRollBack() throws Exception {
         String first = UUID.randomUUID().toString();
-        assertEquals("blue", deploy(first, "1.0.0").getSlot());
+        GreenDeployed blue = deploy(first, "1.0.0");
+        assertEquals("blue", blue.getSlot());
+        assertNull(blue.getEndpoints().get(0).getBaselineUrl(), "a first release has nothing to compare with");
         assertEquals("1.0.0", Http.version(BLUE), "the slot itself answers before any traffic is routed");
         shift(first, 100);
         assertInstanceOf(GreenPromoted.class, bus.call(PromoteGreen.newBuilder().setHeader(header(first)).setStep("promote-green")
@@ -90,7 +92,13 @@ class HostTargetTest {
         assertEquals(Map.of("1.0.0", 20), Http.split(FRONT, 20));
 
         String second = UUID.randomUUID().toString();
-        assertEquals("green", deploy(second, "2.0.0").getSlot());
+        GreenDeployed green = deploy(second, "2.0.0");
+        assertEquals("green", green.getSlot());
+        ReleaseEndpoint endpoint = green.getEndpoints().get(0);
+        assertEquals("web", endpoint.getComponent());
+        assertEquals("http://127.0.0.1:" + GREEN, endpoint.getUrl(), "the health-watcher scrapes the new slot itself");
+        assertEquals("http://127.0.0.1:" + BLUE, endpoint.getBaselineUrl(), "and compares it with the serving one");
+        assertEquals("2.0.0", Http.version(GREEN), "the advertised endpoint is the new release");
         assertEquals(Map.of("1.0.0", 20), Http.split(FRONT, 20), "a deployed candidate gets no traffic before the shift");
 
         shift(second, 10);

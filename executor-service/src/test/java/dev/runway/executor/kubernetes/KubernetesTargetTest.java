@@ -142,7 +142,10 @@ class KubernetesTargetTest {
         assertEquals(Map.of("app", component, "color", "blue"), selector("uat"));
 
         String second = UUID.randomUUID().toString();
-        assertEquals("green", assertInstanceOf(GreenDeployed.class, deploy(second, Environment.UAT, "2.0.0", 2, Strategy.BLUE_GREEN)).getSlot());
+        GreenDeployed deployed = assertInstanceOf(GreenDeployed.class, deploy(second, Environment.UAT, "2.0.0", 2, Strategy.BLUE_GREEN));
+        assertEquals("green", deployed.getSlot());
+        assertEquals("http://" + component + "-green.uat.svc:3000", deployed.getEndpoints().get(0).getUrl());
+        assertEquals("http://" + component + "-blue.uat.svc:3000", deployed.getEndpoints().get(0).getBaselineUrl());
         Deployment green = deployment("uat", component + "-green");
         Container c = green.getSpec().getTemplate().getSpec().getContainers().get(0);
         assertEquals("registry.example.com/acme/web:2.0.0", c.getImage());

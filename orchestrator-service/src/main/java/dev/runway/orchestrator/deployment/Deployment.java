@@ -57,6 +57,9 @@ public class Deployment extends PanacheEntityBase {
     public String backupId;
     @Column(name = "applied_migrations")
     public String appliedMigrations;
+    /** JSON {component: {url, baselineUrl}} from GreenDeployed; see SagaRunner#url. */
+    @Column(name = "release_endpoints")
+    public String releaseEndpoints;
     @Column(name = "deadline_at")
     public Instant deadlineAt;
     @Column(name = "idempotency_key")

@@ -100,6 +100,8 @@ public class ReplyHandler {
             d.backupId = backedUp.getBackupId();
         } else if (record instanceof MigrationApplied applied) {
             d.appliedMigrations = String.join(",", applied.getApplied());
+        } else if (record instanceof GreenDeployed deployed) {
+            runner.recordEndpoints(d, deployed.getEndpoints());
         }
         Saga saga = runner.saga(d);
         List<Effect> effects;

@@ -13,6 +13,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import org.apache.avro.specific.SpecificRecord;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import dev.runway.events.*;
@@ -436,11 +437,52 @@ public class SagaRunner {
                 .setThresholds(thresholds).setTargets(targets).build();
     }
 
-    private static String url(java.util.Optional<String> template, Deployment d, DeploymentPlan.ComponentPlan c) {
-        return template.map(t -> t.replace("{component}", c.name())
+    /** Where a component's new and serving releases answer, as the executor reported in GreenDeployed. */
+    public record Endpoint(String url, String baselineUrl) {
+    }
+
+    public void recordEndpoints(Deployment d, List<ReleaseEndpoint> endpoints) {
+        java.util.Map<String, Endpoint> byComponent = new java.util.TreeMap<>();
+        endpoints.forEach(e -> byComponent.put(e.getComponent(), new Endpoint(e.getUrl(), e.getBaselineUrl())));
+        try {
+            d.releaseEndpoints = json.writeValueAsString(byComponent);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("endpoints not serialisable", e);
+        }
+    }
+
+    private Endpoint endpoint(Deployment d, String component) {
+        if (d.releaseEndpoints == null) {
+            return new Endpoint(null, null);
+        }
+        try {
+            Endpoint e = json.readValue(d.releaseEndpoints, new TypeReference<java.util.Map<String, Endpoint>>() {
+            }).get(component);
+            return e == null ? new Endpoint(null, null) : e;
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("stored endpoints unreadable for " + d.id, e);
+        }
+    }
+
+    /**
+     * A watch URL from its template. {@code {endpoint}} / {@code {baselineEndpoint}} are the release URLs the executor
+     * reported; a template that needs one the executor did not report gives no URL (the watcher then has no such source).
+     */
+    String url(java.util.Optional<String> template, Deployment d, DeploymentPlan.ComponentPlan c) {
+        if (template.isEmpty()) {
+            return null;
+        }
+        String t = template.get();
+        Endpoint e = endpoint(d, c.name());
+        if (t.contains("{endpoint}") && e.url() == null || t.contains("{baselineEndpoint}") && e.baselineUrl() == null) {
+            return null;
+        }
+        return t.replace("{endpoint}", e.url() == null ? "" : e.url())
+                .replace("{baselineEndpoint}", e.baselineUrl() == null ? "" : e.baselineUrl())
+                .replace("{component}", c.name())
                 .replace("{environment}", d.environment.toLowerCase(java.util.Locale.ROOT)).replace("{project}", d.project)
                 .replace("{version}", d.version).replace("{port}", c.port() == null ? "" : c.port().toString())
-                .replace("{healthcheck}", c.healthcheck() == null ? "/health" : c.healthcheck())).orElse(null);
+                .replace("{healthcheck}", c.healthcheck() == null ? "/health" : c.healthcheck());
     }
 
     private static String label(SagaStep step, StepKind kind) {

@@ -206,6 +206,11 @@ class DeploymentSagaTest {
         String id = post(body(project, "staging", Manifests.of(project, false, "strategy: canary")));
         StartWatch watch = (StartWatch) participants.answerUntil(id, "watch-canary-25");
         assertEquals(25, watch.getTrafficPercent());
+        // The watch points at the endpoints the executor reported in GreenDeployed (runway.watch.*-url-template).
+        WatchTarget target = watch.getTargets().get(0);
+        assertEquals("http://" + target.getComponent() + "-green.test:3000/q/metrics", target.getMetricsUrl());
+        assertEquals("http://" + target.getComponent() + "-green.test:3000/health", target.getHealthUrl());
+        assertEquals("http://" + target.getComponent() + "-blue.test:3000/q/metrics", target.getBaselineMetricsUrl());
         participants.send(Participants.breach(watch, IncidentPriority.P0));
         SpecificRecord first = participants.nextCommand(id);
         assertInstanceOf(RollbackTraffic.class, first);

@@ -173,7 +173,11 @@ public final class Participants implements AutoCloseable {
         }
         if (command instanceof DeployGreen g) {
             return GreenDeployed.newBuilder().setHeader(h).setStep(step).setVersion(g.getVersion()).setSlot("green")
-                    .setComponents(g.getComponents().stream().map(ComponentSpec::getName).toList()).build();
+                    .setComponents(g.getComponents().stream().map(ComponentSpec::getName).toList())
+                    .setEndpoints(g.getComponents().stream().map(c -> ReleaseEndpoint.newBuilder().setComponent(c.getName())
+                            .setUrl("http://" + c.getName() + "-green.test:" + c.getPort())
+                            .setBaselineUrl("http://" + c.getName() + "-blue.test:" + c.getPort()).build()).toList())
+                    .build();
         }
         if (command instanceof RollOut r) {
             return RolledOut.newBuilder().setHeader(h).setStep(step).setVersion(r.getVersion())
