@@ -18,7 +18,7 @@ import java.util.StringJoiner;
  * <li>Each (component, metric) series with a threshold gets a {@link SustainedRule}; error rate and
  * health always have one, latency p99/p95 and baseline degradation when the watch sets them.</li>
  * <li>The first tick with a breach ends the watch with the highest-priority breach of that tick.</li>
- * <li>At the window's end the watch passes only if every required series (error rate, health) had
+ * <li>At the window's end the watch passes only if every required series (error rate where traffic is expected, health) had
  * data in at least {@code minCoveragePercent} of the window's ticks, and no rule is in the middle of
  * a run above its threshold (it is watched until the run either clears or breaches).</li>
  * <li>A window without enough data is its own result: no pass; the window is extended, and after
@@ -27,10 +27,14 @@ import java.util.StringJoiner;
  */
 public final class WatchEvaluator {
 
-    /** A watch's rules: thresholds from the StartWatch, the rest from configuration. */
+    /**
+     * A watch's rules: thresholds from the StartWatch, the rest from configuration. {@code trafficExpected} is false
+     * where no user traffic reaches the new version by design (a green slot before the shift): its error rate is then
+     * judged when there is data (smoke tests) but not required for a pass; health always is.
+     */
     public record Settings(double errorRatePercent, Double latencyP99Ms, Double latencyP95Ms, Duration sustained,
             Double baselineDegradationPercent, Duration window, double minCoveragePercent, int maxInsufficientWindows,
-            DecisionMatrix matrix) {
+            DecisionMatrix matrix, boolean trafficExpected) {
     }
 
     /** The latest state of one series, for the SRE page. */
@@ -67,7 +71,7 @@ public final class WatchEvaluator {
         }
 
         boolean required() {
-            return metric == Metric.ERROR_RATE || metric == Metric.HEALTH;
+            return metric == Metric.HEALTH || metric == Metric.ERROR_RATE && settings.trafficExpected();
         }
 
         double coverage() {

@@ -19,6 +19,7 @@ import org.jboss.logging.Logger;
 import dev.runway.events.StartWatch;
 import dev.runway.events.StopWatch;
 import dev.runway.events.Thresholds;
+import dev.runway.events.WatchPhase;
 import dev.runway.events.WatchTarget;
 import dev.runway.healthwatcher.decision.DecisionRepository;
 import dev.runway.healthwatcher.decision.DecisionService;
@@ -132,7 +133,8 @@ public class WatchService {
         Duration window = Duration.ofSeconds(command.getWindowSeconds());
         WatchEvaluator evaluator = new WatchEvaluator(new WatchEvaluator.Settings(t.getErrorRatePercent(), t.getLatencyP99Ms(),
                 t.getLatencyP95Ms(), Duration.ofSeconds(t.getSustainedSeconds()), baseline, window, config.minCoveragePercent(),
-                Math.max(1, config.insufficientWindows() - insufficientWindows), matrix), endsAt.minus(window));
+                Math.max(1, config.insufficientWindows() - insufficientWindows), matrix,
+                command.getPhase() != WatchPhase.VERIFY_GREEN), endsAt.minus(window));
         String watchId = command.getWatchId();
         LiveWatch[] self = new LiveWatch[1];
         self[0] = new LiveWatch(command, evaluator, sources, startedAt, http, prometheus, metrics,

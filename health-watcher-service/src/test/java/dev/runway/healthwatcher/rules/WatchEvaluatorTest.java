@@ -22,7 +22,7 @@ class WatchEvaluatorTest {
 
     static WatchEvaluator.Settings settings(int sustained, int window) {
         return new WatchEvaluator.Settings(5, 2000.0, null, Duration.ofSeconds(sustained), null, Duration.ofSeconds(window), 50, 2,
-                DecisionMatrix.SEED);
+                DecisionMatrix.SEED, true);
     }
 
     /** Feeds error-rate values one per second from T0+1s; returns the first non-continue verdict and its second. */
@@ -170,6 +170,44 @@ class WatchEvaluatorTest {
     }
 
     @Test
+    void aGreenSlotWithoutUserTrafficPassesOnHealthAloneButStillBreachesOnSmokeTestErrors() {
+        WatchEvaluator.Settings verify = new WatchEvaluator.Settings(5, 2000.0, null, Duration.ofSeconds(2), null,
+                Duration.ofSeconds(5), 50, 2, DecisionMatrix.SEED, false);
+        WatchEvaluator quiet = new WatchEvaluator(verify, T0);
+        Verdict v = Verdict.CONTINUE;
+        for (int i = 1; i <= 5; i++) {
+            v = quiet.tick(T0.plusSeconds(i), List.of(new Observation("api", Metric.ERROR_RATE, URL, Double.NaN, "no traffic"),
+                    new Observation("api", Metric.HEALTH, URL, 0)));
+        }
+        assertInstanceOf(Verdict.Passed.class, v, "before the shift no user reaches green: health decides");
+
+        WatchEvaluator unhealthy = new WatchEvaluator(verify, T0);
+        v = Verdict.CONTINUE;
+        for (int i = 1; i <= 5 && v instanceof Verdict.Continue; i++) {
+            v = unhealthy.tick(T0.plusSeconds(i), List.of(new Observation("api", Metric.ERROR_RATE, URL, Double.NaN, "no traffic"),
+                    new Observation("api", Metric.HEALTH, URL, 1)));
+        }
+        assertEquals(Metric.HEALTH, assertInstanceOf(Verdict.Breached.class, v).breach().metric());
+
+        WatchEvaluator smoke = new WatchEvaluator(verify, T0);
+        v = Verdict.CONTINUE;
+        for (int i = 1; i <= 5 && v instanceof Verdict.Continue; i++) {
+            v = smoke.tick(T0.plusSeconds(i), List.of(new Observation("api", Metric.ERROR_RATE, URL, 40),
+                    new Observation("api", Metric.HEALTH, URL, 0)));
+        }
+        assertEquals(Metric.ERROR_RATE, assertInstanceOf(Verdict.Breached.class, v).breach().metric(),
+                "errors the green slot does show still count");
+
+        WatchEvaluator live = new WatchEvaluator(settings(2, 5), T0);
+        v = Verdict.CONTINUE;
+        for (int i = 1; i <= 5; i++) {
+            v = live.tick(T0.plusSeconds(i), List.of(new Observation("api", Metric.ERROR_RATE, URL, Double.NaN, "no traffic"),
+                    new Observation("api", Metric.HEALTH, URL, 0)));
+        }
+        assertInstanceOf(Verdict.Extended.class, v, "where traffic is expected, health alone is not enough");
+    }
+
+    @Test
     void coverageBelowTheMinimumIsInsufficientAndAtTheMinimumPasses() {
         // 10 ticks, 4 with data (40 %) → extended; 5 with data (50 %) → passes.
         double[] forty = concat(repeat(1, 4), repeat(Double.NaN, 6));
@@ -234,7 +272,7 @@ class WatchEvaluatorTest {
     @Test
     void baselineDegradationBreachesOnlyWhenBothVersionsAreMeasurable() {
         WatchEvaluator.Settings s = new WatchEvaluator.Settings(5, null, null, Duration.ofSeconds(2), 50.0, Duration.ofSeconds(8), 50, 2,
-                DecisionMatrix.SEED);
+                DecisionMatrix.SEED, true);
         WatchEvaluator e = new WatchEvaluator(s, T0);
         // Seconds 1-4: stable version without traffic (NaN) while the new one is slow: no breach, no insufficiency.
         // Seconds 5-8: 40 % slower: within the allowed 50 %. Window passes.
