@@ -139,6 +139,25 @@ class GrafanaDashboardTest {
     }
 
     @Test
+    void alertsInTheDeploymentGuideReadOnlyRealMetrics() throws IOException {
+        String guide = Files.readString(ROOT.resolve("DEPLOYMENT.md"));
+        int start = guide.indexOf("Alerts worth setting");
+        assertTrue(start >= 0, "DEPLOYMENT.md has no alerts table");
+        int end = guide.indexOf("\n## ", start);
+        Matcher code = Pattern.compile("`([^`]+)`").matcher(guide.substring(start, end < 0 ? guide.length() : end));
+        Set<String> unknown = new TreeSet<>();
+        int expressions = 0;
+        while (code.find()) {
+            Set<String> metrics = metricsIn(code.group(1));
+            metrics.remove("up"); // Prometheus' own per-target series
+            expressions += metrics.isEmpty() ? 0 : 1;
+            metrics.stream().filter(m -> !exported.containsKey(m) && !FRAMEWORK_METRICS.contains(m)).forEach(unknown::add);
+        }
+        assertTrue(expressions >= 5, "found only " + expressions + " alert expressions in DEPLOYMENT.md");
+        assertTrue(unknown.isEmpty(), "DEPLOYMENT.md alerts read metrics no service registers: " + unknown);
+    }
+
+    @Test
     void promqlMetricExtractionSeesMetricsAndIgnoresFunctionsLabelsAndVariables() {
         assertEquals(Set.of("runway_step_duration_seconds_bucket"), metricsIn(
                 "histogram_quantile(0.95, sum by (le, step) (rate(runway_step_duration_seconds_bucket{environment=~\"$environment\", step!=\"x\"}[$__rate_interval])))"));
