@@ -92,8 +92,9 @@ public final class RunwayCli implements Runnable {
         cli.setOut(ctx.console().outWriter());
         cli.setErr(ctx.console().errWriter());
         cli.setCaseInsensitiveEnumValuesAllowed(true);
+        // Errors go to the CLI's (redacting) error stream whichever command failed.
         cli.setParameterExceptionHandler((ex, args) -> {
-            var errOut = ex.getCommandLine().getErr();
+            var errOut = ctx.console().errWriter();
             errOut.println("error: " + ex.getMessage());
             CommandLine.UnmatchedArgumentException.printSuggestions(ex, errOut);
             errOut.println("usage: " + ex.getCommandLine().getHelp().synopsis(0).strip());
@@ -102,7 +103,7 @@ public final class RunwayCli implements Runnable {
             return ExitCodes.USAGE;
         });
         cli.setExecutionExceptionHandler((ex, commandLine, parseResult) -> {
-            var errOut = commandLine.getErr();
+            var errOut = ctx.console().errWriter();
             int code;
             if (ex instanceof UsageException) {
                 errOut.println("error: " + ex.getMessage());
