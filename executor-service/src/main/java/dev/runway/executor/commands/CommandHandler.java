@@ -29,12 +29,15 @@ public class CommandHandler {
     private final Planner planner;
     private final ExecutorResultPublisher publisher;
     private final Clock clock;
+    private final Duration maxCommandAge;
 
-    public CommandHandler(CommandLog log, Planner planner, ExecutorResultPublisher publisher) {
+    public CommandHandler(CommandLog log, Planner planner, ExecutorResultPublisher publisher,
+            dev.runway.executor.config.ExecutorConfig config) {
         this.log = log;
         this.planner = planner;
         this.publisher = publisher;
         this.clock = Clock.systemUTC();
+        this.maxCommandAge = config.maxCommandAge();
     }
 
     public void handle(SpecificRecord command) {
@@ -48,6 +51,15 @@ public class CommandHandler {
             } else {
                 interrupted(entry, ctx);
             }
+            return;
+        }
+        Duration age = Duration.between(
+                dev.runway.events.Envelopes.headerOf(command).getOccurredAt(), clock.instant());
+        if (age.compareTo(maxCommandAge) > 0) {
+            LOG.infof("%s %s is %d s old (limit %d s): answered EXPIRED, not carried out", ctx.type(), ctx.commandId(),
+                    age.toSeconds(), maxCommandAge.toSeconds());
+            send(failed(ctx, "EXPIRED", ctx.type() + " was issued " + age.toSeconds() + " s ago, more than the "
+                    + maxCommandAge.toSeconds() + " s an executor accepts (runway.executor.max-command-age): not carried out", false));
             return;
         }
         CommandLog.Claim claim = log.start(ctx);

@@ -15,6 +15,13 @@ public interface ExecutorConfig {
     /** Keyed by environment name in lower case: development, staging, uat, production. */
     Map<String, EnvironmentSettings> environments();
 
+    /**
+     * A command older than this when it arrives is answered StepFailed EXPIRED and not carried out: its saga has
+     * moved on (or its step timed out), and a fresh consumer group must never replay a topic's old commands.
+     */
+    @WithDefault("10m")
+    java.time.Duration maxCommandAge();
+
     /** Projects this executor instance serves (regex over header.project); others are skipped. */
     @WithDefault(".*")
     String projects();

@@ -140,6 +140,27 @@ class CommandHandlingTest {
     }
 
     @Test
+    void shouldAnswerAnOldCommandExpiredWithoutCarryingItOut() throws Exception {
+        // A consumer group that starts on a topic's old records (or an executor back after a long outage)
+        // must not deploy what a saga asked for long ago.
+        EventHeader old = header(Environment.DEVELOPMENT);
+        old.setOccurredAt(java.time.Instant.now().minus(java.time.Duration.ofMinutes(11)));
+        String component = "old" + UUID.randomUUID().toString().substring(0, 6);
+        DeployGreen command = DeployGreen.newBuilder().setHeader(old).setStep("deploy-green").setFencingToken(Tokens.next())
+                .setVersion("4.2.0").setTarget(TargetKind.HOST).setStrategy(Strategy.BLUE_GREEN)
+                .setComponents(List.of(ComponentSpec.newBuilder().setName(component)
+                        .setArtifact("java examples/demo-app/DemoApp.java").setHealthcheck("/health").build()))
+                .build();
+        StepFailed expired = assertInstanceOf(StepFailed.class, bus.call(command, WAIT));
+        assertEquals("EXPIRED", expired.getCode());
+        assertFalse(expired.getRetryable());
+        assertTrue(expired.getReason().contains("more than the 600 s"), expired.getReason());
+        assertFalse(Files.exists(ExecutorTestResource.STATE.resolve("slots").resolve("development").resolve(component + ".json")),
+                "nothing was started");
+        given().get("/commands/" + old.getEventId()).then().statusCode(404);
+    }
+
+    @Test
     void shouldReturnTheExactPlanOfADryRunAndChangeNothing() throws Exception {
         DeployGreen command = DeployGreen.newBuilder().setHeader(header(Environment.DEVELOPMENT)).setStep("deploy-green")
                 .setFencingToken(Tokens.next()).setDryRun(true).setVersion("4.2.0").setTarget(TargetKind.HOST).setStrategy(Strategy.BLUE_GREEN)

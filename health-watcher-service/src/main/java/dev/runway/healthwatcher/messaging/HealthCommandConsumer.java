@@ -56,6 +56,11 @@ public class HealthCommandConsumer {
                 if (!watches.accepts(start.getHeader().getProject())) {
                     return Uni.createFrom().completionStage(message.ack());
                 }
+                if (watches.expired(start, java.time.Instant.now())) {
+                    LOG.infof("StartWatch %s of %s issued at %s: its window is long over, not started", start.getWatchId(),
+                            start.getHeader().getDeploymentId(), start.getHeader().getOccurredAt());
+                    return Uni.createFrom().completionStage(message.ack());
+                }
                 work = watches.start(start);
             } else if (record instanceof StopWatch stop) {
                 if (!watches.accepts(stop.getHeader().getProject())) {

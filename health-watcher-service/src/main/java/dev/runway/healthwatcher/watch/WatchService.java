@@ -71,6 +71,12 @@ public class WatchService {
         return config.onlyProjects().map(list -> list.stream().anyMatch(project::startsWith)).orElse(true);
     }
 
+    /** True for a StartWatch whose window ended more than runway.health.max-command-age ago. */
+    public boolean expired(StartWatch command, java.time.Instant now) {
+        java.time.Instant windowEnd = command.getHeader().getOccurredAt().plusSeconds(command.getWindowSeconds());
+        return windowEnd.plus(config.maxCommandAge()).isBefore(now);
+    }
+
     /** Starts a watch once; a StartWatch seen before (redelivery) is acknowledged without effect. */
     public Uni<Void> start(StartWatch command) {
         LiveWatch.Sources sources = validate(command);

@@ -36,6 +36,13 @@ public interface WatcherConfig {
     @WithDefault("20")
     int maxTargets();
 
+    /**
+     * A StartWatch whose window ended longer ago than this is not started: its saga has moved on (the orchestrator's
+     * watchdog decided), and a fresh consumer group must never replay a topic's old watches.
+     */
+    @WithDefault("10m")
+    java.time.Duration maxCommandAge();
+
     /** Only watch projects starting with one of these prefixes (sharding; tests use it on the shared broker). */
     Optional<List<String>> onlyProjects();
 

@@ -30,6 +30,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import dev.runway.events.*;
+import dev.runway.healthwatcher.support.Commands;
 import dev.runway.healthwatcher.support.DemoApp;
 import dev.runway.testsupport.AvroKafka;
 import dev.runway.healthwatcher.support.Kafka;
@@ -112,6 +113,26 @@ class WatchFlowTest {
             assertEquals(deploymentId, decided.kafkaRecord().key());
             assertTrue(rd.getReason().contains("error_rate") && rd.getReason().contains("automatic rollback now"), rd.getReason());
         }
+    }
+
+    @Test
+    void aStartWatchWhoseWindowIsLongOverIsNotStarted() throws Exception {
+        String deploymentId = UUID.randomUUID().toString();
+        List<WatchTarget> nowhere = List.of(WatchTarget.newBuilder().setComponent("api").setHealthUrl("http://127.0.0.1:9/health").build());
+        StartWatch old = startWatch(deploymentId, 5, thresholds(5, 2), nowhere);
+        old.getHeader().setOccurredAt(java.time.Instant.now().minus(Duration.ofMinutes(11)));
+        send(old);
+        // Then a fresh watch of the same deployment (same key, same partition): once it is live, the old one was consumed.
+        StartWatch fresh = startWatch(deploymentId, 60, thresholds(5, 2), nowhere);
+        send(fresh);
+        String watches = "";
+        for (int i = 0; i < 100 && !watches.contains(fresh.getWatchId()); i++) {
+            Thread.sleep(200);
+            watches = io.restassured.RestAssured.given().get("/watches").asString();
+        }
+        assertTrue(watches.contains(fresh.getWatchId()), "the fresh watch runs: " + watches);
+        assertTrue(!watches.contains(old.getWatchId().toString()), "a StartWatch whose window ended 10+ minutes ago starts nothing");
+        AvroKafka.send(producer, Topics.HEALTH_COMMANDS, deploymentId, Commands.stopWatch(fresh, "test over"));
     }
 
     @Test
