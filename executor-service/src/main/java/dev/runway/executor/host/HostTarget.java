@@ -588,6 +588,10 @@ public class HostTarget implements DeploymentTarget {
 
     /** The colour that carries traffic now: the live one, else a candidate already routed to (first release). */
     private static String serving(SlotState state) {
+        // A saga ends at ShiftTraffic 100 (PromoteGreen is optional): a candidate with all the traffic is what serves.
+        if (state.candidate != null && state.candidatePercent >= 100) {
+            return state.candidate;
+        }
         if (state.live != null) {
             return state.live;
         }

@@ -131,6 +131,30 @@ class HostTargetTest {
     }
 
     @Test
+    void shouldDeployNextToTheReleaseThatTookAllTrafficEvenUnpromoted() throws Exception {
+        // The orchestrator's sagas end at ShiftTraffic 100 without PromoteGreen: the 100 % slot is what serves.
+        String first = UUID.randomUUID().toString();
+        assertEquals("blue", deploy(first, "1.0.0").getSlot());
+        shift(first, 100);
+        String second = UUID.randomUUID().toString();
+        assertEquals("green", deploy(second, "1.1.0").getSlot());
+        shift(second, 10);
+        shift(second, 100);
+        assertEquals(Map.of("1.1.0", 20), Http.split(FRONT, 20));
+
+        String third = UUID.randomUUID().toString();
+        GreenDeployed next = deploy(third, "1.2.0");
+        assertEquals("blue", next.getSlot(), "never the slot that serves all traffic");
+        assertEquals("http://127.0.0.1:" + GREEN, next.getEndpoints().get(0).getBaselineUrl());
+        assertEquals(Map.of("1.1.0", 20), Http.split(FRONT, 20), "1.1.0 keeps serving while 1.2.0 starts");
+        shift(third, 10);
+        TrafficRolledBack back = assertInstanceOf(TrafficRolledBack.class, bus.call(RollbackTraffic.newBuilder().setHeader(header(third))
+                .setStep("rollback-traffic").setFencingToken(Tokens.next()).setComponents(List.of("web")).build(), WAIT));
+        assertEquals("green", back.getSlot());
+        assertEquals(Map.of("1.1.0", 20), Http.split(FRONT, 20), "traffic back on 1.1.0");
+    }
+
+    @Test
     void shouldRefuseToDecommissionTheLiveSlotAndStopTheOldOneAfterPromotion() throws Exception {
         String first = UUID.randomUUID().toString();
         deploy(first, "1.0.0");
