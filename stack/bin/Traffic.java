@@ -1,0 +1,56 @@
+import java.io.PrintWriter;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The demo's load generator: a steady request rate to each environment's nginx front, one line per
+ * answer in the log ({@code <epoch ms> <environment> <status> <X-Release-Version>}; status 0 = no answer),
+ * so the demo and the end-to-end test can tell which release served when.
+ *
+ * <pre>java stack/bin/Traffic.java LOG RATE_PER_SECOND name=url [name=url...]</pre>
+ */
+public class Traffic {
+    public static void main(String[] args) throws Exception {
+        if (args.length < 3) {
+            System.err.println("usage: java Traffic.java LOG RATE_PER_SECOND name=url [name=url...]");
+            System.exit(2);
+        }
+        Path log = Path.of(args[0]);
+        int rate = Integer.parseInt(args[1]);
+        HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofMillis(500)).build();
+        PrintWriter out = new PrintWriter(Files.newBufferedWriter(log), true);
+        ScheduledExecutorService pool = Executors.newScheduledThreadPool(4, r -> {
+            Thread t = new Thread(r, "traffic");
+            t.setDaemon(true);
+            return t;
+        });
+        long periodMicros = 1_000_000L / rate;
+        for (int i = 2; i < args.length; i++) {
+            String name = args[i].substring(0, args[i].indexOf('='));
+            URI uri = URI.create(args[i].substring(args[i].indexOf('=') + 1));
+            HttpRequest request = HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(2)).GET().build();
+            pool.scheduleAtFixedRate(() -> {
+                String line;
+                try {
+                    HttpResponse<Void> r = http.send(request, HttpResponse.BodyHandlers.discarding());
+                    line = System.currentTimeMillis() + " " + name + " " + r.statusCode() + " "
+                            + r.headers().firstValue("X-Release-Version").orElse("-");
+                } catch (Exception e) {
+                    line = System.currentTimeMillis() + " " + name + " 0 -";
+                }
+                synchronized (out) {
+                    out.println(line);
+                }
+            }, 0, periodMicros, TimeUnit.MICROSECONDS);
+        }
+        Thread.currentThread().join(); // until the demo stops it
+    }
+}
