@@ -103,6 +103,25 @@ public final class Context {
                 });
     }
 
+    /**
+     * After the API accepted a request for deployment {@code id}: without {@code follow}, its JSON answer (in json
+     * mode) and null; with it, the timeline until the deployment ends (or {@code limit}), then its last view.
+     */
+    public Follower.Result acceptedOrFollowed(Settings s, ApiClient api, String id, JsonNode accepted, boolean follow,
+            Duration limit) throws InterruptedException {
+        if (!follow) {
+            if (s.json()) {
+                printJson(accepted);
+            }
+            return null;
+        }
+        Follower.Result result = follower(s, api, id).follow(limit);
+        if (s.json() && result.last() != null) {
+            printJson(result.last().json());
+        }
+        return result;
+    }
+
     /** Prints the API's JSON as it came (pretty-printed). */
     public void printJson(JsonNode json) {
         try {

@@ -113,16 +113,7 @@ public class DeployCommand implements Callable<Integer> {
                 out.println("Follow it: runway logs " + d.id() + " --follow");
             }
         }
-        if (!follow) {
-            if (s.json()) {
-                ctx.printJson(answer.json());
-            }
-            return ExitCodes.OK;
-        }
-        Follower.Result result = ctx.follower(s, api, d.id()).follow(limit);
-        if (s.json() && result.last() != null) {
-            ctx.printJson(result.last().json());
-        }
-        return result.exitCode();
+        Follower.Result result = ctx.acceptedOrFollowed(s, api, d.id(), answer.json(), follow, limit);
+        return result == null ? ExitCodes.OK : result.exitCode();
     }
 }

@@ -102,15 +102,9 @@ public class RollbackCommand implements Callable<Integer> {
             ctx.console().out().println("Rollback of deployment " + d.id() + " requested (" + d.project() + " " + d.version() + " → "
                     + d.environment() + ", now " + d.state() + ")");
         }
-        if (!follow) {
-            if (s.json()) {
-                ctx.printJson(answer.json());
-            }
+        Follower.Result result = ctx.acceptedOrFollowed(s, api, d.id(), answer.json(), follow, limit);
+        if (result == null) {
             return ExitCodes.OK;
-        }
-        Follower.Result result = ctx.follower(s, api, d.id()).follow(limit);
-        if (s.json() && result.last() != null) {
-            ctx.printJson(result.last().json());
         }
         // Here ROLLED_BACK is what was asked for; NEEDS_ATTENTION means a compensation failed.
         if (result.exitCode() == ExitCodes.TIMEOUT || result.last() == null) {
@@ -141,17 +135,8 @@ public class RollbackCommand implements Callable<Integer> {
                 out.println("Follow it: runway logs " + d.id() + " --follow");
             }
         }
-        if (!follow) {
-            if (s.json()) {
-                ctx.printJson(answer.json());
-            }
-            return ExitCodes.OK;
-        }
-        Follower.Result result = ctx.follower(s, api, d.id()).follow(limit);
-        if (s.json() && result.last() != null) {
-            ctx.printJson(result.last().json());
-        }
-        return result.exitCode();
+        Follower.Result result = ctx.acceptedOrFollowed(s, api, d.id(), answer.json(), follow, limit);
+        return result == null ? ExitCodes.OK : result.exitCode();
     }
 
     /**
