@@ -136,17 +136,12 @@ public class HostTarget implements DeploymentTarget {
         if (command.getPercent() < 0 || command.getPercent() > 100) {
             throw new StepFailure("BAD_PERCENT", "percent must be 0..100, was " + command.getPercent(), false);
         }
-        Map<String, SlotState> next = new TreeMap<>();
-        String slot = null;
-        for (String component : components(ctx, command.getComponents())) {
-            SlotState state = load(ctx.environment(), component);
-            String colour = newSlot(ctx, state);
-            requireRunning(state, colour, component);
+        NewSlots changed = withNewSlot(ctx, command.getComponents(), (state, colour) -> {
             state.candidate = colour;
             state.candidatePercent = command.getPercent();
-            next.put(component, state);
-            slot = colour;
-        }
+        });
+        Map<String, SlotState> next = changed.states();
+        String slot = changed.slot();
         Plan plan = routeSteps(new Plan(), ctx, next);
         if (command.getPercent() == 100) {
             for (SlotState state : next.values()) {
@@ -160,19 +155,13 @@ public class HostTarget implements DeploymentTarget {
 
     @Override
     public Plan promoteGreen(CommandContext ctx, PromoteGreen command) {
-        Map<String, SlotState> next = new TreeMap<>();
-        String slot = null;
-        for (String component : components(ctx, command.getComponents())) {
-            SlotState state = load(ctx.environment(), component);
-            String colour = newSlot(ctx, state);
-            requireRunning(state, colour, component);
+        NewSlots changed = withNewSlot(ctx, command.getComponents(), (state, colour) -> {
             state.live = colour;
             state.candidate = null;
             state.candidatePercent = 0;
-            next.put(component, state);
-            slot = colour;
-        }
-        String colour = slot;
+        });
+        Map<String, SlotState> next = changed.states();
+        String colour = changed.slot();
         return routeSteps(new Plan(), ctx, next).reply(() -> GreenPromoted.newBuilder().setHeader(ctx.replyHeader())
                 .setStep(ctx.step()).setSlot(colour).build());
     }
@@ -566,6 +555,25 @@ public class HostTarget implements DeploymentTarget {
     }
 
     // ------------------------------------------------------------------ state
+
+    /** Components' states changed for this deployment's new slot (saved later, with the nginx change), and that slot. */
+    private record NewSlots(Map<String, SlotState> states, String slot) {
+    }
+
+    /** Each named component's new slot, checked to be running, then {@code change}d. */
+    private NewSlots withNewSlot(CommandContext ctx, List<String> named, java.util.function.BiConsumer<SlotState, String> change) {
+        Map<String, SlotState> next = new TreeMap<>();
+        String slot = null;
+        for (String component : components(ctx, named)) {
+            SlotState state = load(ctx.environment(), component);
+            String colour = newSlot(ctx, state);
+            requireRunning(state, colour, component);
+            change.accept(state, colour);
+            next.put(component, state);
+            slot = colour;
+        }
+        return new NewSlots(next, slot);
+    }
 
     private List<String> components(CommandContext ctx, List<String> named) {
         if (!named.isEmpty()) {
