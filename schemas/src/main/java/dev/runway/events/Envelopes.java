@@ -15,12 +15,19 @@ public final class Envelopes {
 
     /** The first record of a flow: its own event id doubles as the correlation id. */
     public static EventHeader first(String deploymentId, Environment environment, String project, Clock clock) {
+        return first(deploymentId, environment, project, null, clock);
+    }
+
+    /** The first record of a flow of a project environment of a known client (tenant). */
+    public static EventHeader first(String deploymentId, Environment environment, String project, String client,
+            Clock clock) {
         String id = UUID.randomUUID().toString();
         return EventHeader.newBuilder()
                 .setEventId(id)
                 .setDeploymentId(deploymentId)
                 .setEnvironment(environment)
                 .setProject(project)
+                .setClient(client)
                 .setOccurredAt(now(clock))
                 .setCorrelationId(id)
                 .setCausationId(null)
