@@ -3,6 +3,7 @@ package dev.runway.events;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.net.URI;
 import java.net.URLEncoder;
@@ -20,6 +21,11 @@ import java.util.List;
 import java.util.UUID;
 
 import org.apache.avro.Schema;
+import org.apache.avro.generic.GenericData;
+import org.apache.avro.generic.GenericDatumWriter;
+import org.apache.avro.io.DecoderFactory;
+import org.apache.avro.io.EncoderFactory;
+import org.apache.avro.specific.SpecificDatumReader;
 import org.apache.avro.specific.SpecificData;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -166,6 +172,73 @@ class RegistryCompatibilityTest {
         // The rejected version left no trace: the artifact has exactly the two accepted versions.
         HttpResponse<String> versions = registry.get("/groups/" + SCRATCH_GROUP + "/artifacts/" + enc(artifactId) + "/versions");
         assertEquals(2, JSON.readTree(versions.body()).path("count").asInt(), versions.body());
+    }
+
+    /**
+     * Tenancy added optional fields (the client in every header, the repository on DeployGreen and
+     * RollOut, the front of each released component). The registry's BACKWARD rule must accept each
+     * record as it is now after its pre-tenancy shape, and records written before still decode.
+     */
+    @Test
+    void tenancyFieldsEvolveBackwardCompatibly() throws Exception {
+        for (Schema current : List.of(DeployGreen.getClassSchema(), RollOut.getClassSchema(),
+                GreenDeployed.getClassSchema(), DeploymentStarted.getClassSchema())) {
+            String previous = withoutFields(current, List.of("client", "repository", "front"));
+            String artifactId = current.getName() + "-tenancy-" + UUID.randomUUID();
+            HttpResponse<String> before = registry.registerAvro(SCRATCH_GROUP, artifactId, previous);
+            assertEquals(2, before.statusCode() / 100, before.body());
+            HttpResponse<String> after = registry.registerAvro(SCRATCH_GROUP, artifactId, current.toString());
+            assertEquals(2, after.statusCode() / 100, current.getName() + ": " + after.body());
+        }
+
+        // A pre-tenancy DeploymentStarted, written with the old schema, reads with the new one: client is null.
+        Schema old = new Schema.Parser().parse(withoutFields(DeploymentStarted.getClassSchema(), List.of("client")));
+        var header = new GenericData.Record(old.getField("header").schema());
+        header.put("eventId", "e-1");
+        header.put("deploymentId", "d-1");
+        header.put("environment", new GenericData.EnumSymbol(
+                old.getField("header").schema().getField("environment").schema(), "STAGING"));
+        header.put("project", "ledger");
+        header.put("occurredAt", 1L);
+        header.put("correlationId", "e-1");
+        var started = new GenericData.Record(old);
+        started.put("header", header);
+        started.put("version", "1.0.0");
+        started.put("strategy", new GenericData.EnumSymbol(old.getField("strategy").schema(), "CANARY"));
+        started.put("components", List.of("web"));
+        started.put("fencingToken", 3L);
+        started.put("dryRun", false);
+        var bytes = new ByteArrayOutputStream();
+        var encoder = EncoderFactory.get().binaryEncoder(bytes, null);
+        new GenericDatumWriter<>(old).write(started, encoder);
+        encoder.flush();
+        DeploymentStarted read = new SpecificDatumReader<DeploymentStarted>(old,
+                DeploymentStarted.getClassSchema()).read(null,
+                DecoderFactory.get().binaryDecoder(bytes.toByteArray(), null));
+        assertEquals("ledger", read.getHeader().getProject());
+        assertEquals(null, read.getHeader().getClient());
+    }
+
+    /** The schema with the named fields removed wherever they occur (their pre-tenancy shape). */
+    static String withoutFields(Schema schema, List<String> names) throws IOException {
+        JsonNode json = JSON.readTree(schema.toString());
+        strip(json, names);
+        return JSON.writeValueAsString(json);
+    }
+
+    private static void strip(JsonNode node, List<String> names) {
+        if (node instanceof ObjectNode object) {
+            if (object.get("fields") instanceof ArrayNode fields) {
+                for (int i = fields.size() - 1; i >= 0; i--) {
+                    if (names.contains(fields.get(i).path("name").asText())) {
+                        fields.remove(i);
+                    }
+                }
+            }
+            object.elements().forEachRemaining(child -> strip(child, names));
+        } else if (node instanceof ArrayNode array) {
+            array.forEach(child -> strip(child, names));
+        }
     }
 
     /** The artifact the services' serde resolves, computed by the serde's own strategy class. */
