@@ -23,6 +23,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -93,6 +94,46 @@ class KubernetesOverlaysTest {
                 .path("serviceAccountName").asText();
         assertEquals(account, subject.path("name").asText(), overlay + ": binding must name the executor's ServiceAccount");
         single(docs, "ServiceAccount", account);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"staging", "production"})
+    void theExecutorWritesOnlyInNamespacesLabelledForRunway(String overlay) throws Exception {
+        List<JsonNode> docs = render(overlay);
+        List<JsonNode> cluster = render("k8s/cluster");
+        JsonNode policy = single(cluster, "ValidatingAdmissionPolicy", null);
+        JsonNode binding = single(cluster, "ValidatingAdmissionPolicyBinding", null);
+        for (JsonNode doc : cluster) {
+            assertTrue(doc.path("metadata").path("namespace").isMissingNode(), "k8s/cluster is cluster-scoped: " + name(doc));
+        }
+        assertEquals(name(policy), binding.path("spec").path("policyName").asText(), overlay + ": the binding enforces the policy");
+        assertEquals("Deny", binding.path("spec").path("validationActions").get(0).asText());
+        assertEquals("Fail", policy.path("spec").path("failurePolicy").asText(), "an unavailable check must not let writes through");
+
+        // The policy applies to the executor's ServiceAccount of this installation...
+        String account = "system:serviceaccount:runway-" + overlay + ":"
+                + single(docs, "Deployment", "executor-service").path("spec").path("template").path("spec").path("serviceAccountName").asText();
+        String condition = policy.path("spec").path("matchConditions").get(0).path("expression").asText();
+        Matcher starts = Pattern.compile("startsWith\\('([^']*)'\\)").matcher(condition);
+        Matcher ends = Pattern.compile("endsWith\\('([^']*)'\\)").matcher(condition);
+        assertTrue(starts.find() && ends.find(), condition);
+        assertTrue(account.startsWith(starts.group(1)) && account.endsWith(ends.group(1)), account + " vs " + condition);
+        // ...on every resource the ClusterRole lets it write, and requires the label.
+        Set<String> guarded = new HashSet<>();
+        policy.path("spec").path("matchConstraints").path("resourceRules")
+                .forEach(rule -> rule.path("resources").forEach(r -> guarded.add(r.asText())));
+        single(docs, "ClusterRole", null).path("rules").forEach(rule -> {
+            boolean writes = false;
+            for (JsonNode verb : rule.path("verbs")) {
+                writes |= Set.of("create", "update", "patch", "delete").contains(verb.asText());
+            }
+            if (writes) {
+                rule.path("resources").forEach(r -> assertTrue(guarded.contains(r.asText()),
+                        overlay + ": the executor may write " + r.asText() + " unguarded by the namespace label"));
+            }
+        });
+        String validation = policy.path("spec").path("validations").get(0).path("expression").asText();
+        assertTrue(validation.contains("namespaceObject") && validation.contains("'runway.dev/managed'"), validation);
     }
 
     @ParameterizedTest
@@ -399,19 +440,21 @@ class KubernetesOverlaysTest {
         // ./runway test installs Debian's kubernetes-client; a silent skip would leave the overlays unchecked.
         Path kubectl = onPath("kubectl").orElseThrow(() -> new AssertionError(
                 "kubectl is not on PATH: install Debian's kubernetes-client (./runway test does) to render k8s/overlays"));
-        Path out = Files.createTempFile("kustomize-" + overlay, ".yaml");
-        Path err = Files.createTempFile("kustomize-" + overlay, ".err");
+        Path out = Files.createTempFile("kustomize-" + overlay.replace('/', '-'), ".yaml");
+        Path err = Files.createTempFile("kustomize-" + overlay.replace('/', '-'), ".err");
         try {
-            Process process = new ProcessBuilder(kubectl.toString(), "kustomize", "k8s/overlays/" + overlay)
+            // An overlay's name, or a folder of k8s/ (k8s/cluster holds the cluster-wide objects).
+            String path = overlay.startsWith("k8s/") ? overlay : "k8s/overlays/" + overlay;
+            Process process = new ProcessBuilder(kubectl.toString(), "kustomize", path)
                     .directory(ROOT.toFile()).redirectOutput(out.toFile()).redirectError(err.toFile()).start();
             if (!process.waitFor(120, TimeUnit.SECONDS)) {
                 process.destroyForcibly();
-                fail("kubectl kustomize k8s/overlays/" + overlay + " did not finish in 120 s");
+                fail("kubectl kustomize " + path + " did not finish in 120 s");
             }
             assertEquals(0, process.exitValue(),
-                    "kubectl kustomize k8s/overlays/" + overlay + " failed:\n" + Files.readString(err, StandardCharsets.UTF_8));
+                    "kubectl kustomize " + path + " failed:\n" + Files.readString(err, StandardCharsets.UTF_8));
             List<JsonNode> docs = readYaml(out);
-            assertFalse(docs.isEmpty(), "k8s/overlays/" + overlay + " renders nothing");
+            assertFalse(docs.isEmpty(), path + " renders nothing");
             RENDERED.put(overlay, docs);
             return docs;
         } finally {
