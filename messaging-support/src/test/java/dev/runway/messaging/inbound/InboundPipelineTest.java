@@ -1,0 +1,119 @@
+package dev.runway.messaging.inbound;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.util.List;
+import java.util.UUID;
+
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.common.header.Header;
+import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.eclipse.microprofile.reactive.messaging.Message;
+import org.junit.jupiter.api.Test;
+
+import dev.runway.events.Environment;
+import dev.runway.events.Envelopes;
+import dev.runway.events.StopWatch;
+import dev.runway.events.Topics;
+import dev.runway.testsupport.AvroKafka;
+import dev.runway.testsupport.Backbone;
+import io.apicurio.registry.serde.avro.AvroKafkaSerializer;
+import io.smallrye.reactive.messaging.kafka.api.OutgoingKafkaRecordMetadata;
+
+/** The shared decoder against the real registry, and the one dead-letter format. */
+class InboundPipelineTest {
+
+    @Test
+    void decodesWhatAServiceSendsAndRefusesGarbageAsPoison() {
+        Backbone backbone = Backbone.get();
+        StopWatch stop = StopWatch.newBuilder()
+                .setHeader(Envelopes.first(UUID.randomUUID().toString(), Environment.STAGING, "ledger", "acme", Clock.systemUTC()))
+                .setWatchId("w-1").setReason("test").build();
+        byte[] bytes;
+        try (AvroKafkaSerializer<StopWatch> serializer = new AvroKafkaSerializer<>()) {
+            serializer.configure(AvroKafka.serdeConfig(backbone), false);
+            bytes = serializer.serialize(Topics.HEALTH_COMMANDS, stop);
+        }
+        try (InboundDecoder decoder = new InboundDecoder(backbone.registryApiV3())) {
+            assertEquals(stop, decoder.decode(Topics.HEALTH_COMMANDS, new RecordHeaders(), bytes));
+            for (byte[] garbage : List.of("not avro".getBytes(StandardCharsets.UTF_8), new byte[] {0, 0, 0, 0, 1},
+                    new byte[] {0, 0x7f, 0x7f, 0x7f, 0x7f, 1, 2})) {
+                PoisonRecordException e = assertThrows(PoisonRecordException.class,
+                        () -> decoder.decode(Topics.HEALTH_COMMANDS, new RecordHeaders(), garbage));
+                assertTrue(PoisonRecordException.isPoison(e));
+            }
+            assertThrows(PoisonRecordException.class, () -> decoder.decode(Topics.HEALTH_COMMANDS, null, null));
+        }
+    }
+
+    @Test
+    void anUnreachableRegistryIsNotTheRecordsFault() throws IOException {
+        Backbone backbone = Backbone.get();
+        StopWatch stop = StopWatch.newBuilder()
+                .setHeader(Envelopes.first(UUID.randomUUID().toString(), Environment.STAGING, "ledger", Clock.systemUTC()))
+                .setWatchId("w-2").setReason("test").build();
+        byte[] bytes;
+        try (AvroKafkaSerializer<StopWatch> serializer = new AvroKafkaSerializer<>()) {
+            serializer.configure(AvroKafka.serdeConfig(backbone), false);
+            bytes = serializer.serialize(Topics.HEALTH_COMMANDS, stop);
+        }
+        int closedPort;
+        try (ServerSocket socket = new ServerSocket(0)) {
+            closedPort = socket.getLocalPort();
+        }
+        try (InboundDecoder decoder = new InboundDecoder("http://127.0.0.1:" + closedPort + "/apis/registry/v3")) {
+            RuntimeException failure = assertThrows(RuntimeException.class,
+                    () -> decoder.decode(Topics.HEALTH_COMMANDS, new RecordHeaders(), bytes));
+            assertFalse(PoisonRecordException.isPoison(failure), "retry, do not dead-letter: " + failure);
+        }
+    }
+
+    @Test
+    void deadLettersKeepTheOriginalBytesKeyAndHeadersAndSaySmallRyesWordsForWhy() {
+        RecordHeaders original = new RecordHeaders();
+        original.add("ce_id", "e-1".getBytes(StandardCharsets.UTF_8));
+        original.add(DeadLetter.REASON, "an older reason".getBytes(StandardCharsets.UTF_8));
+        byte[] value = {1, 2, 3};
+        ConsumerRecord<String, byte[]> record = new ConsumerRecord<>(Topics.EXECUTOR_RESULTS, 2, 41L, "deployment-1", value);
+        original.forEach(h -> record.headers().add(h));
+
+        Message<byte[]> letter = DeadLetter.of(record, new PoisonRecordException("not a Runway record", new IllegalStateException("bad")));
+        assertArrayEquals(value, letter.getPayload());
+        @SuppressWarnings("unchecked")
+        OutgoingKafkaRecordMetadata<String> meta = letter.getMetadata(OutgoingKafkaRecordMetadata.class).orElseThrow();
+        assertEquals(Topics.EXECUTOR_RESULTS + Topics.DLQ_SUFFIX, meta.getTopic());
+        assertEquals("deployment-1", meta.getKey());
+        assertEquals("e-1", header(meta, "ce_id"));
+        assertEquals("not a Runway record", header(meta, DeadLetter.REASON));
+        assertEquals("bad", header(meta, DeadLetter.CAUSE));
+        assertEquals(PoisonRecordException.class.getName(), header(meta, DeadLetter.EXCEPTION_CLASS_NAME));
+        assertEquals(Topics.EXECUTOR_RESULTS, header(meta, DeadLetter.TOPIC));
+        assertEquals("2", header(meta, DeadLetter.PARTITION));
+        assertEquals("41", header(meta, DeadLetter.OFFSET));
+        assertEquals(1, count(meta, DeadLetter.REASON), "one reason: an earlier dead-letter's headers are replaced");
+        assertNull(DeadLetter.of(new ConsumerRecord<>("t", 0, 0L, null, null), new RuntimeException()).getMetadata(
+                OutgoingKafkaRecordMetadata.class).map(m -> ((OutgoingKafkaRecordMetadata<?>) m).getKey()).orElse(null));
+    }
+
+    private static String header(OutgoingKafkaRecordMetadata<String> meta, String key) {
+        Header h = meta.getHeaders().lastHeader(key);
+        return h == null ? null : new String(h.value(), StandardCharsets.UTF_8);
+    }
+
+    private static int count(OutgoingKafkaRecordMetadata<String> meta, String key) {
+        int n = 0;
+        for (Header h : meta.getHeaders()) {
+            n += h.key().equals(key) ? 1 : 0;
+        }
+        return n;
+    }
+}
