@@ -5,8 +5,8 @@ import java.util.List;
 import java.util.Optional;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+
+import dev.runway.manifest.ManifestReader;
 
 /**
  * {@code deployment.notifications} of a deploy manifest (YAML or JSON text, as DeployRequested
@@ -14,7 +14,8 @@ import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
  */
 public record ManifestNotifications(Optional<String> slack, List<String> emails, List<String> webhooks) {
 
-    private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
+    /** The contract's bounded reader: the notifier accepts exactly the manifests the orchestrator and validator do. */
+    private static final ManifestReader READER = new ManifestReader();
 
     public static final ManifestNotifications NONE = new ManifestNotifications(Optional.empty(), List.of(), List.of());
 
@@ -26,18 +27,18 @@ public record ManifestNotifications(Optional<String> slack, List<String> emails,
         if (manifest == null || manifest.isBlank()) {
             return NONE;
         }
-        try {
-            JsonNode n = YAML.readTree(manifest).path("deployment").path("notifications");
-            if (!n.isObject()) {
-                return NONE;
-            }
-            Optional<String> slack = n.path("slack").isTextual() && !n.path("slack").asText().isBlank()
-                    ? Optional.of(n.path("slack").asText().trim())
-                    : Optional.empty();
-            return new ManifestNotifications(slack, strings(n.path("email")), strings(n.path("webhooks")));
-        } catch (Exception e) {
+        ManifestReader.Parsed parsed = READER.parse(manifest);
+        if (!parsed.ok()) {
             return NONE;
         }
+        JsonNode n = parsed.root().path("deployment").path("notifications");
+        if (!n.isObject()) {
+            return NONE;
+        }
+        Optional<String> slack = n.path("slack").isTextual() && !n.path("slack").asText().isBlank()
+                ? Optional.of(n.path("slack").asText().trim())
+                : Optional.empty();
+        return new ManifestNotifications(slack, strings(n.path("email")), strings(n.path("webhooks")));
     }
 
     private static List<String> strings(JsonNode node) {

@@ -9,6 +9,7 @@ import java.util.Optional;
 import com.fasterxml.jackson.databind.JsonNode;
 
 import dev.runway.events.Severity;
+import dev.runway.manifest.ManifestReader;
 import dev.runway.validator.source.FileTooLargeException;
 
 /** Phase 2: the manifest is readable YAML, valid against the schema, and complete for what is enabled. */

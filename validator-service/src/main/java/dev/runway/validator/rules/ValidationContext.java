@@ -16,6 +16,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.runway.events.CheckStatus;
 import dev.runway.events.Severity;
 import dev.runway.events.Strategy;
+import dev.runway.manifest.ManifestReader;
 import dev.runway.validator.source.ProjectSource;
 
 /** One validation run: the project, the request, what earlier phases learnt, and the checks so far. */

@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.List;
 
 import dev.runway.events.CheckStatus;
+import dev.runway.manifest.ManifestReader;
 import dev.runway.validator.source.FileTooLargeException;
 import dev.runway.validator.source.ProjectSource;
 

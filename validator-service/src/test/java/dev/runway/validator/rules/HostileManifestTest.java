@@ -19,6 +19,7 @@ import org.junit.jupiter.api.TestFactory;
 
 import dev.runway.events.CheckStatus;
 import dev.runway.events.ValidationOutcome;
+import dev.runway.manifest.ManifestReader;
 import dev.runway.validator.fixtures.FixtureRepo;
 
 /**

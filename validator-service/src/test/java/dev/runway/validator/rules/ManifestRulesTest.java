@@ -16,6 +16,7 @@ import org.junit.jupiter.api.Test;
 
 import dev.runway.events.CheckStatus;
 import dev.runway.events.ValidationOutcome;
+import dev.runway.manifest.ManifestReader;
 import dev.runway.validator.fixtures.FixtureRepo;
 import dev.runway.validator.fixtures.Reports;
 

@@ -1,4 +1,4 @@
-package dev.runway.validator.rules;
+package dev.runway.manifest;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -26,7 +26,9 @@ import com.networknt.schema.SpecVersion;
 import com.networknt.schema.ValidationMessage;
 
 /**
- * Reads deploy manifests defensively and checks them against the contract's JSON Schema. The YAML
+ * The one reader of deploy manifests, with one set of limits, for every part of Runway that reads
+ * them (the orchestrator at the API, the validator, the notifier, the CLI): a manifest accepted by
+ * one is accepted by all. It reads defensively and checks against the contract's JSON Schema. The YAML
  * parser is bounded (size, nesting, string length, one document, no duplicate keys) and refuses
  * aliases: Jackson does not expand them, so an aliased manifest would be read wrongly, and refusing
  * them also closes the door on alias bombs.
@@ -36,9 +38,9 @@ public final class ManifestReader {
     public static final String SCHEMA_RESOURCE = "runway/deploy-manifest.schema.json";
     /** Largest manifest accepted; the SOP example is about 2 KB. */
     public static final int MAX_BYTES = 256 * 1024;
-    static final int MAX_DEPTH = 40;
-    static final int MAX_STRING = 16 * 1024;
-    static final int MAX_SCHEMA_ERRORS = 25;
+    public static final int MAX_DEPTH = 40;
+    public static final int MAX_STRING = 16 * 1024;
+    public static final int MAX_SCHEMA_ERRORS = 25;
 
     /** Parsed manifest, or why it could not be read. */
     public record Parsed(JsonNode root, String error) {

@@ -1,4 +1,4 @@
-package dev.runway.validator.rules;
+package dev.runway.manifest;
 
 import java.io.IOException;
 
