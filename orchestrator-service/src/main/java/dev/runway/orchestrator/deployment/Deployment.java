@@ -19,6 +19,8 @@ public class Deployment extends PanacheEntityBase {
     @Id
     public UUID id;
     public String project;
+    /** The project's client (tenant): the manifest's project.client, else the project's registered client. */
+    public String client;
     public String version;
     public String environment;
     public String strategy;
