@@ -152,12 +152,17 @@ class DeploymentSagaTest {
     @Test
     void shouldRollOutAndMonitorForRolling() {
         String project = project();
-        String id = post(body(project, "development", Manifests.of(project, false, "strategy: rolling")));
+        Map<String, Object> body = body(project, "development", Manifests.of(project, false, "strategy: rolling"));
+        body.put("repository", Map.of("url", "https://git.example.com/" + project + ".git", "commit", "abcdef0123456"));
+        String id = post(body);
         participants.answerUntil(id, null);
         awaitState(id, "SUCCEEDED");
         assertEquals(List.of("validate", "roll-out", "verify-rollout", "monitor"), commandSteps(id));
         RollOut rollOut = (RollOut) participants.records(id).stream().filter(RollOut.class::isInstance).findFirst().orElseThrow();
         assertEquals(TargetKind.HOST, rollOut.getTarget());
+        // The release runs from a checkout of the deployment's own commit.
+        assertEquals("abcdef0123456", rollOut.getRepository().getCommit());
+        assertEquals("acme", rollOut.getHeader().getClient());
     }
 
     @Test

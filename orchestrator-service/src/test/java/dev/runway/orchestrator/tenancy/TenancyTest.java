@@ -170,6 +170,17 @@ class TenancyTest {
         assertEquals("http://" + projectA + "-staging.front.test/web", board.getString(envOfA + ".live.find { it.component == 'web' }.front"));
         assertEquals(b, board.getString("clients.find { it.client == '" + clientB + "' }.projects.find { it.project == '"
                 + projectB + "' }.environments.find { it.environment == 'staging' }.lastOutcome.deploymentId"));
+
+        // DORA counts only what the caller may see, and filters by client or project.
+        String tokenA = Tokens.scoped("alice", List.of(clientA + "/*"), "viewer");
+        given().header("Authorization", tokenA).queryParam("environment", "staging").when().get("/metrics/dora").then()
+                .statusCode(200).body("[0].deployments", equalTo(1));
+        given().header("Authorization", AGENCY).queryParam("environment", "staging").queryParam("client", clientB)
+                .when().get("/metrics/dora").then().statusCode(200).body("[0].deployments", equalTo(1));
+        given().header("Authorization", AGENCY).queryParam("environment", "staging").queryParam("project", projectA)
+                .when().get("/metrics/dora").then().statusCode(200).body("[0].deployments", equalTo(1));
+        given().header("Authorization", AGENCY).queryParam("environment", "staging").when().get("/metrics/dora").then()
+                .statusCode(200).body("[0].deployments", org.hamcrest.Matchers.greaterThanOrEqualTo(2));
     }
 
     @Test
