@@ -50,13 +50,15 @@ import io.quarkus.test.junit.QuarkusTest;
  * them queued behind one staging lock (N × one saga); now each project environment has its own.
  * Prints the wall time (first POST to the last {@code DeploymentSucceeded} seen on
  * {@code runway.deployments}) and each saga's time (its POST to its {@code DeploymentSucceeded}),
- * p50 and p99. A size is run in rounds until it has at least 20 sagas ({@code -Dbench.sagas-per-size}): wall
+ * p50 and p99. For comparison it then posts N deployments of one project ({@code -Dbench.serial-sizes=10,100}):
+ * one project environment, so one lock, as all projects shared one per environment before tenancy.
+ * A size is run in rounds until it has at least 20 sagas ({@code -Dbench.sagas-per-size}): wall
  * is the median round, the percentiles are over every saga of the size. Asserts only that every saga
  * succeeded; nothing about time.
  *
  * <p>Not in the normal suite (Surefire's default includes do not match *Benchmark). From a fresh clone:
  * {@code ./mvnw -B -pl orchestrator-service -am test -Dtest=TenancyConcurrencyBenchmark -Dsurefire.failIfNoSpecifiedTests=false}
- * ({@code -Dbench.sizes=1,10,100}, {@code -Dbench.warmup=10}).
+ * ({@code -Dbench.sizes=1,10,100}, {@code -Dbench.serial-sizes=10,100}, {@code -Dbench.warmup=10}).
  */
 @QuarkusTest
 @QuarkusTestResource(value = BenchBackbone.class, restrictToAnnotatedClass = true)
@@ -80,7 +82,7 @@ class TenancyConcurrencyBenchmark {
         int warmup = Integer.getInteger("bench.warmup", 10);
         try (Responder responder = new Responder()) {
             if (warmup > 0) {
-                round(responder, warmup);
+                round(responder, warmup, false);
             }
             StringBuilder report = new StringBuilder(String.format("%nTenancyConcurrencyBenchmark: N concurrent deployments of N"
                     + " projects to staging (blue-green, no database, monitoring 0, participants answer at once)%n"
@@ -94,7 +96,7 @@ class TenancyConcurrencyBenchmark {
                 List<Double> walls = new ArrayList<>();
                 List<Double> sagas = new ArrayList<>();
                 for (int i = 0; i < rounds; i++) {
-                    Round r = round(responder, n);
+                    Round r = round(responder, n, false);
                     walls.add(r.wallMs);
                     Arrays.stream(r.sorted).forEach(sagas::add);
                 }
@@ -102,6 +104,17 @@ class TenancyConcurrencyBenchmark {
                 Round all = new Round(wall, sagas.stream().mapToDouble(Double::doubleValue).sorted().toArray());
                 report.append(String.format("  %5d | %6d | %9.0f ms | %7.0f ms | %7.0f ms | %7.0f ms | %.2f%n", n, rounds, wall,
                         all.p(50), all.p(99), all.sorted[all.sorted.length - 1], n / (wall / 1000.0)));
+            }
+            // The same N deployments of ONE project: one project environment, one lock, as every project shared before tenancy.
+            int[] serial = Arrays.stream(System.getProperty("bench.serial-sizes", "10,100").split(",")).map(String::trim)
+                    .filter(x -> !x.isEmpty()).mapToInt(Integer::parseInt).toArray();
+            if (serial.length > 0) {
+                report.append(String.format("  baseline: N deployments of one project (one lock, as before tenancy)%n"));
+            }
+            for (int n : serial) {
+                Round r = round(responder, n, true);
+                report.append(String.format("  %5d | %6d | %9.0f ms | %7.0f ms | %7.0f ms | %7.0f ms | %.2f%n", n, 1, r.wallMs,
+                        r.p(50), r.p(99), r.sorted[r.sorted.length - 1], n / (r.wallMs / 1000.0)));
             }
             report.append(String.format("  load average at end %.2f%n",
                     java.lang.management.ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage()));
@@ -116,16 +129,17 @@ class TenancyConcurrencyBenchmark {
         }
     }
 
-    /** N projects of N clients, posted at once; waits until every saga ended. */
-    private Round round(Responder responder, int n) throws Exception {
+    /** N projects of N clients (or N deployments of one project), posted at once; waits until every saga ended. */
+    private Round round(Responder responder, int n, boolean oneProject) throws Exception {
         String run = UUID.randomUUID().toString().substring(0, 6);
         List<CompletableFuture<String>> posted = new ArrayList<>();
         Map<String, Long> postedAt = new ConcurrentHashMap<>();
         long start = System.nanoTime();
         for (int i = 0; i < n; i++) {
-            String project = PREFIX + run + "-" + i;
-            String body = json.writeValueAsString(Map.of("project", project, "version", "1.0.0", "environment", "staging",
-                    "manifest", Manifests.of(project, "client-" + run + "-" + i, false, "strategy: blue-green")));
+            String project = PREFIX + run + "-" + (oneProject ? "one" : i);
+            String client = "client-" + run + "-" + (oneProject ? "one" : i);
+            String body = json.writeValueAsString(Map.of("project", project, "version", "1.0." + i, "environment", "staging",
+                    "manifest", Manifests.of(project, client, false, "strategy: blue-green")));
             HttpRequest request = HttpRequest.newBuilder(URI.create(deployments.toString())).timeout(Duration.ofMinutes(2))
                     .header("Authorization", DEPLOYER).header("Content-Type", "application/json")
                     .POST(HttpRequest.BodyPublishers.ofString(body)).build();
