@@ -14,7 +14,10 @@ import com.fasterxml.jackson.databind.JsonNode;
 /** Body of {@code POST /deployments}. */
 @Schema(description = "A deployment of one project version to one environment")
 public record DeploymentRequest(
-        @NotBlank @Pattern(regexp = "^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$", message = "must be a DNS label (lower-case letters, digits, '-')")
+        @Schema(description = "The project; with a manifest it must equal project.name. Its safe name (lower case, "
+                + "[a-z0-9-], '_' and '.' become '-') must not be another project's.")
+        @NotBlank @Pattern(regexp = "^[a-z0-9]([a-z0-9._-]{0,61}[a-z0-9])?$",
+                message = "must be lower-case letters, digits, '-', '_' or '.', starting and ending with a letter or digit")
         String project,
         @NotBlank @Pattern(regexp = VERSION, message = "must be a semantic version such as 1.4.2 or v1.4.2-rc.1")
         String version,

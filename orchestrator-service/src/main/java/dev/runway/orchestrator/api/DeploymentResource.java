@@ -30,6 +30,7 @@ import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
 import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
+import dev.runway.access.ProjectScope;
 import dev.runway.orchestrator.audit.AuditEntry;
 import dev.runway.orchestrator.deployment.Approval;
 import dev.runway.orchestrator.deployment.Deployment;
@@ -59,21 +60,27 @@ public class DeploymentResource {
 
     private final DeploymentService service;
     private final SecurityIdentity identity;
+    private final Access access;
 
-    public DeploymentResource(DeploymentService service, SecurityIdentity identity) {
+    public DeploymentResource(DeploymentService service, SecurityIdentity identity, Access access) {
         this.service = service;
         this.identity = identity;
+        this.access = access;
     }
 
     @POST
     @Consumes(MediaType.APPLICATION_JSON)
     @RolesAllowed({Roles.DEPLOYER, Roles.SRE})
     @Operation(summary = "Start a deployment", description = "202 with the deployment's URL. The same Idempotency-Key "
-            + "and body return the same deployment; the same key with another body is 409.")
+            + "and body return the same deployment; the same key with another body is 409. 403 when the token's "
+            + "runway_projects claim does not cover the project of its client (the manifest's project.client, else the "
+            + "project's registered client); 409 when the project's safe name is another project's, or the project "
+            + "belongs to another client.")
     public Uni<Response> create(@NotNull(message = "a JSON body is required") @Valid DeploymentRequest request,
             @HeaderParam("Idempotency-Key") @Size(max = 200) String idempotencyKey, UriInfo uri) {
-        return service.request(request, blankToNull(idempotencyKey), who())
-                .flatMap(r -> view(r.deployment().id).map(view -> Response.accepted(view)
+        ProjectScope scope = access.scope();
+        return service.request(request, blankToNull(idempotencyKey), who(), scope)
+                .flatMap(r -> view(r.deployment().id, scope).map(view -> Response.accepted(view)
                         .location(URI.create("/deployments/" + r.deployment().id))
                         .header("Idempotent-Replayed", Boolean.toString(!r.created())).build()));
     }
@@ -83,18 +90,21 @@ public class DeploymentResource {
     @RolesAllowed({Roles.VIEWER, Roles.DEPLOYER, Roles.APPROVER, Roles.SRE})
     @Operation(summary = "A deployment: state, every step with its times, approvals, and the events that moved it")
     public Uni<DeploymentView> get(@PathParam("id") String id) {
-        return view(parse(id));
+        return view(parse(id), access.scope());
     }
 
     @GET
     @RolesAllowed({Roles.VIEWER, Roles.DEPLOYER, Roles.APPROVER, Roles.SRE})
     @WithSession
-    @Operation(summary = "Deployments, newest first, filtered and paged")
+    @Operation(summary = "Deployments the caller may see, newest first, filtered and paged",
+            description = "Only deployments of projects the token's runway_projects claim covers (filtered in the query, "
+                    + "before paging).")
     public Uni<DeploymentView.Page> list(@QueryParam("environment") String environment, @QueryParam("project") String project,
-            @QueryParam("state") String state, @QueryParam("page") @DefaultValue("0") @Min(0) int page,
+            @QueryParam("client") String client, @QueryParam("state") String state,
+            @QueryParam("page") @DefaultValue("0") @Min(0) int page,
             @QueryParam("size") @DefaultValue("20") @Min(1) @Max(200) int size) {
-        StringBuilder query = new StringBuilder("1 = 1");
         Parameters params = new Parameters();
+        StringBuilder query = new StringBuilder(Access.where(access.scope(), "client", "project", params));
         if (environment != null) {
             query.append(" and environment = :environment");
             params.and("environment", Environments.parse(environment).name());
@@ -102,6 +112,10 @@ public class DeploymentResource {
         if (project != null) {
             query.append(" and project = :project");
             params.and("project", project);
+        }
+        if (client != null) {
+            query.append(" and lower(client) = :client");
+            params.and("client", client.toLowerCase(Locale.ROOT));
         }
         if (state != null) {
             query.append(" and state = :state");
@@ -118,7 +132,8 @@ public class DeploymentResource {
     @RolesAllowed({Roles.APPROVER})
     @Operation(summary = "Approve (production needs two distinct approvers, neither the requester)")
     public Uni<DeploymentView> approve(@PathParam("id") String id, @Valid Note note) {
-        return service.approve(parse(id), who(), note == null ? null : note.text()).flatMap(d -> view(d.id));
+        ProjectScope scope = access.scope();
+        return service.approve(parse(id), who(), note == null ? null : note.text(), scope).flatMap(d -> view(d.id, scope));
     }
 
     @POST
@@ -129,7 +144,8 @@ public class DeploymentResource {
         if (note == null || note.text() == null || note.text().isBlank()) {
             throw ProblemException.badRequest("reason", "a window override needs a reason");
         }
-        return service.overrideWindow(parse(id), who(), note.text()).flatMap(d -> view(d.id));
+        ProjectScope scope = access.scope();
+        return service.overrideWindow(parse(id), who(), note.text(), scope).flatMap(d -> view(d.id, scope));
     }
 
     @POST
@@ -137,7 +153,8 @@ public class DeploymentResource {
     @RolesAllowed({Roles.DEPLOYER, Roles.SRE})
     @Operation(summary = "Cancel before traffic moves; what was deployed is undone")
     public Uni<DeploymentView> cancel(@PathParam("id") String id, @Valid Note note) {
-        return service.cancel(parse(id), who(), note == null ? null : note.text()).flatMap(d -> view(d.id));
+        ProjectScope scope = access.scope();
+        return service.cancel(parse(id), who(), note == null ? null : note.text(), scope).flatMap(d -> view(d.id, scope));
     }
 
     @POST
@@ -145,7 +162,8 @@ public class DeploymentResource {
     @RolesAllowed({Roles.SRE})
     @Operation(summary = "Manual rollback: compensate every completed step in reverse order")
     public Uni<DeploymentView> rollback(@PathParam("id") String id, @Valid Note note) {
-        return service.rollback(parse(id), who(), note == null ? null : note.text()).flatMap(d -> view(d.id));
+        ProjectScope scope = access.scope();
+        return service.rollback(parse(id), who(), note == null ? null : note.text(), scope).flatMap(d -> view(d.id, scope));
     }
 
     private String who() {
@@ -164,11 +182,12 @@ public class DeploymentResource {
         return s == null || s.isBlank() ? null : s;
     }
 
-    static Uni<DeploymentView> view(UUID id) {
+    static Uni<DeploymentView> view(UUID id, ProjectScope scope) {
         return Panache.withSession(() -> Deployment.<Deployment>findById(id).flatMap(d -> {
             if (d == null) {
                 return Uni.createFrom().failure(ProblemException.notFound("deployment " + id));
             }
+            Access.require(scope, d.client, d.project);
             return DeploymentStep.<DeploymentStep>find("deploymentId = ?1 order by id", id).list()
                     .flatMap(steps -> Approval.<Approval>find("deploymentId = ?1 order by approvedAt", id).list()
                             .flatMap(approvals -> AuditEntry.<AuditEntry>find("deploymentId = ?1 order by id", id).list()
@@ -178,7 +197,7 @@ public class DeploymentResource {
 
     private static DeploymentView toView(Deployment d, List<DeploymentStep> steps, List<Approval> approvals,
             List<AuditEntry> audit) {
-        return new DeploymentView(d.id, d.project, d.version, lower(d.environment), lower(d.strategy).replace('_', '-'),
+        return new DeploymentView(d.id, d.client, d.project, d.version, lower(d.environment), lower(d.strategy).replace('_', '-'),
                 lower(d.target), d.dryRun, d.state, d.currentStep, d.reason, d.requestedBy, d.fencingToken, d.createdAt,
                 d.startedAt, d.finishedAt,
                 new DeploymentView.Approvals(d.requiredApprovals, approvals.stream().map(a -> a.approver).toList()),
@@ -188,7 +207,7 @@ public class DeploymentResource {
     }
 
     static DeploymentView.Summary summary(Deployment d) {
-        return new DeploymentView.Summary(d.id, d.project, d.version, lower(d.environment), lower(d.strategy).replace('_', '-'),
+        return new DeploymentView.Summary(d.id, d.client, d.project, d.version, lower(d.environment), lower(d.strategy).replace('_', '-'),
                 d.state, d.currentStep, d.dryRun, d.createdAt, d.finishedAt);
     }
 

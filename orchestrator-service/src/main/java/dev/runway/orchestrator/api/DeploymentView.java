@@ -8,7 +8,7 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 
 /** What {@code GET /deployments/{id}} shows: state, steps with times, approvals and the events that moved it. */
 @JsonInclude(JsonInclude.Include.NON_NULL)
-public record DeploymentView(UUID id, String project, String version, String environment, String strategy,
+public record DeploymentView(UUID id, String client, String project, String version, String environment, String strategy,
         String target, boolean dryRun, String state, String currentStep, String reason, String requestedBy,
         Long fencingToken, Instant createdAt, Instant startedAt, Instant finishedAt, Approvals approvals,
         List<Step> steps, List<Event> events) {
@@ -25,7 +25,7 @@ public record DeploymentView(UUID id, String project, String version, String env
 
     /** A row of {@code GET /deployments}. */
     @JsonInclude(JsonInclude.Include.NON_NULL)
-    public record Summary(UUID id, String project, String version, String environment, String strategy, String state,
+    public record Summary(UUID id, String client, String project, String version, String environment, String strategy, String state,
             String currentStep, boolean dryRun, Instant createdAt, Instant finishedAt) {
     }
 

@@ -19,6 +19,13 @@ public class Deployment extends PanacheEntityBase {
     @Id
     public UUID id;
     public String project;
+    /**
+     * The project's client (tenant): the manifest's project.client, else the project's registered client. Only the
+     * registry's claim of a project from before tenancy changes it (one bulk update), so a saga flushing a row it
+     * loaded earlier must never write it back: not updatable through the entity.
+     */
+    @Column(updatable = false)
+    public String client;
     public String version;
     public String environment;
     public String strategy;

@@ -15,11 +15,13 @@ import jakarta.enterprise.context.ApplicationScoped;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import dev.runway.access.ProjectScope;
 import dev.runway.events.Environment;
 import dev.runway.events.Strategy;
 import dev.runway.events.Topics;
 import dev.runway.events.ApprovalGranted;
 import dev.runway.orchestrator.OrchestratorConfig;
+import dev.runway.orchestrator.api.Access;
 import dev.runway.orchestrator.api.DeploymentRequest;
 import dev.runway.orchestrator.api.ProblemException;
 import dev.runway.orchestrator.manifest.Manifest;
@@ -27,6 +29,7 @@ import dev.runway.orchestrator.manifest.ManifestReader;
 import dev.runway.orchestrator.metrics.SagaMetrics;
 import dev.runway.orchestrator.outbox.Outbox;
 import dev.runway.orchestrator.outbox.OutboxRelay;
+import dev.runway.orchestrator.project.ProjectRegistry;
 import dev.runway.orchestrator.saga.Effect;
 import dev.runway.orchestrator.saga.Saga;
 import dev.runway.orchestrator.saga.SagaShape;
@@ -48,10 +51,12 @@ public class DeploymentService {
     private final OrchestratorConfig config;
     private final ObjectMapper json;
     private final SagaMetrics metrics;
+    private final ProjectRegistry projects;
     private final ManifestReader manifests = new ManifestReader();
 
     public DeploymentService(SagaRunner runner, Outbox outbox, OutboxRelay relay, SagaWatchdog watchdog,
-            OrchestratorConfig config, ObjectMapper json, SagaMetrics metrics) {
+            OrchestratorConfig config, ObjectMapper json, SagaMetrics metrics, ProjectRegistry projects) {
+        this.projects = projects;
         this.runner = runner;
         this.outbox = outbox;
         this.relay = relay;
@@ -63,19 +68,25 @@ public class DeploymentService {
 
     // ---- request ------------------------------------------------------------------------------
 
-    public Uni<Requested> request(DeploymentRequest request, String idempotencyKey, String actor) {
+    /**
+     * Registers the project (or finds it), settles its client (the manifest's, else the registered one) and
+     * only then checks the caller's scope, so a token of another client is refused with the project named.
+     */
+    public Uni<Requested> request(DeploymentRequest request, String idempotencyKey, String actor, ProjectScope scope) {
         Deployment draft = draft(request, actor);
+        String manifestClient = draft.client;
         draft.idempotencyKey = idempotencyKey;
         draft.requestHash = hash(request);
-        return Panache.withTransaction(() -> idempotencyKey == null ? start(draft)
+        return Panache.withTransaction(() -> idempotencyKey == null ? register(draft, manifestClient, scope)
                         : Deployment.<Deployment>find("idempotencyKey", idempotencyKey).firstResult()
-                                .flatMap(existing -> existing == null ? start(draft) : replay(existing, draft)))
+                                .flatMap(existing -> existing == null ? register(draft, manifestClient, scope)
+                                        : replay(existing, draft, scope)))
                 // Two requests with one new key at once: the loser's insert fails; it then finds the winner.
                 .onFailure(f -> idempotencyKey != null && !(f instanceof ProblemException)).recoverWithUni(() -> Panache.withSession(
                         () -> Deployment.<Deployment>find("idempotencyKey", idempotencyKey).firstResult()
                                 .flatMap(existing -> existing == null
                                         ? Uni.createFrom().failure(ProblemException.conflict("concurrent request, retry"))
-                                        : replay(existing, draft))))
+                                        : replay(existing, draft, scope))))
                 .invoke(r -> {
                     if (r.created()) {
                         metrics.requested(r.deployment().environment);
@@ -85,7 +96,16 @@ public class DeploymentService {
                 });
     }
 
-    private Uni<Requested> replay(Deployment existing, Deployment draft) {
+    private Uni<Requested> register(Deployment draft, String manifestClient, ProjectScope scope) {
+        return projects.register(draft.project, manifestClient).flatMap(project -> {
+            draft.client = project.client;
+            Access.require(scope, draft.client, draft.project);
+            return start(draft);
+        });
+    }
+
+    private Uni<Requested> replay(Deployment existing, Deployment draft, ProjectScope scope) {
+        Access.require(scope, existing.client, existing.project);
         if (!existing.requestHash.equals(draft.requestHash)) {
             return Uni.createFrom().failure(ProblemException.conflict(
                     "Idempotency-Key already used for a different request (deployment " + existing.id + ")"));
@@ -156,6 +176,7 @@ public class DeploymentService {
         Deployment d = new Deployment();
         d.id = UUID.randomUUID();
         d.project = request.project();
+        d.client = manifest == null ? null : manifest.client();
         d.version = request.version();
         d.environment = env.name();
         d.strategy = strategy.name();
@@ -231,8 +252,8 @@ public class DeploymentService {
 
     // ---- people acting on a running saga --------------------------------------------------------
 
-    public Uni<Deployment> approve(UUID id, String approver, String comment) {
-        return onRunning(id, d -> {
+    public Uni<Deployment> approve(UUID id, String approver, String comment, ProjectScope scope) {
+        return onRunning(id, scope, d -> {
             if (approver.equals(d.requestedBy)) {
                 return Uni.createFrom().failure(ProblemException.forbidden("the requester cannot approve their own deployment"));
             }
@@ -263,8 +284,8 @@ public class DeploymentService {
         });
     }
 
-    public Uni<Deployment> overrideWindow(UUID id, String actor, String reason) {
-        return onRunning(id, d -> {
+    public Uni<Deployment> overrideWindow(UUID id, String actor, String reason, ProjectScope scope) {
+        return onRunning(id, scope, d -> {
             d.windowOverride = true;
             SagaRunner.Cause cause = new SagaRunner.Cause(actor, null, "window overridden by " + actor);
             return runner.audit(d, cause, "window-override", reason).flatMap(x -> reopenGate(d, cause));
@@ -279,16 +300,16 @@ public class DeploymentService {
         return runner.gate(d, saga, saga.current()).flatMap(effects -> runner.apply(d, saga, effects, cause)).replaceWith(d);
     }
 
-    public Uni<Deployment> cancel(UUID id, String actor, String reason) {
-        return abort(id, Saga.Abort.CANCEL, actor, reason);
+    public Uni<Deployment> cancel(UUID id, String actor, String reason, ProjectScope scope) {
+        return abort(id, Saga.Abort.CANCEL, actor, reason, scope);
     }
 
-    public Uni<Deployment> rollback(UUID id, String actor, String reason) {
-        return abort(id, Saga.Abort.MANUAL_ROLLBACK, actor, reason);
+    public Uni<Deployment> rollback(UUID id, String actor, String reason, ProjectScope scope) {
+        return abort(id, Saga.Abort.MANUAL_ROLLBACK, actor, reason, scope);
     }
 
-    private Uni<Deployment> abort(UUID id, Saga.Abort kind, String actor, String reason) {
-        return onRunning(id, d -> {
+    private Uni<Deployment> abort(UUID id, Saga.Abort kind, String actor, String reason, ProjectScope scope) {
+        return onRunning(id, scope, d -> {
             Saga saga = runner.saga(d);
             String why = (reason == null || reason.isBlank() ? "" : reason + " ") + "(by " + actor + ")";
             List<Effect> effects = saga.abort(kind, saga.currentStepName(), why);
@@ -301,12 +322,15 @@ public class DeploymentService {
         });
     }
 
-    /** Seed 000 §10.1 "rollback previous": redeploy the version that was live before the current one. */
-    public Uni<Requested> rollbackEnvironment(Environment env, String project, String actor, String reason) {
-        return Panache.withSession(() -> Deployment.<Deployment>find(
-                        "environment = ?1 and project = ?2 and state = 'SUCCEEDED' and dryRun = false order by finishedAt desc",
-                        env.name(), project)
-                .page(0, 50).list())
+    /**
+     * Seed 000 §10.1 "rollback previous" of one project environment: redeploy the version that was live
+     * before the current one. Unknown project: 404; a project the scope does not cover: 403.
+     */
+    public Uni<Requested> rollbackEnvironment(Environment env, String project, String actor, String reason, ProjectScope scope) {
+        return Panache.withSession(() -> projects.require(project).invoke(p -> Access.require(scope, p.client, p.name))
+                        .flatMap(p -> Deployment.<Deployment>find("environment = ?1 and project = ?2 and state = 'SUCCEEDED' "
+                                        + "and dryRun = false order by finishedAt desc", env.name(), project)
+                                .page(0, 50).list()))
                 .flatMap(done -> {
                     if (done.isEmpty()) {
                         return Uni.createFrom().failure(ProblemException.conflict(project + " was never deployed to " + env));
@@ -320,7 +344,7 @@ public class DeploymentService {
                     return Panache.withTransaction(() -> {
                         Deployment d = copyForRollback(previous, actor);
                         return start(d).flatMap(r -> runner.audit(d, new SagaRunner.Cause(actor, null, null), "environment-rollback",
-                                "rollback of " + env + " from " + live + " to " + previous.version
+                                "rollback of " + project + " in " + env + " from " + live + " to " + previous.version
                                         + (reason == null ? "" : ": " + reason)).replaceWith(r));
                     });
                 })
@@ -339,6 +363,7 @@ public class DeploymentService {
         Deployment d = new Deployment();
         d.id = UUID.randomUUID();
         d.project = previous.project;
+        d.client = previous.client;
         d.version = previous.version;
         d.environment = previous.environment;
         d.strategy = previous.strategy;
@@ -367,14 +392,16 @@ public class DeploymentService {
     }
 
     /** Loads a deployment that has not ended, applies {@code change} in one transaction, then lets the relay run. */
-    private Uni<Deployment> onRunning(UUID id, java.util.function.Function<Deployment, Uni<Deployment>> change) {
+    private Uni<Deployment> onRunning(UUID id, ProjectScope scope, java.util.function.Function<Deployment, Uni<Deployment>> change) {
         return Panache.withTransaction(() -> Deployment.<Deployment>findById(id).flatMap(d -> {
                     if (d == null) {
                         return Uni.createFrom().failure(ProblemException.notFound("deployment " + id));
                     }
+                    Access.require(scope, d.client, d.project);
                     if (d.finishedAt != null) {
                         return Uni.createFrom().failure(ProblemException.conflict("deployment " + id + " already ended "
-                                + d.state + (d.state.equals("SUCCEEDED") ? "; use POST /environments/{env}/rollback" : "")));
+                                + d.state + (d.state.equals("SUCCEEDED") ? "; use POST /projects/" + d.project + "/environments/"
+                                        + d.environment.toLowerCase(Locale.ROOT) + "/rollback" : "")));
                     }
                     return change.apply(d);
                 }))

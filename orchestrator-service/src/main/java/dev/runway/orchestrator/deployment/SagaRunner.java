@@ -191,9 +191,9 @@ public class SagaRunner {
 
     private Uni<List<Effect>> acquire(Deployment d, Saga saga, SagaStep step) {
         Environment env = Environment.valueOf(d.environment);
-        return tokenFloor(d.environment)
-                .flatMap(floor -> lock.enqueue(env, d.id.toString(), d.createdAt.toEpochMilli())
-                        .flatMap(x -> lock.tryAcquire(env, d.id.toString(), floor)))
+        return tokenFloor(d.project, d.environment)
+                .flatMap(floor -> lock.enqueue(d.project, env, d.id.toString(), d.createdAt.toEpochMilli())
+                        .flatMap(x -> lock.tryAcquire(d.project, env, d.id.toString(), floor)))
                 .flatMap(token -> {
                     if (token.isEmpty()) {
                         return clearDeadHead(env, d).replaceWith(List.<Effect>of());
@@ -213,10 +213,10 @@ public class SagaRunner {
 
     /**
      * A queue head that is not a live deployment (it ended while Redis missed the dequeue, or its
-     * row is gone) would block the environment forever: drop it; the next pass lets the queue move.
+     * row is gone) would block the project environment forever: drop it; the next pass lets the queue move.
      */
     private Uni<Void> clearDeadHead(Environment env, Deployment waiting) {
-        return lock.queue(env).flatMap(queue -> {
+        return lock.queue(waiting.project, env).flatMap(queue -> {
             if (queue.isEmpty() || queue.get(0).equals(waiting.id.toString())) {
                 return Uni.createFrom().voidItem();
             }
@@ -225,27 +225,28 @@ public class SagaRunner {
             try {
                 headId = UUID.fromString(head);
             } catch (IllegalArgumentException e) {
-                return lock.dequeue(env, head);
+                return lock.dequeue(waiting.project, env, head);
             }
             return Deployment.<Deployment>findById(headId).flatMap(found -> found == null || found.finishedAt != null
-                    ? lock.dequeue(env, head)
+                    ? lock.dequeue(waiting.project, env, head)
                     : Uni.createFrom().voidItem());
         });
     }
 
-    /** Highest token Postgres has seen for the environment: Redis never goes below it. */
-    private Uni<Long> tokenFloor(String environment) {
-        return Deployment.<Deployment>find("environment = ?1 and fencingToken is not null order by fencingToken desc",
-                environment).firstResult().map(top -> top == null ? 0L : top.fencingToken);
+    /** Highest token Postgres has seen for the project environment: Redis never goes below it. */
+    private Uni<Long> tokenFloor(String project, String environment) {
+        return Deployment.<Deployment>find("project = ?1 and environment = ?2 and fencingToken is not null "
+                + "order by fencingToken desc", project, environment).firstResult()
+                .map(top -> top == null ? 0L : top.fencingToken);
     }
 
     private Uni<Void> releaseLock(Deployment d) {
         Environment env = Environment.valueOf(d.environment);
         if (!d.lockHeld) {
-            return lock.dequeue(env, d.id.toString());
+            return lock.dequeue(d.project, env, d.id.toString());
         }
         d.lockHeld = false;
-        return lock.release(env, d.id.toString(), d.fencingToken).replaceWithVoid();
+        return lock.release(d.project, env, d.id.toString(), d.fencingToken).replaceWithVoid();
     }
 
     private Uni<Void> completed(Deployment d, Effect.Completed done, Cause cause) {
@@ -311,10 +312,13 @@ public class SagaRunner {
     private Uni<Void> recordReleases(Deployment d, List<String> components) {
         Uni<Void> chain = Uni.createFrom().voidItem();
         for (String component : components) {
-            chain = chain.flatMap(x -> EnvironmentRelease.<EnvironmentRelease>find("environment = ?1 and component = ?2",
-                    d.environment, component).firstResult().flatMap(existing -> {
+            chain = chain.flatMap(x -> EnvironmentRelease.<EnvironmentRelease>find(
+                    "project = ?1 and environment = ?2 and component = ?3", d.project, d.environment, component)
+                    .firstResult().flatMap(existing -> {
                         EnvironmentRelease release = existing == null ? new EnvironmentRelease() : existing;
+                        release.project = d.project;
                         release.environment = d.environment;
+                        release.front = endpoint(d, component).front();
                         release.component = component;
                         release.version = d.version;
                         release.deploymentId = d.id;
@@ -338,15 +342,20 @@ public class SagaRunner {
 
     public EventHeader header(Deployment d, String causationId) {
         return EventHeader.newBuilder().setEventId(UUID.randomUUID().toString()).setDeploymentId(d.id.toString())
-                .setEnvironment(Environment.valueOf(d.environment)).setProject(d.project)
+                .setEnvironment(Environment.valueOf(d.environment)).setProject(d.project).setClient(d.client)
                 .setOccurredAt(clock.instant().truncatedTo(java.time.temporal.ChronoUnit.MILLIS))
                 .setCorrelationId(d.id.toString()).setCausationId(causationId).build();
     }
 
+    /** The deployment's repository at its exact commit, or null when it was requested with a manifest only. */
+    private static RepositoryRef repository(Deployment d) {
+        return d.repositoryUrl == null ? null
+                : RepositoryRef.newBuilder().setUrl(d.repositoryUrl).setCommit(d.repositoryCommit).setRef(d.repositoryRef).build();
+    }
+
     public DeployRequested deployRequested(Deployment d, EventHeader header) {
         DeploymentPlan plan = plan(d);
-        RepositoryRef repository = d.repositoryUrl == null ? null
-                : RepositoryRef.newBuilder().setUrl(d.repositoryUrl).setCommit(d.repositoryCommit).setRef(d.repositoryRef).build();
+        RepositoryRef repository = repository(d);
         return DeployRequested.newBuilder().setHeader(header).setVersion(d.version)
                 .setComponents(plan.components().stream().map(DeploymentPlan.ComponentPlan::name).toList())
                 .setStrategy(Strategy.valueOf(d.strategy)).setDryRun(d.dryRun).setRequestedBy(d.requestedBy)
@@ -367,15 +376,14 @@ public class SagaRunner {
                     .setFencingToken(token(d)).setDryRun(d.dryRun).build();
             case APPLY_MIGRATIONS -> ApplyMigrations.newBuilder().setHeader(header).setStep(step.name())
                     .setFencingToken(token(d)).setDryRun(d.dryRun)
-                    .setRepository(d.repositoryUrl == null ? null : RepositoryRef.newBuilder().setUrl(d.repositoryUrl)
-                            .setCommit(d.repositoryCommit).setRef(d.repositoryRef).build())
+                    .setRepository(repository(d))
                     .setMigrationsPath(plan.migrationsPath() == null ? "database/migrations" : plan.migrationsPath()).build();
             case DEPLOY_GREEN -> DeployGreen.newBuilder().setHeader(header).setStep(step.name()).setFencingToken(token(d))
                     .setDryRun(d.dryRun).setVersion(d.version).setTarget(target).setStrategy(Strategy.valueOf(d.strategy))
-                    .setComponents(specs(plan)).build();
+                    .setComponents(specs(plan)).setRepository(repository(d)).build();
             case ROLL_OUT -> RollOut.newBuilder().setHeader(header).setStep(step.name()).setFencingToken(token(d))
                     .setDryRun(d.dryRun).setVersion(d.version).setTarget(target).setComponents(specs(plan))
-                    .setMaxSurge("25%").setMaxUnavailable("0").build();
+                    .setMaxSurge("25%").setMaxUnavailable("0").setRepository(repository(d)).build();
             case SHIFT_TRAFFIC -> ShiftTraffic.newBuilder().setHeader(header).setStep(step.name()).setFencingToken(token(d))
                     .setDryRun(d.dryRun).setVersion(d.version).setPercent(step.percent()).setComponents(names).build();
             default -> throw new IllegalStateException("not a command step: " + step.action());
@@ -437,13 +445,17 @@ public class SagaRunner {
                 .setThresholds(thresholds).setTargets(targets).build();
     }
 
-    /** Where a component's new and serving releases answer, as the executor reported in GreenDeployed. */
-    public record Endpoint(String url, String baselineUrl) {
+    /**
+     * Where a component's new and serving releases answer, and the project environment's own front for it,
+     * as the executor reported in GreenDeployed.
+     */
+    @com.fasterxml.jackson.annotation.JsonInclude(com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL)
+    public record Endpoint(String url, String baselineUrl, String front) {
     }
 
     public void recordEndpoints(Deployment d, List<ReleaseEndpoint> endpoints) {
         java.util.Map<String, Endpoint> byComponent = new java.util.TreeMap<>();
-        endpoints.forEach(e -> byComponent.put(e.getComponent(), new Endpoint(e.getUrl(), e.getBaselineUrl())));
+        endpoints.forEach(e -> byComponent.put(e.getComponent(), new Endpoint(e.getUrl(), e.getBaselineUrl(), e.getFront())));
         try {
             d.releaseEndpoints = json.writeValueAsString(byComponent);
         } catch (JsonProcessingException e) {
@@ -453,12 +465,12 @@ public class SagaRunner {
 
     private Endpoint endpoint(Deployment d, String component) {
         if (d.releaseEndpoints == null) {
-            return new Endpoint(null, null);
+            return new Endpoint(null, null, null);
         }
         try {
             Endpoint e = json.readValue(d.releaseEndpoints, new TypeReference<java.util.Map<String, Endpoint>>() {
             }).get(component);
-            return e == null ? new Endpoint(null, null) : e;
+            return e == null ? new Endpoint(null, null, null) : e;
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("stored endpoints unreadable for " + d.id, e);
         }

@@ -121,17 +121,17 @@ public class SagaWatchdog {
         return eachDeployment(Panache.withSession(() -> Deployment.<Deployment>find("finishedAt is null and lockHeld = true").list()),
                 d -> {
                     Environment env = Environment.valueOf(d.environment);
-                    return lock.renew(env, d.id.toString(), d.fencingToken).flatMap(kept -> {
+                    return lock.renew(d.project, env, d.id.toString(), d.fencingToken).flatMap(kept -> {
                         if (kept) {
                             return Uni.createFrom().item(false);
                         }
                         // The lease expired (the orchestrator was down longer than its TTL): take it
                         // back with a new, higher token, so commands under the old one are refused.
-                        return lock.reacquire(env, d.id.toString(), d.fencingToken).flatMap(token -> {
+                        return lock.reacquire(d.project, env, d.id.toString(), d.fencingToken).flatMap(token -> {
                             if (token.isEmpty()) {
-                                LOG.errorf("deployment %s lost the %s lock to another holder", d.id, env);
+                                LOG.errorf("deployment %s lost the %s/%s lock to another holder", d.id, d.project, env);
                                 return runner.audit(d, SagaRunner.Cause.system(null), "lock-lost",
-                                        "lease expired and the environment is held by another deployment").replaceWith(true);
+                                        "lease expired and the project environment is held by another deployment").replaceWith(true);
                             }
                             long old = d.fencingToken;
                             d.fencingToken = token.get();

@@ -8,19 +8,23 @@ import jakarta.enterprise.context.ApplicationScoped;
 
 import dev.runway.events.Environment;
 import dev.runway.orchestrator.OrchestratorConfig;
+import dev.runway.orchestrator.project.Projects;
 import io.quarkus.redis.datasource.ReactiveRedisDataSource;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.redis.client.Response;
 
 /**
- * One active deployment per environment, in Redis: a lease with a TTL that the orchestrator renews
- * while the saga lives, a fencing token from a per-environment counter that only grows (carried on
- * every executor command, so a stale holder's commands are refused), and a FIFO queue so that a
- * second deployment waits its turn instead of being rejected.
+ * One active deployment per <em>project environment</em> (project, environment), in Redis: a lease
+ * with a TTL that the orchestrator renews while the saga lives, a fencing token from a counter of
+ * that project environment that only grows (carried on every executor command, so a stale holder's
+ * commands are refused), and a FIFO queue so that a second deployment of the same project
+ * environment waits its turn instead of being rejected. Different projects never share keys, so
+ * their deployments to one environment run at the same time.
  *
- * <p>Keys: {@code runway:env:<env>:lock} = {@code <deploymentId>:<token>} (PX lease),
- * {@code runway:env:<env>:fence} (INCR), {@code runway:env:<env>:queue} (ZSET by request time).
- * Every check-and-set is one Lua script, so it is atomic on the server.
+ * <p>Keys: {@code runway:pe:<safe project>:<env>:lock} = {@code <deploymentId>:<token>} (PX lease),
+ * {@code runway:pe:<safe project>:<env>:fence} (INCR), {@code runway:pe:<safe project>:<env>:queue}
+ * (ZSET by request time). The safe project name ({@link Projects#safeKey}) is unique among registered
+ * projects. Every check-and-set is one Lua script, so it is atomic on the server.
  */
 @ApplicationScoped
 public class EnvironmentLock {
@@ -84,28 +88,28 @@ public class EnvironmentLock {
         return lease;
     }
 
-    /** Joins the environment's queue (no-op when already queued). */
-    public Uni<Void> enqueue(Environment env, String deploymentId, long requestedAtMillis) {
-        return redis.execute("ZADD", queueKey(env), "NX", Long.toString(requestedAtMillis), deploymentId).replaceWithVoid();
+    /** Joins the project environment's queue (no-op when already queued). */
+    public Uni<Void> enqueue(String project, Environment env, String deploymentId, long requestedAtMillis) {
+        return redis.execute("ZADD", queueKey(project, env), "NX", Long.toString(requestedAtMillis), deploymentId).replaceWithVoid();
     }
 
     /**
      * Takes the lock if it is free and this deployment is first in line (or already holds it).
      *
-     * @param tokenFloor the highest token ever issued for the environment as Postgres remembers it,
+     * @param tokenFloor the highest token ever issued for the project environment as Postgres remembers it,
      *                   so that a Redis that lost its data still never hands out a smaller token
      */
-    public Uni<Optional<Long>> tryAcquire(Environment env, String deploymentId, long tokenFloor) {
-        return acquire(env, deploymentId, tokenFloor, "fair");
+    public Uni<Optional<Long>> tryAcquire(String project, Environment env, String deploymentId, long tokenFloor) {
+        return acquire(project, env, deploymentId, tokenFloor, "fair");
     }
 
     /** After a crash: take the lock back if nobody else took it in between (queue order not applied). */
-    public Uni<Optional<Long>> reacquire(Environment env, String deploymentId, long tokenFloor) {
-        return acquire(env, deploymentId, tokenFloor, "recover");
+    public Uni<Optional<Long>> reacquire(String project, Environment env, String deploymentId, long tokenFloor) {
+        return acquire(project, env, deploymentId, tokenFloor, "recover");
     }
 
-    private Uni<Optional<Long>> acquire(Environment env, String deploymentId, long tokenFloor, String mode) {
-        return redis.execute("EVAL", ACQUIRE, "3", lockKey(env), fenceKey(env), queueKey(env), deploymentId,
+    private Uni<Optional<Long>> acquire(String project, Environment env, String deploymentId, long tokenFloor, String mode) {
+        return redis.execute("EVAL", ACQUIRE, "3", lockKey(project, env), fenceKey(project, env), queueKey(project, env), deploymentId,
                 Long.toString(lease.toMillis()), Long.toString(tokenFloor), mode)
                 .map(r -> {
                     long token = r.toLong();
@@ -114,24 +118,24 @@ public class EnvironmentLock {
     }
 
     /** Extends the lease; false when the lease was lost (expired or taken). */
-    public Uni<Boolean> renew(Environment env, String deploymentId, long token) {
-        return redis.execute("EVAL", RENEW, "1", lockKey(env), deploymentId + ":" + token, Long.toString(lease.toMillis()))
+    public Uni<Boolean> renew(String project, Environment env, String deploymentId, long token) {
+        return redis.execute("EVAL", RENEW, "1", lockKey(project, env), deploymentId + ":" + token, Long.toString(lease.toMillis()))
                 .map(r -> r.toLong() == 1L);
     }
 
     /** Releases the lock if still held under this token and leaves the queue. */
-    public Uni<Boolean> release(Environment env, String deploymentId, long token) {
-        return redis.execute("EVAL", RELEASE, "2", lockKey(env), queueKey(env), deploymentId + ":" + token, deploymentId)
+    public Uni<Boolean> release(String project, Environment env, String deploymentId, long token) {
+        return redis.execute("EVAL", RELEASE, "2", lockKey(project, env), queueKey(project, env), deploymentId + ":" + token, deploymentId)
                 .map(r -> r.toLong() == 1L);
     }
 
     /** Leaves the queue without holding the lock (cancelled or failed while queued). */
-    public Uni<Void> dequeue(Environment env, String deploymentId) {
-        return redis.execute("ZREM", queueKey(env), deploymentId).replaceWithVoid();
+    public Uni<Void> dequeue(String project, Environment env, String deploymentId) {
+        return redis.execute("ZREM", queueKey(project, env), deploymentId).replaceWithVoid();
     }
 
-    public Uni<Optional<Holder>> holder(Environment env) {
-        return redis.execute("GET", lockKey(env)).map(r -> {
+    public Uni<Optional<Holder>> holder(String project, Environment env) {
+        return redis.execute("GET", lockKey(project, env)).map(r -> {
             if (r == null) {
                 return Optional.empty();
             }
@@ -141,9 +145,9 @@ public class EnvironmentLock {
         });
     }
 
-    /** Deployment ids waiting for the environment, first in line first. */
-    public Uni<List<String>> queue(Environment env) {
-        return redis.execute("ZRANGE", queueKey(env), "0", "-1")
+    /** Deployment ids waiting for the project environment, first in line first. */
+    public Uni<List<String>> queue(String project, Environment env) {
+        return redis.execute("ZRANGE", queueKey(project, env), "0", "-1")
                 .map(r -> r == null ? List.<String>of() : stream(r));
     }
 
@@ -155,19 +159,19 @@ public class EnvironmentLock {
         return ids;
     }
 
-    private String key(Environment env, String suffix) {
-        return prefix + ":env:" + env.name().toLowerCase(java.util.Locale.ROOT) + ":" + suffix;
+    private String key(String project, Environment env, String suffix) {
+        return prefix + ":pe:" + Projects.safeKey(project) + ":" + env.name().toLowerCase(java.util.Locale.ROOT) + ":" + suffix;
     }
 
-    private String lockKey(Environment env) {
-        return key(env, "lock");
+    String lockKey(String project, Environment env) {
+        return key(project, env, "lock");
     }
 
-    private String fenceKey(Environment env) {
-        return key(env, "fence");
+    private String fenceKey(String project, Environment env) {
+        return key(project, env, "fence");
     }
 
-    private String queueKey(Environment env) {
-        return key(env, "queue");
+    private String queueKey(String project, Environment env) {
+        return key(project, env, "queue");
     }
 }

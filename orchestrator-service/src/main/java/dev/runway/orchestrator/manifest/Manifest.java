@@ -12,7 +12,7 @@ import dev.runway.events.TargetKind;
  * The parts of a validated deploy manifest the orchestrator acts on. Everything else (build,
  * services, environment variables) is the validator's and the executor's business.
  */
-public record Manifest(String project, Map<String, Component> components, Optional<String> migrationsPath,
+public record Manifest(String project, String client, Map<String, Component> components, Optional<String> migrationsPath,
         Optional<Strategy> strategy, Map<Environment, Boolean> approvalRequired, Map<Environment, Integer> approvals,
         Map<Environment, DeploymentWindow> windows, Map<Environment, TargetKind> targets, List<Integer> canarySteps,
         Optional<Integer> canaryPauseSeconds, Optional<Integer> monitoringWindowSeconds, Rollback rollback) {

@@ -130,7 +130,7 @@ public final class ManifestReader {
         deployment.path("canary").path("steps").forEach(n -> canarySteps.add(n.asInt()));
         JsonNode rollback = root.path("rollback");
         JsonNode threshold = rollback.path("threshold");
-        return new Manifest(root.path("project").path("name").asText(), components,
+        return new Manifest(root.path("project").path("name").asText(), text(root.path("project"), "client"), components,
                 Optional.ofNullable(text(root.path("database").path("migrations"), "path"))
                         .or(() -> root.path("database").isObject() ? Optional.of("database/migrations") : Optional.empty()),
                 strategy(text(deployment, "strategy")), approvalRequired, approvals, windows, targets, canarySteps,

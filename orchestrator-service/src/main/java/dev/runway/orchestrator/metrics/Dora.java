@@ -9,7 +9,7 @@ import java.util.Set;
 
 /**
  * The four DORA keys (seed 004 "Deployment Metrics") over a period, from finished deployments of
- * one environment. Pure: fed rows, returns figures, so it is tested without a database.
+ * one environment (of every project the caller may see, or of one client or project). Pure: fed rows, returns figures, so it is tested without a database.
  *
  * <ul>
  *   <li>frequency: successful deployments per day;</li>
@@ -17,13 +17,19 @@ import java.util.Set;
  *       request carrying CI evidence starts closer to the commit);</li>
  *   <li>change failure rate: deployments that changed something and then failed (rolled back,
  *       needs attention, failed after the lock) over all that changed something;</li>
- *   <li>MTTR: mean time from such a failure to the next success in the same environment.</li>
+ *   <li>MTTR: mean time from such a failure to the next success in the same project environment
+ *       (another project's success repairs nothing).</li>
  * </ul>
  */
 public final class Dora {
 
-    /** A finished, non-dry-run deployment. {@code started} is null when it never took the lock. */
-    public record Row(String state, Instant requested, Instant started, Instant finished) {
+    /** A finished, non-dry-run deployment of a project. {@code started} is null when it never took the lock. */
+    public record Row(String project, String state, Instant requested, Instant started, Instant finished) {
+
+        /** A row of a single-project series. */
+        public Row(String state, Instant requested, Instant started, Instant finished) {
+            this("", state, requested, started, finished);
+        }
     }
 
     public record Figures(String environment, int days, long deployments, double deploymentsPerDay,
@@ -45,17 +51,17 @@ public final class Dora {
         long failures = 0;
         double recoverySeconds = 0;
         long recoveries = 0;
-        Instant openFailure = null;
+        java.util.Map<String, Instant> openFailure = new java.util.HashMap<>();
         for (Row row : sorted) {
             boolean success = row.state().equals("SUCCEEDED");
             boolean failure = FAILED.contains(row.state()) && row.started() != null;
             if (success) {
                 succeeded++;
                 leadTimes.add(Duration.between(row.requested(), row.finished()).toMillis() / 1000.0);
-                if (openFailure != null) {
-                    recoverySeconds += Duration.between(openFailure, row.finished()).toMillis() / 1000.0;
+                Instant open = openFailure.remove(row.project());
+                if (open != null) {
+                    recoverySeconds += Duration.between(open, row.finished()).toMillis() / 1000.0;
                     recoveries++;
-                    openFailure = null;
                 }
             }
             if (success || failure) {
@@ -63,9 +69,7 @@ public final class Dora {
             }
             if (failure) {
                 failures++;
-                if (openFailure == null) {
-                    openFailure = row.finished();
-                }
+                openFailure.putIfAbsent(row.project(), row.finished());
             }
         }
         double perDay = days <= 0 ? 0 : (double) succeeded / days;

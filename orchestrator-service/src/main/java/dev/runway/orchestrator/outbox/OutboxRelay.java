@@ -1,8 +1,10 @@
 package dev.runway.orchestrator.outbox;
 
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -23,10 +25,14 @@ import io.smallrye.reactive.messaging.MutinyEmitter;
 import io.vertx.core.Vertx;
 
 /**
- * Publishes committed outbox rows in id order, one at a time, marking each once the broker
- * acknowledged it. At-least-once: a crash between the ack and the mark publishes a row again with
- * the same event id, which consumers deduplicate. Kicked after each commit; polled as a fallback
- * (and after a restart).
+ * Publishes committed outbox rows in id order and marks them once the broker acknowledged them.
+ * A batch is handed to the producer in id order without waiting for each ack (the producer keeps
+ * that order per partition, and a deployment's records share its key, hence its partition), then
+ * marked in one statement: many project environments' sagas run at once, and one round trip to the
+ * broker and one transaction per record would make the relay their common bottleneck. Only the
+ * rows up to the first failed one are marked, so a failure re-publishes from there, in order.
+ * At-least-once: a crash between the ack and the mark publishes rows again with the same event id,
+ * which consumers deduplicate. Kicked after each commit; polled as a fallback (and after a restart).
  */
 @ApplicationScoped
 public class OutboxRelay {
@@ -34,6 +40,8 @@ public class OutboxRelay {
     private static final Logger LOG = Logger.getLogger(OutboxRelay.class);
     private static final String SOURCE = "/runway/orchestrator";
     private static final int BATCH = 200;
+    /** Records handed to the producer before their acks; below the emitter's buffer (128 by default). */
+    private static final int IN_FLIGHT = 64;
 
     private final Map<String, KeyedPublisher> publishers;
     private final Vertx vertx;
@@ -89,21 +97,40 @@ public class OutboxRelay {
     private Uni<Integer> drainOnce() {
         return Panache.withSession(() -> OutboxMessage.<OutboxMessage>find("publishedAt is null order by id")
                 .page(0, BATCH).list())
-                .flatMap(rows -> Multi.createFrom().iterable(rows)
-                        .onItem().transformToUniAndConcatenate(this::publish)
-                        .collect().asList()
-                        .map(List::size));
+                .flatMap(rows -> rows.isEmpty() ? Uni.createFrom().item(0)
+                        // Subscribed (so sent) in id order, at most IN_FLIGHT at a time; acknowledged in any order.
+                        : Multi.createFrom().iterable(rows).onItem().transformToUni(this::publish).merge(IN_FLIGHT)
+                                .collect().asMap(Sent::id, Sent::failure)
+                                .flatMap(sent -> markAcknowledged(rows, sent)));
     }
 
-    private Uni<Void> publish(OutboxMessage row) {
-        KeyedPublisher publisher = publishers.get(row.topic);
-        if (publisher == null) {
-            return Uni.createFrom().failure(new IllegalStateException("no channel for topic " + row.topic));
+    private record Sent(long id, Optional<Throwable> failure) {
+    }
+
+    /** Marks the rows before the first failed one; then fails with that failure, so the loop retries from there. */
+    private Uni<Integer> markAcknowledged(List<OutboxMessage> rows, Map<Long, Optional<Throwable>> sent) {
+        List<Long> done = new ArrayList<>();
+        Throwable failure = null;
+        for (OutboxMessage row : rows) {
+            Optional<Throwable> f = sent.get(row.id);
+            if (f.isPresent()) {
+                failure = f.get();
+                break;
+            }
+            done.add(row.id);
         }
-        SpecificRecord record = AvroCodec.decode(row.recordType, row.payload);
-        return publisher.publish(record)
-                .flatMap(ignored -> Panache.withTransaction(() -> OutboxMessage.update(
-                        "publishedAt = ?1 where id = ?2", Instant.now(), row.id)))
-                .replaceWithVoid();
+        Throwable failed = failure;
+        Uni<Integer> marked = done.isEmpty() ? Uni.createFrom().item(0)
+                : Panache.withTransaction(() -> OutboxMessage.update("publishedAt = ?1 where id in ?2", Instant.now(), done));
+        return marked.flatMap(n -> failed == null ? Uni.createFrom().item(rows.size()) : Uni.createFrom().failure(failed));
+    }
+
+    private Uni<Sent> publish(OutboxMessage row) {
+        KeyedPublisher publisher = publishers.get(row.topic);
+        Uni<Void> sent = publisher == null
+                ? Uni.createFrom().failure(new IllegalStateException("no channel for topic " + row.topic))
+                : Uni.createFrom().deferred(() -> publisher.publish(AvroCodec.decode(row.recordType, row.payload)));
+        return sent.map(x -> new Sent(row.id, Optional.<Throwable>empty()))
+                .onFailure().recoverWithItem(f -> new Sent(row.id, Optional.of(f)));
     }
 }

@@ -115,6 +115,23 @@ class ApiInputTest {
     }
 
     @Test
+    void shouldRefuseAMalformedProjectScopeClaimNamingIt() {
+        String malformed = Tokens.scoped("mal", List.of("acme"), "viewer");
+        given().header("Authorization", malformed).when().get("/projects").then().statusCode(403).contentType(PROBLEM)
+                .body("detail", containsString("runway_projects"));
+        given().header("Authorization", DEPLOYER).when().get("/projects/shop/environments/mars").then().statusCode(400)
+                .contentType(PROBLEM).body("errors[0].field", equalTo("environment"));
+    }
+
+    @Test
+    void shouldDocumentTheProjectRoutes() {
+        given().queryParam("format", "json").when().get("/q/openapi").then().statusCode(200)
+                .body(containsString("/projects/{project}/environments/{env}/rollback"))
+                .body(containsString("/projects/{project}/environments/{env}\""))
+                .body(containsString("runway_projects"));
+    }
+
+    @Test
     void shouldRefuseAnOversizedBody() {
         postWith("ciEvidence", "x".repeat(300_000)).statusCode(413).contentType(PROBLEM);
     }

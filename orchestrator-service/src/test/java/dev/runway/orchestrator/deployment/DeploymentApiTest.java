@@ -146,20 +146,23 @@ class DeploymentApiTest {
     }
 
     @Test
-    void shouldQueueASecondDeploymentToABusyEnvironmentAndStartItAfter() {
-        String first = project();
-        String second = project();
-        String a = post(DANA, body(first, "development", Manifests.of(first, false, "strategy: blue-green")), null)
+    void shouldQueueASecondDeploymentToABusyProjectEnvironmentAndStartItAfter() {
+        // One project environment (project, environment) stays serial: the second deployment of the same project waits.
+        String project = project();
+        String a = post(DANA, body(project, "development", Manifests.of(project, false, "strategy: blue-green")), null)
                 .then().statusCode(202).extract().path("id");
         participants.answerUntil(a, "deploy-green").toString();
         long tokenA = participants.next(a, DeploymentStarted.class).getFencingToken();
 
-        String b = post(DANA, body(second, "development", Manifests.of(second, false, "strategy: blue-green")), null)
+        String b = post(DANA, body(project, "development", Manifests.of(project, false, "strategy: blue-green")), null)
                 .then().statusCode(202).extract().path("id");
         participants.send(Participants.success(participants.next(b, DeployRequested.class)));
         awaitState(b, "QUEUED");
-        given().header("Authorization", DANA).when().get("/environments/development").then().statusCode(200)
+        given().header("Authorization", DANA).when().get("/projects/" + project + "/environments/development").then().statusCode(200)
                 .body("lock.deploymentId", equalTo(a)).body("queue.id", hasItem(b));
+        given().header("Authorization", DANA).when().get("/environments/development").then().statusCode(200)
+                .body("projects.find { it.project == '" + project + "' }.lock.deploymentId", equalTo(a))
+                .body("projects.find { it.project == '" + project + "' }.queue.id", hasItem(b));
         assertEquals(List.of(), participants.commandsDuring(b, java.time.Duration.ofSeconds(1)), "b waits, it is not rejected");
 
         participants.send(Participants.success(participants.records(a).stream()
@@ -170,8 +173,9 @@ class DeploymentApiTest {
         assertTrue(tokenB > tokenA, "fencing tokens only grow: " + tokenA + " then " + tokenB);
         participants.answerUntil(b, null);
         awaitState(b, "SUCCEEDED");
-        given().header("Authorization", DANA).when().get("/environments/development").then().statusCode(200)
-                .body("live.find { it.component == 'api' }.version", equalTo("1.4.2"));
+        given().header("Authorization", DANA).when().get("/projects/" + project + "/environments/development").then().statusCode(200)
+                .body("live.find { it.component == 'api' }.version", equalTo("1.4.2"))
+                .body("live.find { it.component == 'api' }.deploymentId", equalTo(b));
     }
 
     @Test
@@ -200,13 +204,19 @@ class DeploymentApiTest {
             participants.answerUntil(id, null);
             awaitState(id, "SUCCEEDED");
         }
+        given().header("Authorization", SAM).contentType(ContentType.JSON).body(Map.of("reason", "p0"))
+                .queryParam("project", project).when().post("/environments/uat/rollback").then().statusCode(410)
+                .contentType("application/problem+json").body("detail", containsString("/projects/{project}/environments/uat/rollback"));
         String back = given().header("Authorization", SAM).contentType(ContentType.JSON).body(Map.of("reason", "p0"))
-                .queryParam("project", project).when().post("/environments/uat/rollback").then().statusCode(202).body("version", equalTo("2.0.0"))
+                .when().post("/projects/" + project + "/environments/uat/rollback").then().statusCode(202).body("version", equalTo("2.0.0"))
                 .extract().path("id");
         participants.answerUntil(back, null);
         awaitState(back, "SUCCEEDED");
-        given().header("Authorization", SAM).when().get("/environments/uat").then().statusCode(200)
+        given().header("Authorization", SAM).when().get("/projects/" + project + "/environments/uat").then().statusCode(200)
                 .body("live.find { it.component == 'web' }.version", equalTo("2.0.0"));
+        given().header("Authorization", SAM).contentType(ContentType.JSON).body(Map.of())
+                .when().post("/projects/no-such-project/environments/uat/rollback").then().statusCode(404)
+                .contentType("application/problem+json").body("detail", containsString("no-such-project"));
     }
 
     @Test

@@ -134,7 +134,7 @@ class DeploymentSagaTest {
                         && !(r instanceof DeploymentStarted))
                 .forEach(r -> assertTrue((Long) r.get(r.getSchema().getField("fencingToken").pos()) >= started.getFencingToken(),
                         Participants.label(r)));
-        given().header("Authorization", DEPLOYER).when().get("/environments/staging").then().statusCode(200)
+        given().header("Authorization", DEPLOYER).when().get("/projects/" + project + "/environments/staging").then().statusCode(200)
                 .body("live.find { it.component == 'web' }.version", equalTo("1.4.2"));
     }
 
@@ -152,12 +152,17 @@ class DeploymentSagaTest {
     @Test
     void shouldRollOutAndMonitorForRolling() {
         String project = project();
-        String id = post(body(project, "development", Manifests.of(project, false, "strategy: rolling")));
+        Map<String, Object> body = body(project, "development", Manifests.of(project, false, "strategy: rolling"));
+        body.put("repository", Map.of("url", "https://git.example.com/" + project + ".git", "commit", "abcdef0123456"));
+        String id = post(body);
         participants.answerUntil(id, null);
         awaitState(id, "SUCCEEDED");
         assertEquals(List.of("validate", "roll-out", "verify-rollout", "monitor"), commandSteps(id));
         RollOut rollOut = (RollOut) participants.records(id).stream().filter(RollOut.class::isInstance).findFirst().orElseThrow();
         assertEquals(TargetKind.HOST, rollOut.getTarget());
+        // The release runs from a checkout of the deployment's own commit.
+        assertEquals("abcdef0123456", rollOut.getRepository().getCommit());
+        assertEquals("acme", rollOut.getHeader().getClient());
     }
 
     @Test
@@ -292,7 +297,7 @@ class DeploymentSagaTest {
                 .forEach(r -> assertEquals(true, r.get(r.getSchema().getField("dryRun").pos()), Participants.label(r)));
         assertTrue(participants.records(id).stream().noneMatch(DeploymentStarted.class::isInstance));
         assertTrue(done.getList("steps.name").contains("verify-green"), "the plan still lists every step");
-        given().header("Authorization", DEPLOYER).when().get("/environments/staging").then().statusCode(200)
+        given().header("Authorization", DEPLOYER).when().get("/projects/" + project + "/environments/staging").then().statusCode(200)
                 .body("live.find { it.deploymentId == '" + id + "' }", org.hamcrest.Matchers.nullValue());
     }
 
@@ -306,7 +311,7 @@ class DeploymentSagaTest {
         assertTrue(failed.getString("reason").contains("backup-database missed its deadline"), failed.getString("reason"));
         int at = failed.getList("events.actor").indexOf("watchdog");
         assertTrue(at >= 0, "the audit log says who stopped it");
-        given().header("Authorization", DEPLOYER).when().get("/environments/staging").then().statusCode(200)
+        given().header("Authorization", DEPLOYER).when().get("/projects/" + project + "/environments/staging").then().statusCode(200)
                 .body("lock.deploymentId", org.hamcrest.Matchers.not(equalTo(id)));
     }
 }

@@ -110,8 +110,8 @@ class OrchestratorRestartIT {
         assertFalse(service.alive());
         // The executor finishes its work while the orchestrator is dead: the reply waits in Kafka.
         participants.send(Participants.success(deploy));
-        // Stay down past the lease, so the restart must recover the environment lock.
-        String lockKey = service.keyPrefix() + ":env:staging:lock";
+        // Stay down past the lease, so the restart must recover the project environment lock.
+        String lockKey = service.keyPrefix() + ":pe:" + project + ":staging:lock";
         long deadline = System.nanoTime() + service.lease().plusSeconds(10).toNanos();
         while (redisGet(lockKey) != null && System.nanoTime() < deadline) {
             OrchestratorProcess.sleep(200);

@@ -40,6 +40,18 @@ class DoraTest {
     }
 
     @Test
+    void shouldPairAFailureWithTheNextSuccessOfTheSameProjectOnly() {
+        Instant t = T0;
+        List<Dora.Row> rows = List.of(
+                new Dora.Row("shop", "ROLLED_BACK", t, t.plusSeconds(5), t.plusSeconds(60)),
+                new Dora.Row("blog", "SUCCEEDED", t, t.plusSeconds(5), t.plusSeconds(120)),   // another project: repairs nothing
+                new Dora.Row("shop", "SUCCEEDED", t, t.plusSeconds(5), t.plusSeconds(660)));  // shop recovered 600 s later
+        Dora.Figures f = Dora.compute("staging", 1, rows);
+        assertEquals(600.0, f.mttrSeconds());
+        assertEquals(2, f.deployments());
+    }
+
+    @Test
     void shouldSayNoDataRatherThanZero() {
         Dora.Figures f = Dora.compute("production", 30, List.of());
         assertNull(f.leadTimeMedianSeconds());

@@ -6,14 +6,18 @@ public final class Manifests {
     private Manifests() {
     }
 
-    /** A web + api project; {@code database} adds migrations, {@code deployment} is the YAML of the deployment block body. */
+    /** A web + api project of client acme; {@code database} adds migrations, {@code deployment} is the YAML of the deployment block body. */
     public static String of(String project, boolean database, String deployment) {
+        return of(project, "acme", database, deployment);
+    }
+
+    /** As {@link #of(String, boolean, String)} for a project of {@code client} (null: the manifest names no client). */
+    public static String of(String project, String client, boolean database, String deployment) {
         return """
                 version: "1.0"
                 project:
                   name: %s
-                  client: acme
-                  type: web
+                %s  type: web
                 components:
                   web:
                     port: 3000
@@ -32,7 +36,7 @@ public final class Manifests {
                   canary:
                     pause_seconds: 0
                 %s
-                """.formatted(project, project, project,
+                """.formatted(project, client == null ? "" : "  client: " + client + "\n", project, project,
                 database ? "database:\n  type: postgresql\n  migrations:\n    path: database/migrations\n" : "",
                 deployment == null ? "" : deployment.indent(2).stripTrailing());
     }

@@ -176,7 +176,8 @@ public final class Participants implements AutoCloseable {
                     .setComponents(g.getComponents().stream().map(ComponentSpec::getName).toList())
                     .setEndpoints(g.getComponents().stream().map(c -> ReleaseEndpoint.newBuilder().setComponent(c.getName())
                             .setUrl("http://" + c.getName() + "-green.test:" + c.getPort())
-                            .setBaselineUrl("http://" + c.getName() + "-blue.test:" + c.getPort()).build()).toList())
+                            .setBaselineUrl("http://" + c.getName() + "-blue.test:" + c.getPort())
+                            .setFront(front(h, c.getName())).build()).toList())
                     .build();
         }
         if (command instanceof RollOut r) {
@@ -199,6 +200,12 @@ public final class Participants implements AutoCloseable {
             return DatabaseRestored.newBuilder().setHeader(h).setStep(step).setMethod("down-migrations").setBackupId(null).build();
         }
         throw new IllegalArgumentException("no success reply for " + command.getSchema().getName());
+    }
+
+    /** The front the simulated executor reports for a component: the project environment's own. */
+    public static String front(EventHeader h, String component) {
+        return "http://" + h.getProject() + "-" + h.getEnvironment().name().toLowerCase(java.util.Locale.ROOT) + ".front.test/"
+                + component;
     }
 
     public static StepFailed failure(SpecificRecord command, String code, String reason) {
