@@ -141,6 +141,13 @@ class DecisionResourceTest {
         // Agency-wide sees both.
         given().header("Authorization", Tokens.sre()).queryParam("deploymentId", b).when().get("/decisions").then()
                 .statusCode(200).body("total", equalTo(2));
+        // A decision stored before tenancy (no client) is matched by no client's scope: agency-wide readers only.
+        String legacy = UUID.randomUUID().toString();
+        breach(null, PROJECT_A, legacy);
+        given().header("Authorization", Tokens.bearer("ann", List.of(CLIENT_A + "/*", CLIENT_A + "/" + PROJECT_A), "viewer"))
+                .queryParam("deploymentId", legacy).when().get("/decisions").then().statusCode(200).body("total", equalTo(0));
+        given().header("Authorization", Tokens.sre()).queryParam("deploymentId", legacy).when().get("/decisions").then()
+                .statusCode(200).body("total", equalTo(2)).body("items.client", everyItem(org.hamcrest.Matchers.nullValue()));
         // A token without runway_projects works for no project.
         given().header("Authorization", Tokens.bearer("nobody", List.of(), "viewer")).queryParam("deploymentId", a)
                 .when().get("/decisions").then().statusCode(200).body("total", equalTo(0));
