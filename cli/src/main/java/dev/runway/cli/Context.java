@@ -91,12 +91,14 @@ public final class Context {
         };
         return new Follower(source, timeline(), console.out(), console.err(), console.tty(), s.json(), clock,
                 d -> Thread.sleep(d.toMillis()), s.poll(), Duration.ofSeconds(10), Duration.ofSeconds(30))
-                .lockHolder(env -> {
+                .lockHolder(d -> {
+                    // The lock is the project environment's: other projects on the same environment never hold it.
                     try {
-                        var view = api.get("environments/" + env).as(dev.runway.cli.api.Views.Environment.class);
-                        return view.lock() == null ? java.util.Optional.empty()
-                                : java.util.Optional.of("deployment " + view.lock().deploymentId() + " (fencing token "
-                                        + view.lock().fencingToken() + ")");
+                        JsonNode lock = api.get("projects/" + java.net.URLEncoder.encode(d.project(), java.nio.charset.StandardCharsets.UTF_8)
+                                .replace("+", "%20") + "/environments/" + d.environment().toLowerCase(java.util.Locale.ROOT)).json().path("lock");
+                        return !lock.isObject() ? java.util.Optional.empty()
+                                : java.util.Optional.of("deployment " + lock.path("deploymentId").asText() + " (fencing token "
+                                        + lock.path("fencingToken").asText() + ")");
                     } catch (RuntimeException e) {
                         return java.util.Optional.empty();
                     }
