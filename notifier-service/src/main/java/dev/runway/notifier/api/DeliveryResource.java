@@ -4,7 +4,6 @@ import java.util.List;
 import java.util.Locale;
 
 import jakarta.annotation.security.RolesAllowed;
-import jakarta.ws.rs.DefaultValue;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
@@ -72,7 +71,10 @@ public class DeliveryResource {
             @QueryParam("status") String status, @QueryParam("channel") String channel,
             @QueryParam("environment") String environment, @QueryParam("project") String project,
             @QueryParam("client") String client,
-            @QueryParam("page") @DefaultValue("0") int page, @QueryParam("size") @DefaultValue("50") int size) {
+            @QueryParam("page") String pageParam, @QueryParam("size") String sizeParam) {
+        // Read as text: a non-number is a 400 problem naming the parameter, not the framework's bare 404.
+        int page = intParam("page", pageParam, 0);
+        int size = intParam("size", sizeParam, 50);
         if (page < 0) {
             throw Problem.badRequest("page must be >= 0");
         }
@@ -90,12 +92,24 @@ public class DeliveryResource {
     @Path("/dead-letters")
     @Operation(summary = "Deliveries of the token's projects that gave up (the dead-letter table), newest first")
     public Uni<List<DeadLetter>> deadLetters(@QueryParam("deploymentId") String deploymentId,
-            @QueryParam("limit") @DefaultValue("50") int limit) {
+            @QueryParam("limit") String limitParam) {
+        int limit = intParam("limit", limitParam, 50);
         if (limit < 1 || limit > MAX_SIZE) {
             throw Problem.badRequest("limit must be between 1 and " + MAX_SIZE);
         }
         return repository.deadLetters(deploymentId == null || deploymentId.isBlank() ? null : deploymentId.trim(),
                 CallerScope.of(token), limit);
+    }
+
+    private static int intParam(String name, String value, int fallback) {
+        if (value == null || value.isBlank()) {
+            return fallback;
+        }
+        try {
+            return Integer.parseInt(value.trim());
+        } catch (NumberFormatException e) {
+            throw Problem.badRequest(name + " must be an integer, got '" + value + "'");
+        }
     }
 
     private static DeliveryStatus parseStatus(String status) {

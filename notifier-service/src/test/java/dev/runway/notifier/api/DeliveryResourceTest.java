@@ -67,6 +67,10 @@ class DeliveryResourceTest extends NotifierScenario {
                 .then().statusCode(400).contentType("application/problem+json");
         given().header("Authorization", SRE).queryParam("channel", "pigeon").when().get("/deliveries")
                 .then().statusCode(400).contentType("application/problem+json");
+        given().header("Authorization", SRE).queryParam("page", "x").when().get("/deliveries")
+                .then().statusCode(400).contentType("application/problem+json").body("detail", containsString("page must be an integer"));
+        given().header("Authorization", SRE).queryParam("limit", "lots").when().get("/deliveries/dead-letters")
+                .then().statusCode(400).contentType("application/problem+json").body("detail", containsString("limit"));
     }
 
     @Test
