@@ -94,8 +94,9 @@ public final class Context {
                 .lockHolder(d -> {
                     // The lock is the project environment's: other projects on the same environment never hold it.
                     try {
-                        JsonNode lock = api.get("projects/" + java.net.URLEncoder.encode(d.project(), java.nio.charset.StandardCharsets.UTF_8)
-                                .replace("+", "%20") + "/environments/" + d.environment().toLowerCase(java.util.Locale.ROOT)).json().path("lock");
+                        String path = "projects/" + ApiClient.segment(d.project()) + "/environments/"
+                                + d.environment().toLowerCase(Locale.ROOT);
+                        JsonNode lock = api.get(path).json().path("lock");
                         return !lock.isObject() ? java.util.Optional.empty()
                                 : java.util.Optional.of("deployment " + lock.path("deploymentId").asText() + " (fencing token "
                                         + lock.path("fencingToken").asText() + ")");

@@ -1,8 +1,6 @@
 package dev.runway.cli.commands;
 
 import java.io.PrintStream;
-import java.net.URLEncoder;
-import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.util.ArrayList;
@@ -19,11 +17,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 final class Board {
 
     private Board() {
-    }
-
-    /** A path segment: project names come from users and manifests. */
-    static String segment(String value) {
-        return URLEncoder.encode(value, StandardCharsets.UTF_8).replace("+", "%20");
     }
 
     /** One row per project environment: client, project, environment, live versions, lock, queue, last outcome. */
@@ -84,8 +77,9 @@ final class Board {
             out.println("  (nothing deployed yet)");
         }
         for (JsonNode l : live) {
-            out.println(("  " + pad(text(l, "component"), 16) + pad(text(l, "version"), 14) + "since " + when(l.path("releasedAt"), zone)
-                    + "  deployment " + text(l, "deploymentId") + (l.hasNonNull("front") ? "  front " + text(l, "front") : "")).stripTrailing());
+            String front = l.hasNonNull("front") ? "  front " + text(l, "front") : "";
+            out.println(("  " + pad(text(l, "component"), 16) + pad(text(l, "version"), 14) + "since "
+                    + when(l.path("releasedAt"), zone) + "  deployment " + text(l, "deploymentId") + front).stripTrailing());
         }
     }
 

@@ -37,7 +37,8 @@ import picocli.CommandLine.Parameters;
  */
 @Command(name = "rollback", sortOptions = false, usageHelpAutoWidth = true,
         description = { "Rolls an environment back to its previous version, or a running deployment (--deployment).",
-                "Project environment: POST /projects/{project}/environments/{env}/rollback; deployment: POST /deployments/{id}/rollback." },
+                "Project environment: POST /projects/{project}/environments/{env}/rollback;",
+                "deployment: POST /deployments/{id}/rollback." },
         footer = { "", "The orchestrator rolls an environment back to the previous version only; naming a version is",
                 "accepted when it is that previous version. To put any other release live, deploy it.", "",
                 "Examples:", "  runway rollback production previous -p acme-shop --wait",
@@ -124,7 +125,7 @@ public class RollbackCommand implements Callable<Integer> {
         if (target != null && !target.equalsIgnoreCase("previous")) {
             checkNamedVersion(api, env, name, Versions.normalise(target));
         }
-        ApiClient.Response answer = api.post("projects/" + Board.segment(name) + "/environments/" + env + "/rollback", note(), Map.of());
+        ApiClient.Response answer = api.post("projects/" + ApiClient.segment(name) + "/environments/" + env + "/rollback", note(), Map.of());
         Views.Deployment d = answer.as(Views.Deployment.class);
         if (!s.json()) {
             var out = ctx.console().out();

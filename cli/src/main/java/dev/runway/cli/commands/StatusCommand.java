@@ -88,7 +88,7 @@ public class StatusCommand implements Callable<Integer> {
         } else if (checkedId != null) {
             answer = api.get("deployments/" + checkedId);
         } else if (env != null && name != null) {
-            answer = api.get("projects/" + Board.segment(name) + "/environments/" + env);
+            answer = api.get("projects/" + ApiClient.segment(name) + "/environments/" + env);
         } else if (env != null) {
             answer = api.get("environments/" + env);
         } else {

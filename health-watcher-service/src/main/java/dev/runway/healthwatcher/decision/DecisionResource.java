@@ -92,7 +92,8 @@ public class DecisionResource {
         Multi<OutboundSseEvent> hello = Multi.createFrom().item(() -> sse.newEventBuilder().name("hello")
                 .data(String.class, "{\"connected\":true}").build());
         Multi<OutboundSseEvent> decisions = feed.stream().filter(view -> scope.allows(view.client(), view.project()))
-                .map(view -> sse.newEventBuilder().name("decision").id(view.eventId()).mediaType(MediaType.APPLICATION_JSON_TYPE).data(DecisionView.class, view).build());
+                .map(view -> sse.newEventBuilder().name("decision").id(view.eventId()).mediaType(MediaType.APPLICATION_JSON_TYPE)
+                        .data(DecisionView.class, view).build());
         Multi<OutboundSseEvent> keepAlive = Multi.createFrom().ticks().every(Duration.ofSeconds(15))
                 .map(x -> sse.newEventBuilder().comment("keep-alive").build());
         return Multi.createBy().concatenating().streams(hello,
