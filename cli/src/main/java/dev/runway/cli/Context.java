@@ -91,12 +91,15 @@ public final class Context {
         };
         return new Follower(source, timeline(), console.out(), console.err(), console.tty(), s.json(), clock,
                 d -> Thread.sleep(d.toMillis()), s.poll(), Duration.ofSeconds(10), Duration.ofSeconds(30))
-                .lockHolder(env -> {
+                .lockHolder(d -> {
+                    // The lock is the project environment's: other projects on the same environment never hold it.
                     try {
-                        var view = api.get("environments/" + env).as(dev.runway.cli.api.Views.Environment.class);
-                        return view.lock() == null ? java.util.Optional.empty()
-                                : java.util.Optional.of("deployment " + view.lock().deploymentId() + " (fencing token "
-                                        + view.lock().fencingToken() + ")");
+                        String path = "projects/" + ApiClient.segment(d.project()) + "/environments/"
+                                + d.environment().toLowerCase(Locale.ROOT);
+                        JsonNode lock = api.get(path).json().path("lock");
+                        return !lock.isObject() ? java.util.Optional.empty()
+                                : java.util.Optional.of("deployment " + lock.path("deploymentId").asText() + " (fencing token "
+                                        + lock.path("fencingToken").asText() + ")");
                     } catch (RuntimeException e) {
                         return java.util.Optional.empty();
                     }

@@ -17,6 +17,19 @@ public interface NotifierConfig {
     /** Rules and default routes per environment; key = environment in lower case (production, staging, uat, development). */
     Map<String, EnvironmentRule> environments();
 
+    /**
+     * Rules of one project's environments, keyed by the project's safe name ({@link dev.runway.access.ProjectNames#safe},
+     * e.g. {@code demo-shop}): {@code projects.<project>.environments.<env>.*}. Where a project names an
+     * environment, its rule replaces that environment's rule for the project (a client's own channel, its own
+     * webhooks, its own event list); elsewhere the environment's rule applies.
+     */
+    Map<String, ProjectRules> projects();
+
+    interface ProjectRules {
+        /** Key = environment in lower case. */
+        Map<String, EnvironmentRule> environments();
+    }
+
     Slack slack();
 
     Email email();

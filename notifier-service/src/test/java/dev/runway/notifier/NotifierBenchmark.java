@@ -52,7 +52,7 @@ class NotifierBenchmark extends NotifierScenario {
     private static long waitFor(String id, String status, int expected) {
         long deadline = System.nanoTime() + Duration.ofMinutes(5).toNanos();
         while (System.nanoTime() < deadline) {
-            var request = given().queryParam("deploymentId", id).queryParam("size", 1);
+            var request = given().header("Authorization", dev.runway.notifier.support.Tokens.sre()).queryParam("deploymentId", id).queryParam("size", 1);
             if (status != null) {
                 request = request.queryParam("status", status);
             }

@@ -58,6 +58,11 @@ public final class ApiClient {
         return base.resolve(path).toString();
     }
 
+    /** A value as one URL path segment: project names come from users and manifests. */
+    public static String segment(String value) {
+        return java.net.URLEncoder.encode(value, StandardCharsets.UTF_8).replace("+", "%20");
+    }
+
     public Response get(String path) {
         return send(builder(path).GET().build());
     }

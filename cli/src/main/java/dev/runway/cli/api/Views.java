@@ -5,7 +5,8 @@ import java.util.List;
 
 /**
  * The orchestrator's JSON shapes the CLI reads (orchestrator-service api/DeploymentView.java,
- * EnvironmentResource.EnvironmentView, Problem). Only the fields used here; others are ignored.
+ * Problem). Only the fields used here; others are ignored. The project and environment views
+ * ({@code /projects}, {@code /environments/{env}}) are read as JSON trees by {@code commands.Board}.
  */
 public final class Views {
 
@@ -49,15 +50,6 @@ public final class Views {
     }
 
     public record Page(List<Summary> items, int page, int size, long total) {
-    }
-
-    public record Environment(String environment, List<Live> live, Lock lock, List<Summary> queue, List<Summary> recent) {
-    }
-
-    public record Live(String component, String version, String deploymentId, Instant releasedAt) {
-    }
-
-    public record Lock(String deploymentId, long fencingToken) {
     }
 
     /** RFC 9457 problem details as the orchestrator sends them, {@code errors} naming each field. */

@@ -32,12 +32,13 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /**
- * {@code runway rollback production [previous]} (seed 000 §10.1: POST /environments/{env}/rollback)
+ * {@code runway rollback production [previous] -p <project>} (seed 000 §10.1: POST /projects/{project}/environments/{env}/rollback)
  * and {@code runway rollback --deployment <id>} (a running deployment: POST /deployments/{id}/rollback).
  */
 @Command(name = "rollback", sortOptions = false, usageHelpAutoWidth = true,
         description = { "Rolls an environment back to its previous version, or a running deployment (--deployment).",
-                "Environment: POST /environments/{env}/rollback?project=; deployment: POST /deployments/{id}/rollback." },
+                "Project environment: POST /projects/{project}/environments/{env}/rollback;",
+                "deployment: POST /deployments/{id}/rollback." },
         footer = { "", "The orchestrator rolls an environment back to the previous version only; naming a version is",
                 "accepted when it is that previous version. To put any other release live, deploy it.", "",
                 "Examples:", "  runway rollback production previous -p acme-shop --wait",
@@ -124,8 +125,7 @@ public class RollbackCommand implements Callable<Integer> {
         if (target != null && !target.equalsIgnoreCase("previous")) {
             checkNamedVersion(api, env, name, Versions.normalise(target));
         }
-        ApiClient.Response answer = api.post("environments/" + env + "/rollback?project=" + URLEncoder.encode(name, StandardCharsets.UTF_8),
-                note(), Map.of());
+        ApiClient.Response answer = api.post("projects/" + ApiClient.segment(name) + "/environments/" + env + "/rollback", note(), Map.of());
         Views.Deployment d = answer.as(Views.Deployment.class);
         if (!s.json()) {
             var out = ctx.console().out();

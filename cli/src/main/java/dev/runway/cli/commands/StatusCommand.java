@@ -21,11 +21,16 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-/** {@code runway status [<id> | -e env]}: one deployment, an environment, or the recent deployments. */
+/**
+ * {@code runway status [<id> | --board | -e env [-p project]]}: one deployment, the board of every project, a
+ * project environment, an environment across projects, or the recent deployments.
+ */
 @Command(name = "status", sortOptions = false, usageHelpAutoWidth = true,
-        description = { "Shows the recent deployments, one deployment (<id>) or an environment (-e).",
-                "Without arguments: the most recent deployments.", "<id>: one deployment (state, approvals, timeline).",
-                "-e <env>: the environment (live version per component, lock holder and fencing token, queue)." })
+        description = { "Shows the recent deployments, one deployment (<id>), the board (--board) or an environment (-e).",
+                "Without arguments: the most recent deployments (-p: of one project).", "<id>: one deployment (state, approvals, timeline).",
+                "--board: every project and environment the token may see: live versions, lock, queue, last outcome (GET /projects).",
+                "-e <env> -p <project>: one project environment (GET /projects/{project}/environments/{env}).",
+                "-e <env>: that environment across projects (GET /environments/{env})." })
 public class StatusCommand implements Callable<Integer> {
 
     static final DateTimeFormatter WHEN = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss", Locale.ROOT);
@@ -36,8 +41,12 @@ public class StatusCommand implements Callable<Integer> {
     @Option(names = { "-e", "--environment" }, paramLabel = "<env>", description = "Show this environment.")
     String environment;
 
-    @Option(names = { "-p", "--project" }, paramLabel = "<project>", description = "List only this project's deployments.")
+    @Option(names = { "-p", "--project" }, paramLabel = "<project>",
+            description = "With -e: that project's environment; otherwise list only this project's deployments.")
     String project;
+
+    @Option(names = "--board", description = "Every project with its environments (GET /projects).")
+    boolean board;
 
     @Option(names = "--state", paramLabel = "<state>", description = "List only deployments in this state (e.g. FAILED).")
     String state;
@@ -59,6 +68,12 @@ public class StatusCommand implements Callable<Integer> {
         if (id != null && environment != null) {
             throw new UsageException("give a deployment id or -e <env>, not both");
         }
+        if (board && (id != null || environment != null || project != null || state != null)) {
+            throw new UsageException("--board shows every project; give it alone (or use -e <env> [-p <project>])");
+        }
+        if (project != null && project.isBlank()) {
+            throw new UsageException("-p needs a project name");
+        }
         if (limit < 1 || limit > 200) {
             throw new UsageException("--limit must be between 1 and 200");
         }
@@ -67,8 +82,13 @@ public class StatusCommand implements Callable<Integer> {
         Context.Settings s = ctx.settings(global);
         ApiClient api = ctx.api(s);
         ApiClient.Response answer;
-        if (checkedId != null) {
+        String name = project == null ? null : project.strip();
+        if (board) {
+            answer = api.get("projects");
+        } else if (checkedId != null) {
             answer = api.get("deployments/" + checkedId);
+        } else if (env != null && name != null) {
+            answer = api.get("projects/" + ApiClient.segment(name) + "/environments/" + env);
         } else if (env != null) {
             answer = api.get("environments/" + env);
         } else {
@@ -85,10 +105,14 @@ public class StatusCommand implements Callable<Integer> {
             ctx.printJson(answer.json());
             return ExitCodes.OK;
         }
-        if (checkedId != null) {
+        if (board) {
+            Board.board(ctx.console().out(), answer.json());
+        } else if (checkedId != null) {
             deployment(answer.as(Views.Deployment.class));
+        } else if (env != null && name != null) {
+            projectEnvironment(answer.json(), name, env);
         } else if (env != null) {
-            environment(answer.as(Views.Environment.class));
+            Board.environment(ctx.console().out(), answer.json());
         } else {
             Views.Page page = answer.as(Views.Page.class);
             table(page.items() == null ? List.of() : page.items());
@@ -117,31 +141,33 @@ public class StatusCommand implements Callable<Integer> {
         LogsCommand.print(ctx, d);
     }
 
-    private void environment(Views.Environment e) {
+    private void projectEnvironment(com.fasterxml.jackson.databind.JsonNode view, String name, String env) {
         var out = ctx.console().out();
-        out.println("Environment  " + e.environment());
-        out.println("Lock         " + (e.lock() == null ? "free"
-                : "held by deployment " + e.lock().deploymentId() + " (fencing token " + e.lock().fencingToken() + ")"));
-        out.println();
-        out.println("Live versions");
-        if (e.live() == null || e.live().isEmpty()) {
-            out.println("  (nothing deployed yet)");
-        } else {
-            for (Views.Live l : e.live()) {
-                out.println("  " + pad(l.component(), 16) + pad(l.version(), 14) + "since " + when(l.releasedAt()) + "  deployment "
-                        + l.deploymentId());
-            }
-        }
+        Board.projectEnvironment(out, view, name, env, ZoneId.systemDefault());
         out.println();
         out.println("Queue");
-        if (e.queue() == null || e.queue().isEmpty()) {
+        List<Views.Summary> queue = summaries(view.path("queue"));
+        if (queue.isEmpty()) {
             out.println("  (empty)");
         } else {
-            table(e.queue());
+            table(queue);
         }
         out.println();
         out.println("Recent deployments");
-        table(e.recent() == null ? List.of() : e.recent());
+        table(summaries(view.path("recent")));
+    }
+
+    /** Summaries of a list; entries that are not summaries are left out rather than failing the view. */
+    private static List<Views.Summary> summaries(com.fasterxml.jackson.databind.JsonNode list) {
+        List<Views.Summary> out = new java.util.ArrayList<>();
+        for (com.fasterxml.jackson.databind.JsonNode n : Board.array(list)) {
+            try {
+                out.add(dev.runway.cli.api.Json.MAPPER.treeToValue(n, Views.Summary.class));
+            } catch (com.fasterxml.jackson.core.JsonProcessingException | IllegalArgumentException e) {
+                // not a deployment summary
+            }
+        }
+        return out;
     }
 
     private void table(List<Views.Summary> rows) {

@@ -53,7 +53,7 @@ public final class Follower {
     private final Duration poll;
     private final Duration progressEvery;
     private final Duration unreachableBudget;
-    private Function<String, Optional<String>> lockHolder = env -> Optional.empty();
+    private Function<Deployment, Optional<String>> lockHolder = d -> Optional.empty();
     private boolean progressShown;
 
     /**
@@ -75,7 +75,7 @@ public final class Follower {
     }
 
     /** Who holds the environment's lock (asked once when the deployment is queued), for the waiting line. */
-    public Follower lockHolder(Function<String, Optional<String>> lookup) {
+    public Follower lockHolder(Function<Deployment, Optional<String>> lookup) {
         this.lockHolder = lookup;
         return this;
     }
@@ -111,7 +111,7 @@ public final class Follower {
                     timeline.update(d).forEach(this::print);
                     if ("QUEUED".equals(d.state()) && !holderAsked) {
                         holderAsked = true;
-                        lockHolder.apply(d.environment()).ifPresent(h -> print("          held by " + h));
+                        lockHolder.apply(d).ifPresent(h -> print("          held by " + h));
                     }
                 }
                 if (ExitCodes.isFinal(d.state())) {

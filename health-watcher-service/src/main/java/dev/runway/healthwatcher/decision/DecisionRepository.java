@@ -12,7 +12,9 @@ import jakarta.enterprise.context.ApplicationScoped;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import dev.runway.access.ProjectScope;
 import dev.runway.events.StartWatch;
+import dev.runway.healthwatcher.access.CallerScope;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
@@ -30,8 +32,12 @@ public class DecisionRepository {
     }
 
     /** A decision row to insert: view for people, record for the broker. */
-    public record NewDecision(String eventId, String kind, String deploymentId, String environment, Instant decidedAt,
-            DecisionView view, byte[] record) {
+    public record NewDecision(String eventId, String kind, String deploymentId, String environment, String project,
+            String client, Instant decidedAt, DecisionView view, byte[] record) {
+    }
+
+    /** Filters of the history (null = any) and the reader's scope, which always applies. */
+    public record Filter(String environment, String project, String client, String deploymentId, ProjectScope scope) {
     }
 
     /** A decision stored but not yet acknowledged by the broker. */
@@ -53,12 +59,12 @@ public class DecisionRepository {
     public Uni<Boolean> insertWatch(StartWatch command, Instant startedAt, Instant endsAt) {
         var h = command.getHeader();
         return pool.preparedQuery("""
-                insert into watch (watch_id, deployment_id, environment, project, step, start_event_id, start_command,
+                insert into watch (watch_id, deployment_id, environment, project, client, step, start_event_id, start_command,
                                    status, started_at, ends_at)
-                values ($1, $2, $3, $4, $5, $6, $7, 'WATCHING', $8, $9)
+                values ($1, $2, $3, $4, $5, $6, $7, $8, 'WATCHING', $9, $10)
                 on conflict (watch_id) do nothing""")
-                .execute(Tuple.from(List.of(command.getWatchId(), h.getDeploymentId(), h.getEnvironment().name(),
-                        h.getProject(), command.getStep(), h.getEventId(), bytes(command), utc(startedAt), utc(endsAt))))
+                .execute(Tuple.from(java.util.Arrays.asList(command.getWatchId(), h.getDeploymentId(), h.getEnvironment().name(),
+                        h.getProject(), h.getClient(), command.getStep(), h.getEventId(), bytes(command), utc(startedAt), utc(endsAt))))
                 .map(rows -> rows.rowCount() == 1);
     }
 
@@ -87,12 +93,12 @@ public class DecisionRepository {
     private Uni<Boolean> insertAll(SqlConnection conn, String watchId, List<NewDecision> decisions) {
         List<Tuple> batch = new ArrayList<>();
         for (NewDecision d : decisions) {
-            batch.add(Tuple.from(List.of(d.eventId(), watchId, d.kind(), d.deploymentId(), d.environment(), utc(d.decidedAt()),
-                    write(d.view()), io.vertx.core.buffer.Buffer.buffer(d.record()))));
+            batch.add(Tuple.from(java.util.Arrays.asList(d.eventId(), watchId, d.kind(), d.deploymentId(), d.environment(),
+                    d.project(), d.client(), utc(d.decidedAt()), write(d.view()), io.vertx.core.buffer.Buffer.buffer(d.record()))));
         }
         return conn.preparedQuery("""
-                insert into decision (event_id, watch_id, kind, deployment_id, environment, decided_at, view, record)
-                values ($1, $2, $3, $4, $5, $6, $7::jsonb, $8)""")
+                insert into decision (event_id, watch_id, kind, deployment_id, environment, project, client, decided_at, view, record)
+                values ($1, $2, $3, $4, $5, $6, $7, $8, $9::jsonb, $10)""")
                 .executeBatch(batch).map(rows -> true);
     }
 
@@ -125,21 +131,41 @@ public class DecisionRepository {
                 });
     }
 
-    /** Newest first; both filters optional. */
-    public Uni<Page> page(String environment, String deploymentId, int offset, int limit) {
-        String where = " where ($1::text is null or environment = $1) and ($2::text is null or deployment_id = $2)";
-        Uni<List<DecisionView>> items = pool.preparedQuery("select view from decision" + where
-                + " order by decided_at desc, event_id limit $3 offset $4")
-                .execute(Tuple.of(environment, deploymentId, limit, offset)).map(rows -> {
+    /**
+     * Newest first; every filter optional except the scope: a reader sees only decisions of the projects its
+     * token allows, matched on the stored client and project (a decision without a client: agency-wide only).
+     */
+    public Uni<Page> page(Filter f, int offset, int limit) {
+        String[][] pairs = CallerScope.pairs(f.scope());
+        String where = """
+                 where ($1::text is null or environment = $1) and ($2::text is null or deployment_id = $2)
+                   and ($3::text is null or lower(project) = lower($3)) and ($4::text is null or lower(client) = lower($4))
+                   and ($5 or exists (select 1 from unnest($6::text[], $7::text[]) as s(c, p)
+                                      where lower(decision.client) = s.c and (s.p = '*' or lower(decision.project) = s.p)))
+                """;
+        Tuple params = Tuple.tuple().addString(f.environment()).addString(f.deploymentId()).addString(f.project())
+                .addString(f.client()).addBoolean(f.scope().isAgencyWide()).addArrayOfString(pairs[0]).addArrayOfString(pairs[1]);
+        Uni<List<DecisionView>> items = pool.preparedQuery("select view, project, client from decision" + where
+                + " order by decided_at desc, event_id limit $8 offset $9")
+                .execute(Tuple.from(listOf(params)).addInteger(limit).addInteger(offset)).map(rows -> {
                     List<DecisionView> out = new ArrayList<>();
                     for (Row r : rows) {
-                        out.add(read(String.valueOf(r.getValue("view"))));
+                        // The columns are the truth for project and client (views stored before tenancy have no client).
+                        out.add(read(String.valueOf(r.getValue("view"))).ofTenant(r.getString("project"), r.getString("client")));
                     }
                     return out;
                 });
         Uni<Long> total = pool.preparedQuery("select count(*) from decision" + where)
-                .execute(Tuple.of(environment, deploymentId)).map(rows -> rows.iterator().next().getLong(0));
+                .execute(params).map(rows -> rows.iterator().next().getLong(0));
         return Uni.combine().all().unis(items, total).with(Page::new);
+    }
+
+    private static List<Object> listOf(Tuple t) {
+        List<Object> out = new ArrayList<>();
+        for (int i = 0; i < t.size(); i++) {
+            out.add(t.getValue(i));
+        }
+        return out;
     }
 
     private static io.vertx.core.buffer.Buffer bytes(StartWatch command) {

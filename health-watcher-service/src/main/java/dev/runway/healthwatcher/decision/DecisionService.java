@@ -91,7 +91,8 @@ public class DecisionService {
             throw new IllegalArgumentException("not a final verdict: " + verdict);
         }
         List<NewDecision> rows = pending.stream().map(pd -> new NewDecision(pd.view.eventId(), pd.view.kind(),
-                watch.getHeader().getDeploymentId(), watch.getHeader().getEnvironment().name(), now, pd.view, bytes(pd.record))).toList();
+                watch.getHeader().getDeploymentId(), watch.getHeader().getEnvironment().name(), watch.getHeader().getProject(),
+                watch.getHeader().getClient(), now, pd.view, bytes(pd.record))).toList();
         Instant completedAt = breachCompletedAt;
         return repository.conclude(watch.getWatchId(), status, reason, now, rows).flatMap(stored -> {
             if (!stored) {
@@ -131,7 +132,7 @@ public class DecisionService {
         List<DecisionView.SampleView> samples = breach == null ? List.of()
                 : breach.samples().stream().map(p -> new DecisionView.SampleView(ms(p.at()).toString(), DecisionView.orNull(p.value()))).toList();
         return new DecisionView(h.getEventId(), kind, watch.getWatchId(), h.getDeploymentId(), h.getEnvironment().name(),
-                h.getProject(), watch.getStep(), watch.getVersion(), watch.getPhase().name(), breach == null ? null : breach.component(),
+                h.getProject(), h.getClient(), watch.getStep(), watch.getVersion(), watch.getPhase().name(), breach == null ? null : breach.component(),
                 h.getOccurredAt().toString(), breach == null ? null : breach.metric().key(),
                 breach == null ? null : DecisionView.orNull(breach.value()), breach == null ? null : breach.threshold(),
                 breach == null ? watch.getWindowSeconds() : breach.sustainedSeconds(), breach == null ? null : breach.source(), samples,

@@ -215,6 +215,7 @@ public final class LiveWatch {
         v.put("deploymentId", h.getDeploymentId());
         v.put("environment", h.getEnvironment().name());
         v.put("project", h.getProject());
+        v.put("client", h.getClient());
         v.put("step", command.getStep());
         v.put("version", command.getVersion());
         v.put("phase", command.getPhase().name());

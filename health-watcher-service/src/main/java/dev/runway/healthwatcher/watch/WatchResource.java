@@ -3,29 +3,41 @@ package dev.runway.healthwatcher.watch;
 import java.util.List;
 import java.util.Map;
 
+import jakarta.annotation.security.RolesAllowed;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 
+import org.eclipse.microprofile.jwt.JsonWebToken;
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
+
+import dev.runway.access.ProjectScope;
+import dev.runway.healthwatcher.access.CallerScope;
+import dev.runway.healthwatcher.access.Roles;
 
 import io.smallrye.mutiny.Uni;
 
-/** Live watches with each series' latest value against its threshold (what the page polls). */
+/** Live watches with each series' latest value against its threshold (what the page polls), of the token's projects. */
 @Path("/watches")
+@SecurityRequirement(name = "jwt")
 public class WatchResource {
 
     private final WatchService watches;
+    private final JsonWebToken token;
 
-    public WatchResource(WatchService watches) {
+    public WatchResource(WatchService watches, JsonWebToken token) {
         this.watches = watches;
+        this.token = token;
     }
 
     @GET
     @Produces(MediaType.APPLICATION_JSON)
-    @Operation(summary = "Watches running in this instance, newest first")
+    @RolesAllowed({ Roles.VIEWER, Roles.DEPLOYER, Roles.APPROVER, Roles.SRE })
+    @Operation(summary = "Watches of the token's projects running in this instance, newest first")
     public Uni<List<Map<String, Object>>> live() {
-        return Uni.createFrom().item(watches::views);
+        ProjectScope scope = CallerScope.of(token);
+        return Uni.createFrom().item(() -> watches.views(scope));
     }
 }

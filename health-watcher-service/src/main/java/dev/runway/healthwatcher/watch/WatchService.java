@@ -16,6 +16,8 @@ import jakarta.enterprise.event.Observes;
 
 import org.jboss.logging.Logger;
 
+import dev.runway.access.ProjectNames;
+import dev.runway.access.ProjectScope;
 import dev.runway.events.StartWatch;
 import dev.runway.events.StopWatch;
 import dev.runway.events.Thresholds;
@@ -194,6 +196,8 @@ public class WatchService {
         labels.put("deploymentId", c.getHeader().getDeploymentId());
         labels.put("environment", c.getHeader().getEnvironment().name().toLowerCase());
         labels.put("project", c.getHeader().getProject());
+        // Older StartWatches carry no client: {{client}} renders empty rather than rejecting them.
+        labels.put("client", c.getHeader().getClient() == null ? "" : c.getHeader().getClient());
         labels.put("version", c.getVersion());
         labels.put("step", c.getStep());
         labels.put("watchId", c.getWatchId());
@@ -217,9 +221,20 @@ public class WatchService {
                 }
             }
         }
-        String env = c.getHeader().getEnvironment().name().toLowerCase();
-        String promUrl = config.prometheus().environments().getOrDefault(env, config.prometheus().url().orElse(null));
-        return new LiveWatch.Sources(queries, promUrl);
+        return new LiveWatch.Sources(queries, prometheusUrl(c.getHeader().getProject(), c.getHeader().getEnvironment().name()));
+    }
+
+    /** The project environment's own Prometheus server, else the environment's, else the default one (or none). */
+    String prometheusUrl(String project, String environment) {
+        String env = environment.toLowerCase(java.util.Locale.ROOT);
+        WatcherConfig.Prometheus p = config.prometheus();
+        String own = null;
+        try {
+            own = p.projectEnvironments().get(ProjectNames.projectEnvironment(project, env));
+        } catch (IllegalArgumentException e) {
+            // A project name that cannot be made safe has no entry of its own.
+        }
+        return own != null ? own : p.environments().getOrDefault(env, p.url().orElse(null));
     }
 
     private static void checkUrl(String component, String url) {
@@ -233,9 +248,11 @@ public class WatchService {
         }
     }
 
-    /** Live watches for the page, newest first. */
-    public List<Map<String, Object>> views() {
-        return live.values().stream().map(LiveWatch::view)
+    /** Live watches of the projects {@code scope} allows, for the page, newest first. */
+    public List<Map<String, Object>> views(ProjectScope scope) {
+        return live.values().stream()
+                .filter(w -> scope.allows(w.command().getHeader().getClient(), w.command().getHeader().getProject()))
+                .map(LiveWatch::view)
                 .sorted(Comparator.comparing((Map<String, Object> v) -> (String) v.get("startedAt")).reversed()).toList();
     }
 

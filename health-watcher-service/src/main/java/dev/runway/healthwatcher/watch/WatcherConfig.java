@@ -91,6 +91,12 @@ public interface WatcherConfig {
 
         /** Per environment (lower case, e.g. production) Prometheus server. */
         Map<String, String> environments();
+
+        /**
+         * Per project environment, keyed {@code <safe project>-<environment>} (e.g. {@code demo-shop-production}, see
+         * {@link dev.runway.access.ProjectNames#projectEnvironment}); wins over the environment's server.
+         */
+        Map<String, String> projectEnvironments();
     }
 
     interface Scrape {

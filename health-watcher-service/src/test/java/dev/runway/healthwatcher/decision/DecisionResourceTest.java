@@ -3,7 +3,11 @@ package dev.runway.healthwatcher.decision;
 import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.everyItem;
+import static org.hamcrest.Matchers.hasItem;
+import static org.hamcrest.Matchers.not;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.BufferedReader;
@@ -16,6 +20,8 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
@@ -31,17 +37,25 @@ import dev.runway.healthwatcher.rules.Metric;
 import dev.runway.healthwatcher.rules.Point;
 import dev.runway.healthwatcher.rules.Verdict;
 import dev.runway.healthwatcher.support.Commands;
+import dev.runway.healthwatcher.support.Tokens;
 import dev.runway.testsupport.BackboneTestResource;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.common.ResourceArg;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 
-/** GET /decisions and the SSE stream over decisions stored in the real database. */
+/** GET /decisions and the SSE stream over decisions stored in the real database, as seen through tokens of two clients. */
 @QuarkusTest
 @QuarkusTestResource(value = BackboneTestResource.class, initArgs = { @ResourceArg(name = "database", value = "runway_health_test"),
         @ResourceArg(name = "jdbc", value = "true") })
 class DecisionResourceTest {
+
+    // Fresh clients per run: the test database keeps earlier runs' rows, and "A sees only A" must hold over all of them.
+    private static final String RUN = UUID.randomUUID().toString().substring(0, 8);
+    static final String CLIENT_A = "hw-a-" + RUN;
+    static final String CLIENT_B = "hw-b-" + RUN;
+    static final String PROJECT_A = "hw-test-shop";
+    static final String PROJECT_B = "hw-test-portal";
 
     private final DecisionService decisions;
     private final DecisionRepository repository;
@@ -54,9 +68,17 @@ class DecisionResourceTest {
         this.repository = repository;
     }
 
+    static String readerOfA() {
+        return Tokens.bearer("ann", List.of(CLIENT_A + "/*"), "viewer");
+    }
+
+    static String readerOfB() {
+        return Tokens.bearer("bob", List.of(CLIENT_B + "/" + PROJECT_B), "deployer");
+    }
+
     /** A watch (stored) concluded with a breach, as the evaluator would. */
-    StartWatch breach(String deploymentId) {
-        StartWatch start = Commands.startWatch(deploymentId, 60, Commands.thresholds(5, 2),
+    StartWatch breach(String client, String project, String deploymentId) {
+        StartWatch start = Commands.startWatch(client, project, deploymentId, 60, Commands.thresholds(5, 2),
                 List.of(WatchTarget.newBuilder().setComponent("api").setMetricsUrl("http://127.0.0.1:1/q/metrics").build()));
         Instant now = Instant.now();
         repository.insertWatch(start, now, now.plusSeconds(60)).await().atMost(Duration.ofSeconds(10));
@@ -67,53 +89,119 @@ class DecisionResourceTest {
     }
 
     @Test
-    void historyIsFilteredByDeploymentAndEnvironmentPagedAndCarriesTheEvidence() {
+    void historyIsFilteredByDeploymentEnvironmentAndProjectPagedAndCarriesTheEvidence() {
         String deploymentId = UUID.randomUUID().toString();
-        StartWatch start = breach(deploymentId);
+        StartWatch start = breach(CLIENT_A, PROJECT_A, deploymentId);
         // The same watch cannot conclude twice.
         assertEquals(false, decisions.conclude(start, new Verdict.Passed(3, "late")).await().atMost(Duration.ofSeconds(10)));
 
-        given().queryParam("deploymentId", deploymentId).when().get("/decisions").then().statusCode(200)
+        given().header("Authorization", readerOfA()).queryParam("deploymentId", deploymentId).when().get("/decisions").then()
+                .statusCode(200)
                 .body("total", equalTo(2))
                 .body("items.kind", org.hamcrest.Matchers.containsInAnyOrder("ThresholdBreached", "RollbackDecided"))
+                .body("items.client", everyItem(equalTo(CLIENT_A)))
+                .body("items.project", everyItem(equalTo(PROJECT_A)))
                 .body("items.find { it.kind == 'ThresholdBreached' }.samples.size()", equalTo(3))
                 .body("items.find { it.kind == 'ThresholdBreached' }.samples[1].value", org.hamcrest.Matchers.nullValue())
                 .body("items.find { it.kind == 'ThresholdBreached' }.source", equalTo("http://127.0.0.1:1/q/metrics"))
                 .body("items.find { it.kind == 'RollbackDecided' }.mode", equalTo("AUTOMATIC"));
-        given().queryParam("deploymentId", deploymentId).queryParam("size", 1).queryParam("page", 1).when().get("/decisions").then()
+        given().header("Authorization", readerOfA()).queryParam("deploymentId", deploymentId).queryParam("size", 1)
+                .queryParam("page", 1).when().get("/decisions").then()
                 .statusCode(200).body("items.size()", equalTo(1)).body("page", equalTo(1)).body("total", equalTo(2));
-        given().queryParam("deploymentId", deploymentId).queryParam("environment", "production").when().get("/decisions").then()
+        given().header("Authorization", readerOfA()).queryParam("deploymentId", deploymentId).queryParam("environment", "production")
+                .when().get("/decisions").then().statusCode(200).body("total", equalTo(0));
+        given().header("Authorization", readerOfA()).queryParam("deploymentId", deploymentId).queryParam("environment", "staging")
+                .when().get("/decisions").then().statusCode(200).body("total", equalTo(2));
+        given().header("Authorization", readerOfA()).queryParam("project", PROJECT_A).queryParam("environment", "staging")
+                .queryParam("client", CLIENT_A).queryParam("deploymentId", deploymentId).when().get("/decisions").then().statusCode(200).body("total", equalTo(2));
+        given().header("Authorization", readerOfA()).queryParam("deploymentId", deploymentId).queryParam("project", "hw-test-other")
+                .when().get("/decisions").then().statusCode(200).body("total", equalTo(0));
+    }
+
+    @Test
+    void aReaderOfOneClientNeverSeesAnotherClientsDecisions() {
+        String a = UUID.randomUUID().toString();
+        String b = UUID.randomUUID().toString();
+        breach(CLIENT_A, PROJECT_A, a);
+        breach(CLIENT_B, PROJECT_B, b);
+
+        // The whole history as A sees it: only A's client, and B's deployment not among it.
+        given().header("Authorization", readerOfA()).queryParam("size", 200).when().get("/decisions").then().statusCode(200)
+                .body("items.client", everyItem(equalTo(CLIENT_A)))
+                .body("items.deploymentId", hasItem(a))
+                .body("items.deploymentId", not(hasItem(b)));
+        // Asking for B by id or by client gives nothing, not a hint that it exists.
+        given().header("Authorization", readerOfA()).queryParam("deploymentId", b).when().get("/decisions").then()
                 .statusCode(200).body("total", equalTo(0));
-        given().queryParam("deploymentId", deploymentId).queryParam("environment", "staging").when().get("/decisions").then()
+        given().header("Authorization", readerOfA()).queryParam("client", CLIENT_B).when().get("/decisions").then()
+                .statusCode(200).body("total", equalTo(0));
+        // B's token names one project of B: it sees that one, not A's.
+        given().header("Authorization", readerOfB()).queryParam("size", 200).when().get("/decisions").then().statusCode(200)
+                .body("items.deploymentId", hasItem(b)).body("items.deploymentId", not(hasItem(a)));
+        // Agency-wide sees both.
+        given().header("Authorization", Tokens.sre()).queryParam("deploymentId", b).when().get("/decisions").then()
                 .statusCode(200).body("total", equalTo(2));
+        // A decision stored before tenancy (no client) is matched by no client's scope: agency-wide readers only.
+        String legacy = UUID.randomUUID().toString();
+        breach(null, PROJECT_A, legacy);
+        given().header("Authorization", Tokens.bearer("ann", List.of(CLIENT_A + "/*", CLIENT_A + "/" + PROJECT_A), "viewer"))
+                .queryParam("deploymentId", legacy).when().get("/decisions").then().statusCode(200).body("total", equalTo(0));
+        given().header("Authorization", Tokens.sre()).queryParam("deploymentId", legacy).when().get("/decisions").then()
+                .statusCode(200).body("total", equalTo(2)).body("items.client", everyItem(org.hamcrest.Matchers.nullValue()));
+        // A token without runway_projects works for no project.
+        given().header("Authorization", Tokens.bearer("nobody", List.of(), "viewer")).queryParam("deploymentId", a)
+                .when().get("/decisions").then().statusCode(200).body("total", equalTo(0));
+    }
+
+    @Test
+    void readingNeedsATokenWithAReadingRole() {
+        for (String path : List.of("/decisions", "/decisions/stream", "/watches")) {
+            given().when().get(path).then().statusCode(401).contentType("application/problem+json")
+                    .header("WWW-Authenticate", "Bearer").body("title", equalTo("Unauthorized"));
+            given().header("Authorization", "Bearer not-a-jwt").when().get(path).then().statusCode(401)
+                    .contentType("application/problem+json");
+            given().header("Authorization", Tokens.bearer("eve", List.of("*"), "guest")).when().get(path).then()
+                    .statusCode(403).contentType("application/problem+json").body("title", equalTo("Forbidden"));
+        }
+        // A malformed claim is refused, not read as "everything" or as a server error.
+        given().header("Authorization", Tokens.bearer("eve", List.of("acme/shop/extra"), "viewer")).when().get("/decisions")
+                .then().statusCode(403).contentType("application/problem+json").body("detail", containsString("runway_projects"));
+        given().header("Authorization", Tokens.bearer("sam", List.of(CLIENT_A + "/*"), "sre")).when().get("/watches").then()
+                .statusCode(200);
+        given().when().get("/q/health/live").then().statusCode(200);
+        given().when().get("/index.html").then().statusCode(200).body(containsString("id=\"token\""));
     }
 
     @Test
     void badFiltersAreProblemDetails() {
-        given().queryParam("environment", "MARS").when().get("/decisions").then().statusCode(400)
+        given().header("Authorization", readerOfA()).queryParam("environment", "MARS").when().get("/decisions").then().statusCode(400)
                 .contentType("application/problem+json").body("title", equalTo("Unknown environment"));
-        given().queryParam("size", 5000).when().get("/decisions").then().statusCode(400)
+        given().header("Authorization", readerOfA()).queryParam("size", 5000).when().get("/decisions").then().statusCode(400)
                 .contentType("application/problem+json").body("detail", containsString("size"));
-        given().queryParam("page", "x").when().get("/decisions").then().statusCode(400);
+        given().header("Authorization", readerOfA()).queryParam("page", "x").when().get("/decisions").then().statusCode(400);
     }
 
     @Test
-    void theStreamDeliversADecisionPublishedAfterTheClientConnected() throws Exception {
-        String deploymentId = UUID.randomUUID().toString();
+    void theStreamDeliversOnlyTheReadersClientsDecisionsPublishedAfterItConnected() throws Exception {
+        String a = UUID.randomUUID().toString();
+        String b = UUID.randomUUID().toString();
         HttpResponse<java.io.InputStream> response = HttpClient.newHttpClient().send(
-                HttpRequest.newBuilder(URI.create(stream.toString())).header("Accept", "text/event-stream").build(),
+                HttpRequest.newBuilder(URI.create(stream.toString())).header("Accept", "text/event-stream")
+                        .header("Authorization", readerOfA()).build(),
                 HttpResponse.BodyHandlers.ofInputStream());
         assertEquals(200, response.statusCode());
+        List<String> lines = Collections.synchronizedList(new ArrayList<>());
         try (BufferedReader reader = new BufferedReader(new InputStreamReader(response.body(), StandardCharsets.UTF_8))) {
             CompletableFuture<String> found = CompletableFuture.supplyAsync(() -> {
                 try {
                     String line;
                     boolean hello = false;
                     while ((line = reader.readLine()) != null) {
+                        lines.add(line);
                         if (line.equals("event:hello") || line.equals("event: hello")) {
                             hello = true;
                         }
-                        if (hello && line.startsWith("data:") && line.contains(deploymentId)) {
+                        if (hello && line.startsWith("data:") && line.contains(a)) {
                             return line;
                         }
                     }
@@ -123,9 +211,15 @@ class DecisionResourceTest {
                 }
             });
             Thread.sleep(500);
-            breach(deploymentId);
+            // B's decisions are published first: had the stream passed them on, they would arrive before A's.
+            breach(CLIENT_B, PROJECT_B, b);
+            breach(CLIENT_A, PROJECT_A, a);
             String data = found.get(20, TimeUnit.SECONDS);
             assertTrue(data.contains("\"kind\":\"ThresholdBreached\"") || data.contains("\"kind\":\"RollbackDecided\""), data);
+            assertTrue(data.contains("\"client\":\"" + CLIENT_A + "\""), data);
+            synchronized (lines) {
+                assertFalse(lines.stream().anyMatch(l -> l.contains(b) || l.contains(CLIENT_B)), "B's decisions reached A: " + lines);
+            }
         }
     }
 }

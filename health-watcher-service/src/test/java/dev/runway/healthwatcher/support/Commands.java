@@ -12,12 +12,21 @@ public final class Commands {
     /** Every test project starts with this: the test profile watches only these (runway.health.only-projects). */
     public static final String PROJECT = "hw-test-shop";
 
+    /** The client (tenant) of {@link #PROJECT}. */
+    public static final String CLIENT = "hw-client";
+
     private Commands() {
     }
 
     public static StartWatch startWatch(String deploymentId, int windowSeconds, Thresholds thresholds, List<WatchTarget> targets) {
+        return startWatch(CLIENT, PROJECT, deploymentId, windowSeconds, thresholds, targets);
+    }
+
+    /** A StartWatch of another project environment; {@code project} must start with hw-test- to be watched. */
+    public static StartWatch startWatch(String client, String project, String deploymentId, int windowSeconds, Thresholds thresholds,
+            List<WatchTarget> targets) {
         return StartWatch.newBuilder()
-                .setHeader(Envelopes.first(deploymentId, Environment.STAGING, PROJECT, Clock.systemUTC()))
+                .setHeader(Envelopes.first(deploymentId, Environment.STAGING, project, client, Clock.systemUTC()))
                 .setWatchId(UUID.randomUUID().toString())
                 .setStep("canary-25").setVersion("1.4.0").setPhase(WatchPhase.CANARY_STEP).setTrafficPercent(25)
                 .setWindowSeconds(windowSeconds)

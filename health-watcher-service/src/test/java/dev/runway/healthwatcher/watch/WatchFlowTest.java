@@ -128,7 +128,8 @@ class WatchFlowTest {
         String watches = "";
         for (int i = 0; i < 100 && !watches.contains(fresh.getWatchId()); i++) {
             Thread.sleep(200);
-            watches = io.restassured.RestAssured.given().get("/watches").asString();
+            watches = io.restassured.RestAssured.given().header("Authorization", dev.runway.healthwatcher.support.Tokens.sre())
+                    .get("/watches").asString();
         }
         assertTrue(watches.contains(fresh.getWatchId()), "the fresh watch runs: " + watches);
         assertTrue(!watches.contains(old.getWatchId().toString()), "a StartWatch whose window ended 10+ minutes ago starts nothing");

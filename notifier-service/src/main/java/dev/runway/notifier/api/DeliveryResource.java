@@ -3,14 +3,19 @@ package dev.runway.notifier.api;
 import java.util.List;
 import java.util.Locale;
 
-import jakarta.ws.rs.DefaultValue;
+import jakarta.annotation.security.RolesAllowed;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 
+import org.eclipse.microprofile.jwt.JsonWebToken;
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
+
+import dev.runway.notifier.access.CallerScope;
+import dev.runway.notifier.access.Roles;
 
 import dev.runway.notifier.delivery.Delivery;
 import dev.runway.notifier.delivery.DeliveryRepository;
@@ -20,28 +25,35 @@ import dev.runway.notifier.delivery.DeliveryRepository.Page;
 import dev.runway.notifier.delivery.DeliveryStatus;
 import io.smallrye.mutiny.Uni;
 
-/** The delivery log. Endpoints are shown as stored: masked, never a webhook URL or key. */
+/**
+ * The delivery log. Endpoints are shown as stored: masked, never a webhook URL or key. Reading needs a token
+ * with a reading role, and shows only the project environments its runway_projects claim allows.
+ */
 @Path("/deliveries")
 @Produces(MediaType.APPLICATION_JSON)
+@SecurityRequirement(name = "jwt")
+@RolesAllowed({ Roles.VIEWER, Roles.DEPLOYER, Roles.APPROVER, Roles.SRE })
 public class DeliveryResource {
 
     static final int MAX_SIZE = 200;
 
     private final DeliveryRepository repository;
+    private final JsonWebToken token;
 
-    public DeliveryResource(DeliveryRepository repository) {
+    public DeliveryResource(DeliveryRepository repository, JsonWebToken token) {
         this.repository = repository;
+        this.token = token;
     }
 
     /** A delivery as the API shows it (no payload). */
     public record DeliveryView(long id, String eventId, String eventType, String deploymentId, String environment,
-            String project, String severity, String channel, String endpoint, String status, int attempts,
+            String project, String client, String severity, String channel, String endpoint, String status, int attempts,
             int maxAttempts, String lastError, Long collapsedInto, int repeats, String nextAttemptAt, String createdAt,
             String updatedAt, String deliveredAt) {
 
         static DeliveryView of(Delivery d) {
             return new DeliveryView(d.id(), d.eventId(), d.eventType(), d.deploymentId(), d.environment(), d.project(),
-                    d.severity(), d.channel(), d.endpoint(), d.status().name(), d.attempts(), d.maxAttempts(),
+                    d.client(), d.severity(), d.channel(), d.endpoint(), d.status().name(), d.attempts(), d.maxAttempts(),
                     d.lastError(), d.collapsedInto(), d.repeats(), str(d.nextAttemptAt()), str(d.createdAt()),
                     str(d.updatedAt()), str(d.deliveredAt()));
         }
@@ -52,12 +64,17 @@ public class DeliveryResource {
     }
 
     @GET
-    @Operation(summary = "Delivery log, newest first; filter by deployment, event, type, status, channel, environment")
+    @Operation(summary = "Delivery log of the token's projects, newest first; filter by deployment, event, type, status, "
+            + "channel, environment, project, client")
     public Uni<Page<DeliveryView>> list(@QueryParam("deploymentId") String deploymentId,
             @QueryParam("eventId") String eventId, @QueryParam("eventType") String eventType,
             @QueryParam("status") String status, @QueryParam("channel") String channel,
-            @QueryParam("environment") String environment,
-            @QueryParam("page") @DefaultValue("0") int page, @QueryParam("size") @DefaultValue("50") int size) {
+            @QueryParam("environment") String environment, @QueryParam("project") String project,
+            @QueryParam("client") String client,
+            @QueryParam("page") String pageParam, @QueryParam("size") String sizeParam) {
+        // Read as text: a non-number is a 400 problem naming the parameter, not the framework's bare 404.
+        int page = intParam("page", pageParam, 0);
+        int size = intParam("size", sizeParam, 50);
         if (page < 0) {
             throw Problem.badRequest("page must be >= 0");
         }
@@ -66,20 +83,33 @@ public class DeliveryResource {
         }
         Filter filter = new Filter(deploymentId, eventId, eventType, parseStatus(status), upper(channel, "channel",
                 List.of("SLACK", "EMAIL", "WEBHOOK")), upper(environment, "environment",
-                        List.of("DEVELOPMENT", "STAGING", "UAT", "PRODUCTION")));
+                        List.of("DEVELOPMENT", "STAGING", "UAT", "PRODUCTION")), project, client, CallerScope.of(token));
         return repository.search(filter, page, size)
                 .map(p -> new Page<>(p.items().stream().map(DeliveryView::of).toList(), p.page(), p.size(), p.total()));
     }
 
     @GET
     @Path("/dead-letters")
-    @Operation(summary = "Deliveries that gave up (the dead-letter table), newest first")
+    @Operation(summary = "Deliveries of the token's projects that gave up (the dead-letter table), newest first")
     public Uni<List<DeadLetter>> deadLetters(@QueryParam("deploymentId") String deploymentId,
-            @QueryParam("limit") @DefaultValue("50") int limit) {
+            @QueryParam("limit") String limitParam) {
+        int limit = intParam("limit", limitParam, 50);
         if (limit < 1 || limit > MAX_SIZE) {
             throw Problem.badRequest("limit must be between 1 and " + MAX_SIZE);
         }
-        return repository.deadLetters(deploymentId, limit);
+        return repository.deadLetters(deploymentId == null || deploymentId.isBlank() ? null : deploymentId.trim(),
+                CallerScope.of(token), limit);
+    }
+
+    private static int intParam(String name, String value, int fallback) {
+        if (value == null || value.isBlank()) {
+            return fallback;
+        }
+        try {
+            return Integer.parseInt(value.trim());
+        } catch (NumberFormatException e) {
+            throw Problem.badRequest(name + " must be an integer, got '" + value + "'");
+        }
     }
 
     private static DeliveryStatus parseStatus(String status) {

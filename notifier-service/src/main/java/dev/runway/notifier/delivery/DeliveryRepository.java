@@ -8,6 +8,8 @@ import java.util.Optional;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
+import dev.runway.access.ProjectScope;
+import dev.runway.notifier.access.CallerScope;
 import dev.runway.notifier.render.Rendered;
 import dev.runway.notifier.routing.Notice;
 import dev.runway.notifier.routing.Secrets;
@@ -52,15 +54,15 @@ public class DeliveryRepository {
                         .map(rows -> rows.iterator().hasNext() ? rows.iterator().next().getLong("id") : null);
         return original.flatMap(originalId -> conn.preparedQuery("""
                 INSERT INTO deliveries (event_id, event_type, deployment_id, environment, project, severity, channel,
-                                        endpoint, subject, payload, fingerprint, status, max_attempts, collapsed_into)
-                VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)
+                                        endpoint, subject, payload, fingerprint, status, max_attempts, collapsed_into, client)
+                VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)
                 ON CONFLICT (event_id, endpoint) DO NOTHING
                 RETURNING id""")
                 .execute(Tuple.from(Arrays.asList( notice.eventId(), notice.eventType(), notice.deploymentId(),
                         notice.environment().name(), notice.project(), notice.severity().name(),
                         target.channel().name(), target.endpoint(), rendered.subject(), rendered.body(), fingerprint,
                         originalId == null ? DeliveryStatus.PENDING.name() : DeliveryStatus.COLLAPSED.name(),
-                        maxAttempts, originalId)))
+                        maxAttempts, originalId, notice.client())))
                 .flatMap(rows -> {
                     if (!rows.iterator().hasNext()) {
                         return Uni.createFrom().item(Enqueued.DUPLICATE);
@@ -124,17 +126,18 @@ public class DeliveryRepository {
                     }
                     Delivery d = Delivery.from(rows.iterator().next());
                     return conn.preparedQuery("""
-                            INSERT INTO dead_letters (delivery_id, event_id, deployment_id, channel, endpoint, attempts, reason, payload)
-                            VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT (delivery_id) DO NOTHING""")
+                            INSERT INTO dead_letters (delivery_id, event_id, deployment_id, channel, endpoint, attempts, reason, payload,
+                                                      project, client)
+                            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) ON CONFLICT (delivery_id) DO NOTHING""")
                             .execute(Tuple.from(Arrays.asList( d.id(), d.eventId(), d.deploymentId(), d.channel(),
-                                    d.endpoint(), d.attempts(), error, d.payload())))
+                                    d.endpoint(), d.attempts(), error, d.payload(), d.project(), d.client())))
                             .replaceWithVoid();
                 }));
     }
 
-    /** Filters for {@code GET /deliveries}; null = any. */
+    /** Filters for {@code GET /deliveries}; null = any. The reader's scope always applies. */
     public record Filter(String deploymentId, String eventId, String eventType, DeliveryStatus status, String channel,
-            String environment) {
+            String environment, String project, String client, ProjectScope scope) {
     }
 
     public record Page<T>(List<T> items, int page, int size, long total) {
@@ -149,6 +152,9 @@ public class DeliveryRepository {
         add(where, params, "status", f.status() == null ? null : f.status().name());
         add(where, params, "channel", f.channel());
         add(where, params, "environment", f.environment());
+        addIgnoringCase(where, params, "project", f.project());
+        addIgnoringCase(where, params, "client", f.client());
+        inScope(where, params, "deliveries", f.scope());
         String clause = where.isEmpty() ? "" : " WHERE " + String.join(" AND ", where);
         Uni<Long> total = pool.preparedQuery("SELECT count(*) AS n FROM deliveries" + clause).execute(params)
                 .map(rows -> rows.iterator().next().getLong("n"));
@@ -160,22 +166,50 @@ public class DeliveryRepository {
                 .map(t -> new Page<>(t.getItem2(), page, size, t.getItem1()));
     }
 
-    /** Dead letters, newest first. */
-    public Uni<List<DeadLetter>> deadLetters(String deploymentId, int limit) {
-        String sql = "SELECT * FROM dead_letters" + (deploymentId == null ? "" : " WHERE deployment_id = $2")
-                + " ORDER BY id DESC LIMIT $1";
-        Tuple params = deploymentId == null ? Tuple.of(limit) : Tuple.of(limit, deploymentId);
+    /** Dead letters of the projects {@code scope} allows, newest first. */
+    public Uni<List<DeadLetter>> deadLetters(String deploymentId, ProjectScope scope, int limit) {
+        List<String> where = new ArrayList<>();
+        Tuple params = Tuple.tuple();
+        add(where, params, "deployment_id", deploymentId);
+        inScope(where, params, "dead_letters", scope);
+        params.addInteger(limit);
+        String sql = "SELECT * FROM dead_letters" + (where.isEmpty() ? "" : " WHERE " + String.join(" AND ", where))
+                + " ORDER BY id DESC LIMIT $" + params.size();
         return pool.preparedQuery(sql).execute(params).map(rows -> {
             List<DeadLetter> out = new ArrayList<>();
             rows.forEach(r -> out.add(new DeadLetter(r.getLong("id"), r.getLong("delivery_id"), r.getString("event_id"),
-                    r.getString("deployment_id"), r.getString("channel"), r.getString("endpoint"),
-                    r.getInteger("attempts"), r.getString("reason"), r.getOffsetDateTime("created_at"))));
+                    r.getString("deployment_id"), r.getString("project"), r.getString("client"), r.getString("channel"),
+                    r.getString("endpoint"), r.getInteger("attempts"), r.getString("reason"), r.getOffsetDateTime("created_at"))));
             return out;
         });
     }
 
-    public record DeadLetter(long id, long deliveryId, String eventId, String deploymentId, String channel,
-            String endpoint, int attempts, String reason, java.time.OffsetDateTime createdAt) {
+    public record DeadLetter(long id, long deliveryId, String eventId, String deploymentId, String project, String client,
+            String channel, String endpoint, int attempts, String reason, java.time.OffsetDateTime createdAt) {
+    }
+
+    /**
+     * Only rows of the projects the scope allows, matched on the stored client and project; a row without a
+     * client (stored before tenancy) matches agency-wide scopes only.
+     */
+    private static void inScope(List<String> where, Tuple params, String table, ProjectScope scope) {
+        if (scope.isAgencyWide()) {
+            return;
+        }
+        String[][] pairs = CallerScope.pairs(scope);
+        params.addArrayOfString(pairs[0]);
+        int clients = params.size();
+        params.addArrayOfString(pairs[1]);
+        int projects = params.size();
+        where.add("EXISTS (SELECT 1 FROM unnest($" + clients + "::text[], $" + projects + "::text[]) AS s(c, p) WHERE lower("
+                + table + ".client) = s.c AND (s.p = '*' OR lower(" + table + ".project) = s.p))");
+    }
+
+    private static void addIgnoringCase(List<String> where, Tuple params, String column, String value) {
+        if (value != null && !value.isBlank()) {
+            params.addValue(value.trim());
+            where.add("lower(" + column + ") = lower($" + params.size() + ")");
+        }
     }
 
     private static void add(List<String> where, Tuple params, String column, String value) {

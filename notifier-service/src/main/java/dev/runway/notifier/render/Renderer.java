@@ -79,6 +79,7 @@ public class Renderer {
         doc.put("deploymentId", n.deploymentId());
         doc.put("environment", n.environment().name());
         doc.put("project", n.project());
+        doc.put("client", n.client());
         doc.put("occurredAt", n.occurredAt().toString());
         doc.put("severity", n.severity().name());
         doc.put("summary", n.headline());

@@ -43,17 +43,17 @@ public class DeploymentStore {
             ManifestNotifications n = ManifestNotifications.parse(r.getManifest());
             return conn.preparedQuery("""
                     INSERT INTO deployments (deployment_id, environment, project, version, requested_by, components,
-                                             slack_channel, emails, webhooks)
-                    VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
+                                             slack_channel, emails, webhooks, client)
+                    VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
                     ON CONFLICT (deployment_id) DO UPDATE SET
-                        version = EXCLUDED.version, requested_by = EXCLUDED.requested_by,
+                        client = COALESCE(EXCLUDED.client, deployments.client), version = EXCLUDED.version, requested_by = EXCLUDED.requested_by,
                         components = EXCLUDED.components, slack_channel = EXCLUDED.slack_channel,
                         emails = EXCLUDED.emails, webhooks = EXCLUDED.webhooks, updated_at = now()
                     RETURNING *""")
-                    .execute(Tuple.from(List.of(h.getDeploymentId(), h.getEnvironment().name(), h.getProject(),
+                    .execute(Tuple.from(java.util.Arrays.asList(h.getDeploymentId(), h.getEnvironment().name(), h.getProject(),
                             r.getVersion(), r.getRequestedBy(), String.join(",", r.getComponents()),
                             n.slack().orElse(""),
-                            new JsonArray(new ArrayList<>(n.emails())), new JsonArray(new ArrayList<>(n.webhooks())))))
+                            new JsonArray(new ArrayList<>(n.emails())), new JsonArray(new ArrayList<>(n.webhooks())), h.getClient())))
                     .map(rows -> toContext(rows.iterator().next()));
         }
         String version = versionOf(event);
@@ -64,12 +64,13 @@ public class DeploymentStore {
                 : event instanceof DeploymentSucceeded s ? String.join(",", s.getComponents()) : null;
         Tuple params = Tuple.tuple().addString(h.getDeploymentId()).addString(h.getEnvironment().name())
                 .addString(h.getProject()).addString(version).addString(components).addString(priority)
-                .addOffsetDateTime(incidentAt);
+                .addOffsetDateTime(incidentAt).addString(h.getClient());
         return conn.preparedQuery("""
                 INSERT INTO deployments (deployment_id, environment, project, version, components,
-                                         incident_priority, incident_started_at)
-                VALUES ($1, $2, $3, $4, $5, $6, $7)
+                                         incident_priority, incident_started_at, client)
+                VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
                 ON CONFLICT (deployment_id) DO UPDATE SET
+                    client = COALESCE(EXCLUDED.client, deployments.client),
                     version = COALESCE(EXCLUDED.version, deployments.version),
                     components = COALESCE(EXCLUDED.components, deployments.components),
                     incident_priority = LEAST(deployments.incident_priority, EXCLUDED.incident_priority),
@@ -118,7 +119,7 @@ public class DeploymentStore {
         String components = row.getString("components");
         OffsetDateTime started = row.getOffsetDateTime("incident_started_at");
         return new DeploymentContext(row.getString("deployment_id"), Environment.valueOf(row.getString("environment")),
-                row.getString("project"), Optional.ofNullable(row.getString("version")),
+                row.getString("project"), Optional.ofNullable(row.getString("client")), Optional.ofNullable(row.getString("version")),
                 Optional.ofNullable(row.getString("requested_by")),
                 components == null || components.isEmpty() ? List.of() : List.of(components.split(",")),
                 routing, Optional.ofNullable(row.getString("incident_priority")),

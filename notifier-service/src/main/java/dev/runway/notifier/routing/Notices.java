@@ -202,7 +202,8 @@ public final class Notices {
         }
         link.ifPresent(l -> lines.add(new Notice.Line("Check", l)));
         String type = event.getSchema().getName();
-        return new Notice(h.getEventId(), type, h.getDeploymentId(), h.getEnvironment(), project, h.getOccurredAt(),
+        String client = h.getClient() != null ? h.getClient() : ctx.client().orElse(null);
+        return new Notice(h.getEventId(), type, h.getDeploymentId(), h.getEnvironment(), project, client, h.getOccurredAt(),
                 severity, headline, title, List.copyOf(lines), incident,
                 type + "|" + h.getDeploymentId() + "|" + title, AvroJson.toMap(event));
     }

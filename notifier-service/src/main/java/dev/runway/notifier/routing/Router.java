@@ -11,11 +11,12 @@ import jakarta.enterprise.context.ApplicationScoped;
 
 import org.jboss.logging.Logger;
 
+import dev.runway.access.ProjectNames;
 import dev.runway.notifier.NotifierConfig;
 import dev.runway.notifier.NotifierConfig.EnvironmentRule;
 
 /**
- * Who hears about a notice: the environment's rule decides whether (event types, minimum
+ * Who hears about a notice: the rule of its project environment (a project's own, else the environment's) decides whether (event types, minimum
  * severity); the deployment's manifest ({@code deployment.notifications}) decides where, falling back to
  * the environment's default Slack channel and e-mail list, plus the environment's configured webhooks.
  */
@@ -31,7 +32,7 @@ public class Router {
     }
 
     public List<Target> targets(Notice notice, DeploymentContext ctx) {
-        EnvironmentRule rule = config.environments().get(notice.environment().name().toLowerCase(Locale.ROOT));
+        EnvironmentRule rule = rule(notice.project(), notice.environment().name().toLowerCase(Locale.ROOT));
         if (rule == null || !announces(rule, notice)) {
             return List.of();
         }
@@ -61,6 +62,20 @@ public class Router {
             }
         });
         return new ArrayList<>(targets);
+    }
+
+    /** The project environment's own rule when configured, else its environment's. */
+    EnvironmentRule rule(String project, String environment) {
+        NotifierConfig.ProjectRules own = null;
+        try {
+            own = config.projects().get(ProjectNames.safe(project));
+        } catch (IllegalArgumentException e) {
+            // A project name with nothing safe in it cannot have rules of its own.
+        }
+        if (own != null && own.environments().containsKey(environment)) {
+            return own.environments().get(environment);
+        }
+        return config.environments().get(environment);
     }
 
     static boolean announces(EnvironmentRule rule, Notice notice) {

@@ -20,6 +20,7 @@ import dev.runway.notifier.support.Eventually;
 import dev.runway.notifier.support.Events;
 import dev.runway.notifier.support.NotifierEndpointsResource;
 import dev.runway.notifier.support.NotifierScenario;
+import dev.runway.notifier.support.Tokens;
 import dev.runway.testsupport.BackboneTestResource;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.common.ResourceArg;
@@ -30,6 +31,8 @@ import io.quarkus.test.junit.QuarkusTest;
 @QuarkusTestResource(value = BackboneTestResource.class, initArgs = @ResourceArg(name = "database", value = "runway_notifier_test"))
 @QuarkusTestResource(NotifierEndpointsResource.class)
 class DeliveryResourceTest extends NotifierScenario {
+
+    private static final String SRE = Tokens.sre();
 
     private static final List<String> SECRETS = List.of(NotifierEndpointsResource.SLACK_TOKEN,
             NotifierEndpointsResource.AUDIT_URL_TOKEN, NotifierEndpointsResource.AUDIT_KEY,
@@ -44,26 +47,30 @@ class DeliveryResourceTest extends NotifierScenario {
         Eventually.await("six deliveries", Duration.ofSeconds(20), () -> deliveries(id),
                 l -> l.size() == 6 && l.stream().allMatch(d -> "DELIVERED".equals(d.get("status"))));
 
-        given().queryParam("deploymentId", id).queryParam("size", 4).queryParam("page", 1)
+        given().header("Authorization", SRE).queryParam("deploymentId", id).queryParam("size", 4).queryParam("page", 1)
                 .when().get("/deliveries")
                 .then().statusCode(200)
                 .body("total", equalTo(6)).body("page", equalTo(1)).body("size", equalTo(4)).body("items", hasSize(2));
-        given().queryParam("deploymentId", id).queryParam("channel", "slack").queryParam("eventType", "DeploymentStarted")
+        given().header("Authorization", SRE).queryParam("deploymentId", id).queryParam("channel", "slack").queryParam("eventType", "DeploymentStarted")
                 .when().get("/deliveries")
                 .then().statusCode(200).body("total", equalTo(1)).body("items[0].endpoint", equalTo("slack:#deployments"));
-        given().queryParam("deploymentId", id).queryParam("status", "dead")
+        given().header("Authorization", SRE).queryParam("deploymentId", id).queryParam("status", "dead")
                 .when().get("/deliveries").then().statusCode(200).body("total", equalTo(0));
     }
 
     @Test
     void shouldAnswerBadFiltersWithProblemJson() {
-        given().queryParam("status", "LOST").when().get("/deliveries")
+        given().header("Authorization", SRE).queryParam("status", "LOST").when().get("/deliveries")
                 .then().statusCode(400).contentType("application/problem+json")
                 .body("status", equalTo(400)).body("detail", containsString("unknown status 'LOST'"));
-        given().queryParam("size", 5000).when().get("/deliveries")
+        given().header("Authorization", SRE).queryParam("size", 5000).when().get("/deliveries")
                 .then().statusCode(400).contentType("application/problem+json");
-        given().queryParam("channel", "pigeon").when().get("/deliveries")
+        given().header("Authorization", SRE).queryParam("channel", "pigeon").when().get("/deliveries")
                 .then().statusCode(400).contentType("application/problem+json");
+        given().header("Authorization", SRE).queryParam("page", "x").when().get("/deliveries")
+                .then().statusCode(400).contentType("application/problem+json").body("detail", containsString("page must be an integer"));
+        given().header("Authorization", SRE).queryParam("limit", "lots").when().get("/deliveries/dead-letters")
+                .then().statusCode(400).contentType("application/problem+json").body("detail", containsString("limit"));
     }
 
     @Test
@@ -77,8 +84,8 @@ class DeliveryResourceTest extends NotifierScenario {
         Eventually.await("the failing webhook dead-lettered", Duration.ofSeconds(30), () -> deliveries(id, "DeploymentFailed"),
                 l -> l.stream().anyMatch(d -> "DEAD".equals(d.get("status"))));
 
-        String api = given().queryParam("deploymentId", id).when().get("/deliveries").then().statusCode(200).extract().asString();
-        String deadLetters = given().queryParam("deploymentId", id).when().get("/deliveries/dead-letters")
+        String api = given().header("Authorization", SRE).queryParam("deploymentId", id).when().get("/deliveries").then().statusCode(200).extract().asString();
+        String deadLetters = given().header("Authorization", SRE).queryParam("deploymentId", id).when().get("/deliveries/dead-letters")
                 .then().statusCode(200).extract().asString();
         String log = Files.readString(Path.of("target/notifier-test.log"));
         assertThat(api, containsString("webhook:http://127.0.0.1:"));

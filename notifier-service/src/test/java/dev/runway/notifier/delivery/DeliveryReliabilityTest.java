@@ -105,7 +105,8 @@ class DeliveryReliabilityTest extends NotifierScenario {
         assertEquals(1, gone.get("attempts"), "410 is not retried");
         assertEquals(3, down.get("attempts"), "503 is retried until the last attempt");
 
-        List<Map<String, Object>> letters = given().queryParam("deploymentId", id).when().get("/deliveries/dead-letters")
+        List<Map<String, Object>> letters = given().header("Authorization", dev.runway.notifier.support.Tokens.sre()).queryParam("deploymentId", id)
+                .when().get("/deliveries/dead-letters")
                 .then().statusCode(200).extract().jsonPath().getList("$");
         assertThat(letters.stream().filter(l -> l.get("eventId").equals(gone.get("eventId"))).toList(), hasSize(2));
         // The others of the same event were delivered: one dead endpoint does not hold them.

@@ -33,7 +33,7 @@ class NoticesTest {
     }
 
     private static DeploymentContext ctx() {
-        return new DeploymentContext(ID, Environment.PRODUCTION, "acme-shop", Optional.of("v2.0.0"), Optional.of("alice"),
+        return new DeploymentContext(ID, Environment.PRODUCTION, "acme-shop", Optional.of("acme"), Optional.of("v2.0.0"), Optional.of("alice"),
                 List.of("web"), ManifestNotifications.NONE, Optional.empty(), Optional.empty());
     }
 
@@ -48,6 +48,19 @@ class NoticesTest {
                 new Notice.Line("Components", "web, api"), new Notice.Line("Deployed by", "alice"),
                 new Notice.Line("Duration", "2 min 5 s")), n.lines());
         assertEquals(Severity.INFO, n.severity());
+        assertEquals("acme", n.client(), "a record without a client takes the one remembered for its deployment");
+        DeploymentSucceeded own = DeploymentSucceeded.newBuilder(e)
+                .setHeader(Envelopes.first(ID, Environment.PRODUCTION, "acme-shop", "acme-retail", Clock.systemUTC())).build();
+        assertEquals("acme-retail", Notices.of(own, ctx(), Optional.empty()).client(), "the record's own client wins");
+    }
+
+    @Test
+    void shouldKeepTheDedupKeyOfOneDeploymentApartFromAnothersOnTheSameEnvironment() {
+        Notice a = Notices.of(breach("error_rate", 6.1), ctx(), Optional.empty());
+        ThresholdBreached other = ThresholdBreached.newBuilder(breach("error_rate", 6.1))
+                .setHeader(Envelopes.first("d-2", Environment.PRODUCTION, "globex-shop", "globex", Clock.systemUTC())).build();
+        assertNotEquals(a.dedupKey(), Notices.of(other, ctx(), Optional.empty()).dedupKey(),
+                "two projects breaching on one environment are two notifications, never collapsed into one");
     }
 
     @Test
@@ -65,7 +78,7 @@ class NoticesTest {
         RollbackDecided e = RollbackDecided.newBuilder().setHeader(header(Environment.PRODUCTION)).setWatchId("w")
                 .setStep("shift-traffic-25").setMode(RollbackMode.AUTOMATIC).setPriority(IncidentPriority.P0)
                 .setReason("error rate 12% > 10%").setTimeframeSeconds(0).build();
-        DeploymentContext ctx = new DeploymentContext(ID, Environment.PRODUCTION, "acme-shop", Optional.of("v2.0.0"),
+        DeploymentContext ctx = new DeploymentContext(ID, Environment.PRODUCTION, "acme-shop", Optional.of("acme"), Optional.of("v2.0.0"),
                 Optional.empty(), List.of(), ManifestNotifications.NONE, Optional.of("P0"),
                 Optional.of(Instant.parse("2026-01-15T14:30:22Z")));
         String incident = Notices.of(e, ctx, Optional.empty()).incident().orElseThrow();

@@ -29,15 +29,22 @@ public final class Events {
     private final String deploymentId;
     private final Environment environment;
     private final String project;
+    private final String client;
 
     public Events(String deploymentId, Environment environment, String project) {
+        this(deploymentId, environment, project, null);
+    }
+
+    /** Records of a project of a known client (null = records from before tenancy, without one). */
+    public Events(String deploymentId, Environment environment, String project, String client) {
         this.deploymentId = deploymentId;
         this.environment = environment;
         this.project = project;
+        this.client = client;
     }
 
     public EventHeader header() {
-        return Envelopes.first(deploymentId, environment, project, CLOCK);
+        return Envelopes.first(deploymentId, environment, project, client, CLOCK);
     }
 
     /** The seed's manifest (000 §5.1), trimmed, with this test's notifications block. */

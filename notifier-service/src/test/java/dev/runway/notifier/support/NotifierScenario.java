@@ -103,7 +103,7 @@ public abstract class NotifierScenario {
 
     /** The delivery log of one deployment, newest first, as {@code GET /deliveries} returns it. */
     protected static List<Map<String, Object>> deliveries(String deploymentId) {
-        return given().queryParam("deploymentId", deploymentId).queryParam("size", 200)
+        return given().header("Authorization", Tokens.sre()).queryParam("deploymentId", deploymentId).queryParam("size", 200)
                 .when().get("/deliveries")
                 .then().statusCode(200).contentType(ContentType.JSON)
                 .extract().jsonPath().getList("items");
