@@ -29,12 +29,15 @@ import java.util.concurrent.atomic.AtomicLongArray;
  *   <li>{@code LATENCY_MS} — added delay for {@code GET /}</li>
  *   <li>{@code HEALTHY} true|false — {@code /health} answers 200 or 503</li>
  * </ul>
+ * The first argument {@code --name <project>} names the project it plays (default {@code demo-app}),
+ * so two client projects built from this one file answer as themselves.
  */
 public class DemoApp {
 
     /** Histogram bucket upper bounds in seconds (Prometheus {@code le} labels). */
     private static final double[] BUCKETS = {0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10};
 
+    private final String name;
     private final String version;
     private final String color;
     private volatile double errorRate;
@@ -46,7 +49,8 @@ public class DemoApp {
     private final AtomicLongArray bucketCounts = new AtomicLongArray(BUCKETS.length);
     private final AtomicLong durationMicros = new AtomicLong();
 
-    DemoApp(String version, String color, double errorRate, long latencyMs, boolean healthy) {
+    DemoApp(String name, String version, String color, double errorRate, long latencyMs, boolean healthy) {
+        this.name = name;
         this.version = version;
         this.color = color;
         this.errorRate = errorRate;
@@ -56,7 +60,8 @@ public class DemoApp {
 
     public static void main(String[] args) throws IOException {
         int port = Integer.parseInt(env("PORT", "8000"));
-        DemoApp app = new DemoApp(env("VERSION", "0.0.0"), env("COLOR", "-"),
+        String name = args.length == 2 && args[0].equals("--name") ? args[1] : "demo-app";
+        DemoApp app = new DemoApp(name, env("VERSION", "0.0.0"), env("COLOR", "-"),
                 Double.parseDouble(env("ERROR_RATE", "0")), Long.parseLong(env("LATENCY_MS", "0")),
                 Boolean.parseBoolean(env("HEALTHY", "true")));
         HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", port), 128);
@@ -67,7 +72,7 @@ public class DemoApp {
         server.createContext("/q/metrics", app::metrics);
         server.createContext("/admin/fault", app::fault);
         server.start();
-        System.out.printf("demo-app %s (%s) listening on 127.0.0.1:%d%n", app.version, app.color, port);
+        System.out.printf("%s %s (%s) listening on 127.0.0.1:%d%n", app.name, app.version, app.color, port);
     }
 
     private static String env(String name, String fallback) {
@@ -162,7 +167,7 @@ public class DemoApp {
     }
 
     private String json(String key, String value) {
-        return "{\"" + key + "\":\"" + value + "\",\"version\":\"" + version + "\",\"color\":\"" + color + "\"}\n";
+        return "{\"" + key + "\":\"" + value + "\",\"app\":\"" + name + "\",\"version\":\"" + version + "\",\"color\":\"" + color + "\"}\n";
     }
 
     private static Map<String, String> query(String raw) {

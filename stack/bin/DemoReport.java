@@ -15,14 +15,19 @@ import java.util.regex.Pattern;
  * After the demo's failed release: when the health-watcher decided, and when the environment's traffic
  * was back on the good release, from the decision record and the load generator's log.
  *
- * <pre>java stack/bin/DemoReport.java TRAFFIC_LOG ENVIRONMENT BAD_VERSION GOOD_VERSION DECISIONS_URL</pre>
+ * <pre>java stack/bin/DemoReport.java TRAFFIC_LOG ENVIRONMENT BAD_VERSION GOOD_VERSION DECISIONS_URL [TOKEN]</pre>
  */
 public class DemoReport {
     static final DateTimeFormatter CLOCK = DateTimeFormatter.ofPattern("HH:mm:ss.SSS").withZone(ZoneId.systemDefault());
 
     public static void main(String[] args) throws Exception {
         String env = args[1], bad = args[2], good = args[3];
-        String json = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(args[4])).build(),
+        // The health-watcher's decisions need a bearer token (scoped to the project) when one is given.
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(args[4]));
+        if (args.length > 5) {
+            request.header("Authorization", "Bearer " + args[5]);
+        }
+        String json = HttpClient.newHttpClient().send(request.build(),
                 HttpResponse.BodyHandlers.ofString()).body();
         // Decisions come newest first; the breach is the ThresholdBreached record (no JSON library in a one-file tool).
         Matcher m = Pattern.compile("\\{[^{}]*\"kind\"\\s*:\\s*\"ThresholdBreached\"[^{}]*").matcher(json);

@@ -105,7 +105,8 @@ class DemoEndToEndIT {
         run(ROOT.resolve("runway").toString(), "down");
         // ./runway down leaves nothing: services, host slots, nginx fronts, the load generator, the stack.
         List<Integer> left = new ArrayList<>();
-        for (int port : new int[] { 8080, 8081, 8082, 8083, 8084, 8700, 8800, 8900, 9100, 9101, 9200, 9201, 9400, 9401, 9092, 8090, 6379, 5432 }) {
+        for (int port : new int[] { 8080, 8081, 8082, 8083, 8084, 8700, 8800, 8801, 8900, 8901, 9100, 9101, 9102, 9103, 9200, 9201,
+                9202, 9203, 9400, 9401, 9092, 8090, 6379, 5432 }) {
             if (listening(port)) {
                 left.add(port);
             }
@@ -226,6 +227,79 @@ class DemoEndToEndIT {
                 .map(r -> r.getSchema().getName()).toList();
         assertTrue(production.indexOf("ApprovalRequested") < production.indexOf("ApprovalGranted")
                 && production.lastIndexOf("ApprovalGranted") < production.indexOf("DeploymentStarted"), production.toString());
+    }
+
+    @Test
+    void twoClientsRunSideBySideAndNeitherSeesTheOther() throws Exception {
+        // Both projects are live in development and staging, each on its own front, on the board.
+        JsonNode board = get("/projects");
+        Map<String, JsonNode> projects = new LinkedHashMap<>();
+        board.forEach(p -> projects.put(p.get("project").asText(), p));
+        assertEquals("runway-demo", projects.get("demo-shop").get("client").asText(), board.toString());
+        assertEquals("nova-media", projects.get("nova-blog").get("client").asText(), board.toString());
+        Map<String, String> fronts = new LinkedHashMap<>();
+        for (String project : List.of("demo-shop", "nova-blog")) {
+            for (String env : List.of("development", "staging")) {
+                JsonNode view = get("/projects/" + project + "/environments/" + env);
+                JsonNode web = view.get("live").get(0);
+                assertEquals("web", web.get("component").asText(), view.toString());
+                fronts.put(project + " " + env, web.get("front").asText());
+            }
+        }
+        assertEquals(4, fronts.values().stream().distinct().count(), "every project environment has its own front: " + fronts);
+        for (Map.Entry<String, String> front : fronts.entrySet()) {
+            HttpResponse<String> answer = HTTP.send(HttpRequest.newBuilder(URI.create(front.getValue() + "/")).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            String project = front.getKey().split(" ")[0];
+            assertTrue(answer.body().contains("\"app\":\"" + project + "\""), front + " answered " + answer.body());
+        }
+
+        // The two clients' staging deployments ran at the same time: neither waited for the other's lock.
+        JsonNode shop = deployments.get("staging 1.0.0");
+        JsonNode blog = null;
+        for (JsonNode item : get("/deployments?project=nova-blog&size=50").get("items")) {
+            if (item.get("environment").asText().equalsIgnoreCase("staging")) {
+                blog = get("/deployments/" + item.get("id").asText());
+            }
+        }
+        assertTrue(blog != null && "SUCCEEDED".equals(blog.get("state").asText()), "nova-blog staging: " + blog);
+        Instant shopStart = Instant.parse(shop.get("startedAt").asText());
+        Instant shopEnd = Instant.parse(shop.get("finishedAt").asText());
+        Instant blogStart = Instant.parse(blog.get("startedAt").asText());
+        Instant blogEnd = Instant.parse(blog.get("finishedAt").asText());
+        assertTrue(shopStart.isBefore(blogEnd) && blogStart.isBefore(shopEnd),
+                "the two staging sagas overlap: demo-shop " + shopStart + "–" + shopEnd + ", nova-blog " + blogStart + "–" + blogEnd);
+
+        // A reader of one client sees nothing of the other.
+        String novaReader = run("java", ROOT.resolve("stack/bin/Token.java").toString(),
+                ROOT.resolve("orchestrator-service/src/test/resources/dev-keys/privateKey.pem").toString(), "nova-reader", "viewer",
+                "nova-media/*").strip();
+        HttpResponse<String> list = HTTP.send(HttpRequest.newBuilder(URI.create(API + "/deployments?size=100"))
+                .header("Authorization", "Bearer " + novaReader).build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, list.statusCode(), list.body());
+        assertTrue(list.body().contains("nova-blog") && !list.body().contains("demo-shop"), list.body());
+        HttpResponse<String> other = HTTP.send(HttpRequest.newBuilder(URI.create(API + "/deployments/" + shop.get("id").asText()))
+                .header("Authorization", "Bearer " + novaReader).build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals(403, other.statusCode(), other.body());
+        assertTrue(other.body().contains("demo-shop"), "the refusal names the project: " + other.body());
+
+        // Each client's database holds its own migration only.
+        assertEquals(List.of("posts"), tables("runway_client_nova_blog_staging"));
+        assertFalse(tables("runway_client_demo_shop_staging").contains("posts"));
+        assertTrue(demoOutput.contains("The board"), "the demo prints the board");
+    }
+
+    static List<String> tables(String database) throws Exception {
+        try (Connection db = DriverManager.getConnection("jdbc:postgresql://127.0.0.1:5432/" + database, "runway", "runway");
+                ResultSet rows = db.createStatement().executeQuery(
+                        "select table_name from information_schema.tables where table_schema = 'public'"
+                                + " and table_name not like 'flyway%' and table_name not like '%schema_history%' order by 1")) {
+            List<String> names = new ArrayList<>();
+            while (rows.next()) {
+                names.add(rows.getString(1));
+            }
+            return names;
+        }
     }
 
     @Test
