@@ -30,13 +30,4 @@ public interface EnvironmentSettings {
     @WithDefault("8800")
     int nginxListenPort();
 
-    /** The client project's database (JDBC URL); absent = database commands fail with NO_DATABASE. */
-    Optional<String> databaseUrl();
-
-    Optional<String> databaseUsername();
-
-    Optional<String> databasePassword();
-
-    /** Checkout of the client project used when ApplyMigrations names no repository. */
-    Optional<String> projectRoot();
 }

@@ -74,5 +74,16 @@ public interface ExecutorConfig {
 
         @WithDefault("30")
         int retentionDays();
+
+        /**
+         * Client database credentials as files {@code <dir>/<safe project>-<env>/{url,username,password}}
+         * (after the environment variables {@code RUNWAY_DB_<SAFE_PROJECT>_<ENV>_URL|USERNAME|PASSWORD}).
+         */
+        @WithDefault("../.runway/executor/database-secrets")
+        Optional<String> secretsDir();
+
+        /** Databases no client credential may name: Runway's own (and Postgres' maintenance databases). */
+        @WithDefault("runway|runway_(registry|orchestrator|validator|executor|health|notifier)(_test)?|postgres|template[01]")
+        String runwayDatabases();
     }
 }

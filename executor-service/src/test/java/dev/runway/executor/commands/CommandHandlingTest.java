@@ -119,6 +119,39 @@ class CommandHandlingTest {
     }
 
     @Test
+    void shouldFenceEachProjectEnvironmentOnItsOwn() throws Exception {
+        String other = ClientDatabases.newProject();
+        long mine = Tokens.next();
+        long theirs = Tokens.next() + 1_000_000;
+        // Project B holds staging's lock with a much higher token than project A's...
+        StepFailed b = assertInstanceOf(StepFailed.class, bus.call(ShiftTraffic.newBuilder()
+                .setHeader(CommandBus.header(UUID.randomUUID().toString(), Environment.STAGING, other)).setStep("shift-traffic-10")
+                .setFencingToken(theirs).setVersion("1").setPercent(10).setComponents(List.of("web")).build(), WAIT));
+        assertEquals("NOT_DEPLOYED", b.getCode());
+        // ...which does not make A's lock stale: A's own sequence counts.
+        StepFailed a = assertInstanceOf(StepFailed.class, bus.call(ShiftTraffic.newBuilder().setHeader(header(Environment.STAGING))
+                .setStep("shift-traffic-10").setFencingToken(mine).setVersion("1").setPercent(10).setComponents(List.of("web")).build(), WAIT));
+        assertEquals("NOT_DEPLOYED", a.getCode(), "B's higher token does not fence A: " + a.getReason());
+
+        StepFailed stale = assertInstanceOf(StepFailed.class, bus.call(BackupDatabase.newBuilder().setHeader(header(Environment.STAGING))
+                .setStep("backup-database").setFencingToken(mine - 1).build(), WAIT));
+        assertEquals("STALE_LOCK", stale.getCode(), "A's stale token is refused although B's is higher still");
+        assertTrue(stale.getReason().contains(Long.toString(mine)) && stale.getReason().contains(project), stale.getReason());
+        assertEquals(List.of(), backupsOfProject());
+
+        // A dry run is a plan, not an act of a lock holder: never compared with the real tokens.
+        DatabaseBackedUp planned = assertInstanceOf(DatabaseBackedUp.class, bus.call(BackupDatabase.newBuilder()
+                .setHeader(header(Environment.STAGING)).setStep("backup-database").setFencingToken(1).setDryRun(true).build(), WAIT));
+        assertFalse(planned.getVerified(), "planned, not done");
+        assertEquals(List.of(), backupsOfProject(), "a dry run changes nothing");
+        // ...and does not lower or raise anything: the holder's token still passes.
+        DatabaseBackedUp real = assertInstanceOf(DatabaseBackedUp.class, bus.call(BackupDatabase.newBuilder()
+                .setHeader(header(Environment.STAGING)).setStep("backup-database").setFencingToken(mine).build(), WAIT));
+        assertTrue(real.getVerified());
+        Files.deleteIfExists(Path.of(real.getLocation()));
+    }
+
+    @Test
     void shouldDeadLetterUndecodableRecordsWithTheReason() throws Exception {
         Backbone b = Backbone.get();
         String garbageKey = UUID.randomUUID().toString();
