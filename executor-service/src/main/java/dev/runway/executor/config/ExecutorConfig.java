@@ -37,10 +37,6 @@ public interface ExecutorConfig {
         @WithDefault("../.runway/executor")
         String stateDir();
 
-        /** Working directory of slot processes (artifacts are command lines relative to it). */
-        @WithDefault("..")
-        String workingDir();
-
         @WithDefault("/usr/sbin/nginx")
         String nginx();
 
@@ -62,6 +58,18 @@ public interface ExecutorConfig {
         /** Seconds after which Kubernetes marks a rollout failed (spec.progressDeadlineSeconds). */
         @WithDefault("600")
         int progressDeadlineSeconds();
+
+        /**
+         * Namespace of a project environment: {@code {project}} = the safe project name,
+         * {@code {environment}} = development, staging, uat or production. An environment's
+         * {@code namespace} setting overrides it (all projects in one namespace).
+         */
+        @WithDefault("{project}-{environment}")
+        String namespaceTemplate();
+
+        /** Label (value "true") of the namespaces Runway may act in; it creates them with it and refuses others. */
+        @WithDefault("runway.dev/managed")
+        String managedLabel();
     }
 
     interface Database {
