@@ -346,12 +346,11 @@ public class HostTarget implements DeploymentTarget {
         int port = state.port(colour);
         String health = healthcheck == null || healthcheck.isBlank() ? "/health" : healthcheck;
         SlotState.Slot current = state.slot(colour);
-        if (current != null && current.running && SlotProcesses.alive(current)) {
-            plan.step("stop " + component + " " + colour + " (pid " + current.pid + ", version " + current.version + ") to reuse its slot",
-                    () -> processes.stop(state, colour));
-        }
+        // The release it replaces is stopped only once the checkout exists: a bad commit leaves the slot as it was.
+        String replacing = current != null && current.running && SlotProcesses.alive(current)
+                ? "; replaces pid " + current.pid + ", version " + current.version : "";
         plan.step("start `" + artifact + "` as " + component + " " + version + " in slot " + colour + " on 127.0.0.1:" + port
-                + " (PORT=" + port + " VERSION=" + version + " COLOR=" + colour + ", cwd " + release.description() + ")", () -> {
+                + " (PORT=" + port + " VERSION=" + version + " COLOR=" + colour + ", cwd " + release.description() + replacing + ")", () -> {
                     Path dir = release.make().make();
                     synchronized (lock) {
                         processes.start(state, colour, artifact, health, version, dir, this::deleteCheckoutIfUnused);

@@ -67,14 +67,20 @@ public class Checkouts {
         try {
             delete(tmp);
             Files.createDirectories(tmp.getParent());
-            try (Git git = Git.cloneRepository().setURI(uri(ref.getUrl())).setDirectory(tmp.toFile()).setNoCheckout(true)
+            try (Git git = Git.cloneRepository().setURI(uri(ref.getUrl())).setDirectory(tmp.toFile())
                     .setCloneAllBranches(true).call()) {
-                ObjectId id = git.getRepository().resolve(commit + "^{commit}");
+                ObjectId id;
+                try {
+                    id = git.getRepository().resolve(commit + "^{commit}");
+                } catch (org.eclipse.jgit.errors.MissingObjectException | org.eclipse.jgit.errors.IncorrectObjectTypeException e) {
+                    id = null;
+                }
                 if (id == null) {
                     throw new StepFailure("NO_COMMIT", "commit " + commit + " is not in " + ref.getUrl()
                             + (ref.getRef() == null ? "" : " (ref " + ref.getRef() + ")"), false);
                 }
-                git.checkout().setName(id.name()).call();
+                // Detached at exactly that commit; forced: the clone's own work tree is ours to overwrite.
+                git.checkout().setName(id.name()).setForced(true).call();
             }
             Files.move(tmp, dir, StandardCopyOption.ATOMIC_MOVE);
             LOG.infof("checked out %s of %s for %s into %s", commit, ref.getUrl(), key, dir);

@@ -32,6 +32,7 @@ import dev.runway.events.*;
 import dev.runway.executor.support.ClientDatabases;
 import dev.runway.executor.support.CommandBus;
 import dev.runway.executor.support.ExecutorTestResource;
+import dev.runway.executor.support.Repos;
 import dev.runway.executor.support.Tokens;
 import dev.runway.testsupport.AvroKafka;
 import dev.runway.testsupport.Backbone;
@@ -188,7 +189,7 @@ class CommandHandlingTest {
         assertEquals("EXPIRED", expired.getCode());
         assertFalse(expired.getRetryable());
         assertTrue(expired.getReason().contains("more than the 600 s"), expired.getReason());
-        assertFalse(Files.exists(ExecutorTestResource.STATE.resolve("slots").resolve("development").resolve(component + ".json")),
+        assertFalse(Files.exists(ExecutorTestResource.STATE.resolve("slots").resolve("development").resolve(project).resolve(component + ".json")),
                 "nothing was started");
         given().get("/commands/" + old.getEventId()).then().statusCode(404);
     }
@@ -197,6 +198,7 @@ class CommandHandlingTest {
     void shouldReturnTheExactPlanOfADryRunAndChangeNothing() throws Exception {
         DeployGreen command = DeployGreen.newBuilder().setHeader(header(Environment.DEVELOPMENT)).setStep("deploy-green")
                 .setFencingToken(Tokens.next()).setDryRun(true).setVersion("4.2.0").setTarget(TargetKind.HOST).setStrategy(Strategy.BLUE_GREEN)
+                .setRepository(Repos.demoApp().commit("dry run"))
                 .setComponents(List.of(ComponentSpec.newBuilder().setName("dry" + UUID.randomUUID().toString().substring(0, 6))
                         .setArtifact("java examples/demo-app/DemoApp.java").setHealthcheck("/health").build()))
                 .build();
@@ -209,8 +211,8 @@ class CommandHandlingTest {
         assertTrue(plan.get(0).contains("record " + component + " blue as this deployment's candidate"), plan.get(0));
         assertTrue(plan.get(1).contains("start `java examples/demo-app/DemoApp.java` as " + component + " 4.2.0 in slot blue"), plan.get(0));
         assertTrue(plan.get(2).contains("/health answers 200"), plan.get(2));
-        assertFalse(Files.exists(ExecutorTestResource.STATE.resolve("pids").resolve("development-" + component + "-blue.pid")));
-        assertFalse(Files.exists(ExecutorTestResource.STATE.resolve("slots").resolve("development").resolve(component + ".json")),
+        assertFalse(Files.exists(ExecutorTestResource.STATE.resolve("pids").resolve("development-" + project + "-" + component + "-blue.pid")));
+        assertFalse(Files.exists(ExecutorTestResource.STATE.resolve("slots").resolve("development").resolve(project).resolve(component + ".json")),
                 "a dry run changes nothing");
 
         given().get("/commands/" + command.getHeader().getEventId()).then().statusCode(200)

@@ -29,11 +29,10 @@ public final class Repos {
         return repo.commit("client project");
     }
 
-    /** A new repository whose first commit holds examples/demo-app (the demo release tests run). */
+    /** A new repository with examples/demo-app (the demo release tests run) in its work tree, not committed yet. */
     public static Repo demoApp() {
         Repo repo = create();
         repo.copy(Path.of("..", "examples", "demo-app").toAbsolutePath().normalize(), "examples/demo-app");
-        repo.commit("demo app");
         return repo;
     }
 
