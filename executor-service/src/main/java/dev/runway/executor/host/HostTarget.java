@@ -1,7 +1,6 @@
 package dev.runway.executor.host;
 
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -529,9 +528,5 @@ public class HostTarget implements DeploymentTarget {
             c.slots.put(colour, s);
         });
         return c;
-    }
-
-    static boolean exists(Path p) {
-        return Files.exists(p);
     }
 }
