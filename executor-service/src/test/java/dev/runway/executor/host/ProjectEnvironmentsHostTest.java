@@ -3,6 +3,10 @@ package dev.runway.executor.host;
 import static org.junit.jupiter.api.Assertions.*;
 
 import java.nio.file.Files;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.time.Instant;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -196,6 +200,51 @@ class ProjectEnvironmentsHostTest {
                 .setStep("deploy-green").setFencingToken(Tokens.next()).setVersion("3.0.0").setTarget(TargetKind.HOST)
                 .setStrategy(Strategy.BLUE_GREEN).setRepository(first).setComponents(List.of(web())).build(), WAIT));
         assertEquals("BAD_PROJECT_NAME", badName.getCode());
+    }
+
+    @Test
+    void shouldCarryOutTwoProjectEnvironmentsCommandsAtTheSameTime() throws Exception {
+        String alpha = ClientDatabases.newProject();
+        String beta = ClientDatabases.newProject();
+        // A release that takes a few seconds to get healthy: long enough for the two deploys to overlap.
+        String slow = "sleep 3\nexec java examples/demo-app/DemoApp.java\n";
+        List<DeployGreen> deploys = new java.util.ArrayList<>();
+        for (String project : List.of(alpha, beta)) {
+            deploys.add(DeployGreen.newBuilder().setHeader(CommandBus.header(UUID.randomUUID().toString(), Environment.STAGING, project))
+                    .setStep("deploy-green").setFencingToken(Tokens.next()).setVersion(project + "-1.0.0").setTarget(TargetKind.HOST)
+                    .setStrategy(Strategy.BLUE_GREEN).setRepository(Repos.demoApp().write("release.sh", slow).commit(project))
+                    .setComponents(List.of(web())).build());
+        }
+        deploys.forEach(bus::send);
+        for (DeployGreen d : deploys) {
+            assertInstanceOf(GreenDeployed.class, bus.reply(d.getHeader().getEventId(), WAIT));
+        }
+        Instant[] a = interval(deploys.get(0).getHeader().getEventId());
+        Instant[] b = interval(deploys.get(1).getHeader().getEventId());
+        assertTrue(a[0].isBefore(b[1]) && b[0].isBefore(a[1]), "the two deploys overlap in time: " + List.of(a) + " " + List.of(b));
+
+        List<ShiftTraffic> shifts = deploys.stream().map(d -> ShiftTraffic.newBuilder()
+                .setHeader(CommandBus.header(d.getHeader().getDeploymentId(), Environment.STAGING, d.getHeader().getProject()))
+                .setStep("shift-traffic-100").setFencingToken(Tokens.next()).setVersion("-").setPercent(100)
+                .setComponents(List.of("web")).build()).toList();
+        shifts.forEach(bus::send);
+        for (ShiftTraffic shift : shifts) {
+            assertInstanceOf(TrafficShifted.class, bus.reply(shift.getHeader().getEventId(), WAIT));
+        }
+        assertEquals(Map.of(alpha + "-1.0.0", 20), Http.split(STAGING_FRONT, 20));
+        assertEquals(Map.of(beta + "-1.0.0", 20), Http.split(STAGING_FRONT + 1, 20), "nginx changes made at the same time both took");
+    }
+
+    /** When the executor started and finished a command (its command log). */
+    static Instant[] interval(String commandId) throws Exception {
+        try (Connection c = ClientDatabases.connect(ExecutorTestResource.DATABASE);
+                PreparedStatement s = c.prepareStatement("SELECT started_at, finished_at FROM executor_command WHERE command_id = ?")) {
+            s.setString(1, commandId);
+            try (ResultSet r = s.executeQuery()) {
+                assertTrue(r.next(), commandId);
+                return new Instant[] { r.getTimestamp(1).toInstant(), r.getTimestamp(2).toInstant() };
+            }
+        }
     }
 
     StepFailed deployFails(String project, RepositoryRef repository) {
