@@ -256,7 +256,7 @@ public class HostTarget implements DeploymentTarget {
                 }
             });
             addStartSteps(plan, state, colour, spec.getArtifact(), spec.getHealthcheck(), command.getVersion(), release);
-            SlotState routed = copy(state);
+            SlotState routed = state.copy();
             routed.live = colour;
             routed.candidate = null;
             routed.slots.computeIfAbsent(colour, c -> new SlotState.Slot()).running = true;
@@ -299,7 +299,7 @@ public class HostTarget implements DeploymentTarget {
             Path dir = Path.of(old.checkout);
             addStartSteps(plan, state, previous, old.artifact, old.healthcheck, old.version,
                     new Release(dir, "its previous checkout " + dir, () -> dir));
-            SlotState routed = copy(state);
+            SlotState routed = state.copy();
             routed.live = previous;
             routed.candidate = null;
             routed.slot(previous).running = true;
@@ -503,30 +503,6 @@ public class HostTarget implements DeploymentTarget {
     }
 
     private static ProjectEnv key(SlotState state) {
-        return new ProjectEnv(state.project, state.project, Environment.valueOf(state.environment.toUpperCase(java.util.Locale.ROOT)));
-    }
-
-    private static SlotState copy(SlotState state) {
-        SlotState c = new SlotState();
-        c.project = state.project;
-        c.environment = state.environment;
-        c.component = state.component;
-        c.front = state.front;
-        c.slotPort = state.slotPort;
-        c.live = state.live;
-        c.candidate = state.candidate;
-        c.candidatePercent = state.candidatePercent;
-        state.slots.forEach((colour, slot) -> {
-            SlotState.Slot s = new SlotState.Slot();
-            s.port = slot.port;
-            s.pid = slot.pid;
-            s.version = slot.version;
-            s.artifact = slot.artifact;
-            s.healthcheck = slot.healthcheck;
-            s.checkout = slot.checkout;
-            s.running = slot.running;
-            c.slots.put(colour, s);
-        });
-        return c;
+        return SlotStore.keyOf(state);
     }
 }

@@ -15,6 +15,7 @@ import java.util.function.Consumer;
 
 import org.jboss.logging.Logger;
 
+import dev.runway.executor.commands.ProjectEnv;
 import dev.runway.executor.config.StepFailure;
 
 /**
@@ -187,8 +188,7 @@ class SlotProcesses {
         }
     }
 
-    private static dev.runway.executor.commands.ProjectEnv key(SlotState state) {
-        return new dev.runway.executor.commands.ProjectEnv(state.project, state.project,
-                dev.runway.events.Environment.valueOf(state.environment.toUpperCase(java.util.Locale.ROOT)));
+    private static ProjectEnv key(SlotState state) {
+        return SlotStore.keyOf(state);
     }
 }

@@ -12,6 +12,8 @@ public class SlotState {
 
     /** Safe project name (ProjectNames.safe) and environment (lower case): with the component, the key. */
     public String project;
+    /** The project's name as commands give it: another name with the same safe name is refused, not mixed in. */
+    public String projectName;
     public String environment;
     public String component;
     /** Port of this project environment's own nginx server for the component. */
@@ -65,5 +67,31 @@ public class SlotState {
             weights.put(live, 100);
         }
         return weights;
+    }
+
+    /** A deep copy: a plan describes a changed state without touching the stored one. */
+    public SlotState copy() {
+        SlotState c = new SlotState();
+        c.project = project;
+        c.projectName = projectName;
+        c.environment = environment;
+        c.component = component;
+        c.front = front;
+        c.slotPort = slotPort;
+        c.live = live;
+        c.candidate = candidate;
+        c.candidatePercent = candidatePercent;
+        slots.forEach((colour, slot) -> {
+            Slot s = new Slot();
+            s.port = slot.port;
+            s.pid = slot.pid;
+            s.version = slot.version;
+            s.artifact = slot.artifact;
+            s.healthcheck = slot.healthcheck;
+            s.checkout = slot.checkout;
+            s.running = slot.running;
+            c.slots.put(colour, s);
+        });
+        return c;
     }
 }

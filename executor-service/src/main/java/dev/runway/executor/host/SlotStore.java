@@ -43,10 +43,11 @@ class SlotStore {
         Path file = stateFile(key, component);
         try {
             if (Files.exists(file)) {
-                return json.readValue(file.toFile(), SlotState.class);
+                return owned(key, json.readValue(file.toFile(), SlotState.class));
             }
             SlotState state = new SlotState();
             state.project = key.safe();
+            state.projectName = key.project();
             state.environment = key.env();
             state.component = component;
             String name = key.safe() + "/" + component;
@@ -62,12 +63,27 @@ class SlotStore {
         }
     }
 
+    /** Two project names that give one safe name would share slots, ports and files: the second is refused. */
+    private static SlotState owned(ProjectEnv key, SlotState state) {
+        if (state.projectName != null && !state.projectName.equals(key.project())) {
+            throw new StepFailure("PROJECT_NAME_COLLISION", "project '" + key.project() + "' gives the same safe name '" + key.safe()
+                    + "' as project '" + state.projectName + "', which already has slots in " + key.env(), false);
+        }
+        return state;
+    }
+
+    /** The project environment a stored state belongs to. */
+    static ProjectEnv keyOf(SlotState state) {
+        return new ProjectEnv(state.projectName != null ? state.projectName : state.project, state.project,
+                dev.runway.events.Environment.valueOf(state.environment.toUpperCase(java.util.Locale.ROOT)));
+    }
+
     /** A state that exists (never allocates). */
     synchronized SlotState existing(ProjectEnv key, String component) {
         requirePlain(component);
         Path file = stateFile(key, component);
         try {
-            return Files.exists(file) ? json.readValue(file.toFile(), SlotState.class) : null;
+            return Files.exists(file) ? owned(key, json.readValue(file.toFile(), SlotState.class)) : null;
         } catch (IOException e) {
             throw new StepFailure("HOST_STATE_UNREADABLE", "cannot read " + file + ": " + e.getMessage(), false, e);
         }

@@ -46,6 +46,8 @@ public class KubernetesTarget implements DeploymentTarget {
     static final String MANAGED_BY = "app.kubernetes.io/managed-by";
     static final String REPLICAS = "runway.dev/replicas";
     static final String DECOMMISSIONED_AT = "runway.dev/decommissioned-at";
+    /** Annotation on a namespace Runway created for one project environment: the project's name. */
+    static final String PROJECT = "runway.dev/project";
     private static final String PREVIOUS_TEMPLATE = "rollout.previous.";
 
     private final KubernetesClient client;
@@ -88,7 +90,7 @@ public class KubernetesTarget implements DeploymentTarget {
             Service colourService = service(spec.getName() + "-" + colour, spec, Map.of(APP, spec.getName(), COLOR, colour));
             plan.step("record " + spec.getName() + " " + colour + " as this deployment's new colour" + (live == null ? "" : " (live: " + live + ")")
                     + managed(ns), () -> {
-                ensureNamespace(ns);
+                ensureNamespace(ns, ctx);
                 facts.put(ctx.deploymentId(), DeploymentFacts.TARGET, TargetKind.KUBERNETES.name());
                 facts.put(ctx.deploymentId(), DeploymentFacts.STRATEGY, command.getStrategy().name());
                 facts.put(ctx.deploymentId(), DeploymentFacts.NEW_SLOT, colour);
@@ -241,7 +243,7 @@ public class KubernetesTarget implements DeploymentTarget {
             Deployment next = deployment(spec, name, command.getVersion(), null, command.getMaxSurge(), command.getMaxUnavailable());
             plan.step("remember the current pod template of " + ns + "/" + name + (current == null ? " (none: first rollout)" : "")
                     + " for `rollout undo`" + managed(ns), () -> {
-                        ensureNamespace(ns);
+                        ensureNamespace(ns, ctx);
                         facts.put(ctx.deploymentId(), PREVIOUS_TEMPLATE + name,
                                 current == null ? "" : Serialization.asJson(current.getSpec().getTemplate()));
                     });
@@ -460,15 +462,25 @@ public class KubernetesTarget implements DeploymentTarget {
             throw new StepFailure("NAMESPACE_NOT_MANAGED", "namespace " + ns + " exists but is not labelled " + config.kubernetes().managedLabel()
                     + "=true: Runway acts only in namespaces labelled for it (label it, or choose another namespace)", false);
         }
+        String owner = existing == null || existing.getMetadata().getAnnotations() == null ? null
+                : existing.getMetadata().getAnnotations().get(PROJECT);
+        // Two project names with one safe name would share the namespace: the second is refused (not with an override, which is shared on purpose).
+        if (settings.namespace().isEmpty() && owner != null && !owner.equals(key.project())) {
+            throw new StepFailure("PROJECT_NAME_COLLISION", "project '" + key.project() + "' gives the same namespace " + ns
+                    + " as project '" + owner + "'", false);
+        }
         return ns;
     }
 
-    /** Creates the namespace, labelled as Runway's, when it does not exist yet. */
-    private void ensureNamespace(String ns) {
+    /** Creates the namespace, labelled as Runway's (and annotated with its project), when it does not exist yet. */
+    private void ensureNamespace(String ns, CommandContext ctx) {
         if (client.namespaces().withName(ns).get() == null) {
-            client.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(ns)
-                    .addToLabels(config.kubernetes().managedLabel(), "true").addToLabels(MANAGED_BY, "runway").endMetadata().build())
-                    .createOr(NonDeletingOperation::update);
+            var meta = new NamespaceBuilder().withNewMetadata().withName(ns)
+                    .addToLabels(config.kubernetes().managedLabel(), "true").addToLabels(MANAGED_BY, "runway");
+            if (dev.runway.executor.config.Environments.settings(config, ctx.environment()).namespace().isEmpty()) {
+                meta.addToAnnotations(PROJECT, ctx.project());
+            }
+            client.namespaces().resource(meta.endMetadata().build()).createOr(NonDeletingOperation::update);
         }
     }
 

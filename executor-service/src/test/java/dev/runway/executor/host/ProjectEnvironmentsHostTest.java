@@ -200,6 +200,15 @@ class ProjectEnvironmentsHostTest {
                 .setStep("deploy-green").setFencingToken(Tokens.next()).setVersion("3.0.0").setTarget(TargetKind.HOST)
                 .setStrategy(Strategy.BLUE_GREEN).setRepository(first).setComponents(List.of(web())).build(), WAIT));
         assertEquals("BAD_PROJECT_NAME", badName.getCode());
+
+        // Another name with the same safe name would share this project's slots and front: refused, naming the first.
+        StepFailed collision = assertInstanceOf(StepFailed.class, bus.call(DeployGreen.newBuilder()
+                .setHeader(CommandBus.header(UUID.randomUUID().toString(), Environment.STAGING, project + "_"))
+                .setStep("deploy-green").setFencingToken(Tokens.next()).setVersion("3.0.0").setTarget(TargetKind.HOST)
+                .setStrategy(Strategy.BLUE_GREEN).setRepository(first).setComponents(List.of(web())).build(), WAIT));
+        assertEquals("PROJECT_NAME_COLLISION", collision.getCode());
+        assertTrue(collision.getReason().contains("'" + project + "'"), collision.getReason());
+        assertEquals("1.0.0-one", Http.version(STAGING_SLOTS));
     }
 
     @Test

@@ -324,6 +324,13 @@ class KubernetesTargetTest {
         assertEquals(serviceBefore.getMetadata().getResourceVersion(),
                 client.services().inNamespace(theirs).withName(component).get().getMetadata().getResourceVersion());
         assertNull(deployment(theirs, component + "-green"));
+
+        // A name that is made safe into this project's namespace is refused, naming the project that has it.
+        String owner = project;
+        project = project + "_";
+        StepFailed collision = assertInstanceOf(StepFailed.class, deploy(UUID.randomUUID().toString(), Environment.UAT, "9.0.0", 1, Strategy.BLUE_GREEN));
+        assertEquals("PROJECT_NAME_COLLISION", collision.getCode());
+        assertTrue(collision.getReason().contains("'" + owner + "'"), collision.getReason());
     }
 
     @Test
