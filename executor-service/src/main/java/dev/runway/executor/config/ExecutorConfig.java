@@ -46,6 +46,13 @@ public interface ExecutorConfig {
         /** How often the supervisor looks at slot processes (restarts those that died). */
         @WithDefault("5s")
         Duration superviseEvery();
+
+        /**
+         * A checkout no slot runs from (one made only for migrations, or left by a failed deploy) is
+         * deleted once it is this old; RestoreDatabase makes one again from the recorded commit if needed.
+         */
+        @WithDefault("24h")
+        Duration checkoutRetention();
     }
 
     interface Kubernetes {

@@ -80,6 +80,7 @@ public class HostTarget implements DeploymentTarget {
         supervisor.scheduleWithFixedDelay(() -> {
             synchronized (lock) {
                 processes.supervise();
+                sweepCheckouts();
             }
         }, every, every, TimeUnit.MILLISECONDS);
     }
@@ -385,6 +386,18 @@ public class HostTarget implements DeploymentTarget {
         boolean used = store.all().stream().flatMap(s -> s.slots.values().stream()).anyMatch(s -> checkout.equals(s.checkout));
         if (!used) {
             checkouts.delete(Path.of(checkout));
+        }
+    }
+
+    /** Deletes checkouts older than the retention that no slot of any project environment runs from. */
+    void sweepCheckouts() {
+        try {
+            var cutoff = java.time.Instant.now().minus(config.host().checkoutRetention());
+            for (Path dir : checkouts.olderThan(cutoff)) {
+                deleteCheckoutIfUnused(dir.toString());
+            }
+        } catch (RuntimeException e) {
+            org.jboss.logging.Logger.getLogger(HostTarget.class).warn("checkout sweep failed; trying again later", e);
         }
     }
 

@@ -94,6 +94,24 @@ public class Checkouts {
         }
     }
 
+    /** Checkout directories ({@code <project>/<env>/<deploymentId>}) last changed before {@code cutoff}. */
+    public java.util.List<Path> olderThan(java.time.Instant cutoff) {
+        java.util.List<Path> old = new java.util.ArrayList<>();
+        if (!Files.isDirectory(root)) {
+            return old;
+        }
+        try (Stream<Path> dirs = Files.walk(root, 3)) {
+            for (Path dir : dirs.filter(d -> root.relativize(d).getNameCount() == 3 && Files.isDirectory(d)).toList()) {
+                if (Files.getLastModifiedTime(dir).toInstant().isBefore(cutoff)) {
+                    old.add(dir);
+                }
+            }
+        } catch (IOException e) {
+            LOG.warnf("cannot list checkouts in %s: %s", root, e.getMessage());
+        }
+        return old;
+    }
+
     /** Removes a checkout directory (only ever one under the checkouts root). */
     public void delete(Path dir) {
         if (dir == null || !dir.toAbsolutePath().normalize().startsWith(root) || !Files.exists(dir)) {

@@ -164,6 +164,15 @@ class ProjectEnvironmentsHostTest {
                 .setStep("shift-traffic-100").setFencingToken(Tokens.next()).setVersion("-").setPercent(100)
                 .setComponents(List.of("web")).build(), WAIT));
         assertEquals("NOT_DEPLOYED", notOurs.getCode());
+
+        // Checkouts no slot runs from (made only for migrations, left by a failed deploy) go once old; those in use stay.
+        Path stray = Files.createDirectories(STATE.resolve("checkouts").resolve(alpha).resolve("staging").resolve("migrations-only"));
+        java.nio.file.attribute.FileTime longAgo = java.nio.file.attribute.FileTime.from(Instant.now().minus(Duration.ofDays(2)));
+        Files.setLastModifiedTime(stray, longAgo);
+        Files.setLastModifiedTime(checkout(alpha, a1), longAgo);
+        host.sweepCheckouts();
+        assertFalse(Files.exists(stray));
+        assertTrue(Files.isDirectory(checkout(alpha, a1)), "a live slot runs from it");
     }
 
     @Test
