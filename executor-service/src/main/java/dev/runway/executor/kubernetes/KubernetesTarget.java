@@ -89,7 +89,7 @@ public class KubernetesTarget implements DeploymentTarget {
             Deployment deployment = deployment(spec, spec.getName() + "-" + colour, command.getVersion(), colour, null, null);
             Service colourService = service(spec.getName() + "-" + colour, spec, Map.of(APP, spec.getName(), COLOR, colour));
             plan.step("record " + spec.getName() + " " + colour + " as this deployment's new colour" + (live == null ? "" : " (live: " + live + ")")
-                    + managed(ns), () -> {
+                    + creatingNamespace(ns), () -> {
                 ensureNamespace(ns, ctx);
                 facts.put(ctx.deploymentId(), DeploymentFacts.TARGET, TargetKind.KUBERNETES.name());
                 facts.put(ctx.deploymentId(), DeploymentFacts.STRATEGY, command.getStrategy().name());
@@ -242,7 +242,7 @@ public class KubernetesTarget implements DeploymentTarget {
             Deployment current = client.apps().deployments().inNamespace(ns).withName(name).get();
             Deployment next = deployment(spec, name, command.getVersion(), null, command.getMaxSurge(), command.getMaxUnavailable());
             plan.step("remember the current pod template of " + ns + "/" + name + (current == null ? " (none: first rollout)" : "")
-                    + " for `rollout undo`" + managed(ns), () -> {
+                    + " for `rollout undo`" + creatingNamespace(ns), () -> {
                         ensureNamespace(ns, ctx);
                         facts.put(ctx.deploymentId(), PREVIOUS_TEMPLATE + name,
                                 current == null ? "" : Serialization.asJson(current.getSpec().getTemplate()));
@@ -484,8 +484,9 @@ public class KubernetesTarget implements DeploymentTarget {
         }
     }
 
-    private String managed(String ns) {
-        return client.namespaces().withName(ns).get() == null ? " (namespace " + ns + " created, labelled "
+    /** Plan text of a step that first creates the project environment's namespace, when it is missing. */
+    private String creatingNamespace(String ns) {
+        return client.namespaces().withName(ns).get() == null ? " (first creates namespace " + ns + ", labelled "
                 + config.kubernetes().managedLabel() + "=true)" : "";
     }
 

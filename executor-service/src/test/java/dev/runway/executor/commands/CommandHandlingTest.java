@@ -250,14 +250,19 @@ class CommandHandlingTest {
         return new KafkaProducer<>(p);
     }
 
+    /** Dead letters read so far: commands are handled concurrently, so they may arrive in any order. */
+    static final java.util.Map<KafkaConsumer<String, byte[]>, List<ConsumerRecord<String, byte[]>>> READ = new java.util.IdentityHashMap<>();
+
     static ConsumerRecord<String, byte[]> awaitKey(KafkaConsumer<String, byte[]> consumer, String key) {
+        List<ConsumerRecord<String, byte[]>> read = READ.computeIfAbsent(consumer, c -> new java.util.ArrayList<>());
         long deadline = System.nanoTime() + WAIT.toNanos();
         while (System.nanoTime() < deadline) {
-            for (ConsumerRecord<String, byte[]> r : consumer.poll(Duration.ofMillis(200))) {
+            for (ConsumerRecord<String, byte[]> r : read) {
                 if (key.equals(r.key())) {
                     return r;
                 }
             }
+            consumer.poll(Duration.ofMillis(200)).forEach(read::add);
         }
         throw new AssertionError("no dead letter with key " + key);
     }
