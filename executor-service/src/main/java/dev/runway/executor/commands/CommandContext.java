@@ -35,6 +35,16 @@ public record CommandContext(SpecificRecord command, EventHeader header, String 
         return header.getEnvironment();
     }
 
+    /** The project as the header names it: with the environment, the unit Runway isolates. */
+    public String project() {
+        return header.getProject();
+    }
+
+    /** The project environment the command acts in; a name that cannot be made safe fails the command. */
+    public ProjectEnv projectEnv() {
+        return ProjectEnv.of(project(), environment());
+    }
+
     /** Header of a reply: same deployment and correlation, caused by this command, fresh event id. */
     public EventHeader replyHeader() {
         return Envelopes.causedBy(header, clock);

@@ -64,9 +64,10 @@ public class CommandHandler {
         }
         CommandLog.Claim claim = log.start(ctx);
         if (claim == CommandLog.Claim.STALE) {
-            long newest = log.newestToken(ctx.environment().name());
+            long newest = log.newestToken(ctx.project(), ctx.environment().name());
             StepFailed stale = failed(ctx, "STALE_LOCK", "fencing token " + ctx.fencingToken() + " is older than " + newest
-                    + ", the newest seen for " + ctx.environment() + ": the sender no longer holds the environment lock", false);
+                    + ", the newest seen for " + ctx.project() + " in " + ctx.environment().name().toLowerCase()
+                    + ": the sender no longer holds that project environment's lock", false);
             log.recordAnswered(ctx, "rejected: stale fencing token", stale);
             send(stale);
             return;

@@ -25,7 +25,7 @@ import org.apache.avro.specific.SpecificRecord;
 
 /**
  * The executor's durable memory of commands (table executor_command) and of the newest fencing
- * token per environment (executor_fencing), in its own Postgres database.
+ * token per project environment (executor_fencing), in its own Postgres database.
  */
 @ApplicationScoped
 public class CommandLog {
@@ -54,38 +54,34 @@ public class CommandLog {
     }
 
     /**
-     * In one transaction: compare-and-set the environment's newest fencing token (a dry run only
-     * compares), then record the command as STARTED. Nothing is recorded for a stale token.
+     * In one transaction: compare-and-set the project environment's newest fencing token, then record
+     * the command as STARTED. Nothing is recorded for a stale token. A dry run is never compared with
+     * (nor raises) the real tokens: it changes nothing, so it cannot act for a lock it does not hold,
+     * and a plan asked for after a real deployment must not be refused as stale.
      */
     public Claim start(CommandContext ctx) {
         String environment = ctx.environment().name();
         try (Connection c = dataSource.getConnection()) {
             c.setAutoCommit(false);
             try {
-                boolean fresh;
-                if (ctx.dryRun()) {
-                    try (PreparedStatement s = c.prepareStatement("SELECT newest_token FROM executor_fencing WHERE environment = ?")) {
-                        s.setString(1, environment);
-                        try (ResultSet r = s.executeQuery()) {
-                            fresh = !r.next() || r.getLong(1) <= ctx.fencingToken();
-                        }
-                    }
-                } else {
+                if (!ctx.dryRun()) {
+                    boolean fresh;
                     try (PreparedStatement s = c.prepareStatement("""
-                            INSERT INTO executor_fencing (environment, newest_token) VALUES (?, ?)
-                            ON CONFLICT (environment) DO UPDATE SET newest_token = EXCLUDED.newest_token, updated_at = now()
+                            INSERT INTO executor_fencing (project, environment, newest_token) VALUES (?, ?, ?)
+                            ON CONFLICT (project, environment) DO UPDATE SET newest_token = EXCLUDED.newest_token, updated_at = now()
                             WHERE executor_fencing.newest_token <= EXCLUDED.newest_token
                             RETURNING newest_token""")) {
-                        s.setString(1, environment);
-                        s.setLong(2, ctx.fencingToken());
+                        s.setString(1, ctx.project());
+                        s.setString(2, environment);
+                        s.setLong(3, ctx.fencingToken());
                         try (ResultSet r = s.executeQuery()) {
                             fresh = r.next();
                         }
                     }
-                }
-                if (!fresh) {
-                    c.rollback();
-                    return Claim.STALE;
+                    if (!fresh) {
+                        c.rollback();
+                        return Claim.STALE;
+                    }
                 }
                 int inserted = insert(c, ctx, Status.STARTED, "", null);
                 c.commit();
@@ -99,10 +95,11 @@ public class CommandLog {
         }
     }
 
-    public long newestToken(String environment) {
+    public long newestToken(String project, String environment) {
         try (Connection c = dataSource.getConnection();
-                PreparedStatement s = c.prepareStatement("SELECT newest_token FROM executor_fencing WHERE environment = ?")) {
-            s.setString(1, environment);
+                PreparedStatement s = c.prepareStatement("SELECT newest_token FROM executor_fencing WHERE project = ? AND environment = ?")) {
+            s.setString(1, project);
+            s.setString(2, environment);
             try (ResultSet r = s.executeQuery()) {
                 return r.next() ? r.getLong(1) : Long.MIN_VALUE;
             }
@@ -138,8 +135,8 @@ public class CommandLog {
     private int insert(Connection c, CommandContext ctx, Status status, String plan, SpecificRecord reply) throws SQLException {
         try (PreparedStatement s = c.prepareStatement("""
                 INSERT INTO executor_command (command_id, deployment_id, environment, command_type, step, fencing_token,
-                    dry_run, status, plan, reply_type, reply, finished_at, command_class, command)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, CASE WHEN ? THEN now() END, ?, ?)
+                    dry_run, status, plan, reply_type, reply, finished_at, command_class, command, project)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, CASE WHEN ? THEN now() END, ?, ?, ?)
                 ON CONFLICT (command_id) DO NOTHING""")) {
             s.setString(1, ctx.commandId());
             s.setString(2, ctx.deploymentId());
@@ -155,6 +152,7 @@ public class CommandLog {
             s.setBoolean(12, status == Status.FINISHED);
             s.setString(13, ctx.command().getClass().getName());
             s.setBytes(14, encode(ctx.command()));
+            s.setString(15, ctx.project());
             return s.executeUpdate();
         }
     }

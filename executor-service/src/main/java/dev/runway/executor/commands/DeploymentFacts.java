@@ -25,6 +25,9 @@ public class DeploymentFacts {
     public static final String BACKUP_FILE = "backup.file";
     public static final String MIGRATIONS_DIR = "migrations.dir";
     public static final String MIGRATIONS_APPLIED = "migrations.applied";
+    public static final String MIGRATIONS_REPOSITORY = "migrations.repository";
+    public static final String MIGRATIONS_COMMIT = "migrations.commit";
+    public static final String CHECKOUT = "checkout";
 
     private final DataSource dataSource;
 

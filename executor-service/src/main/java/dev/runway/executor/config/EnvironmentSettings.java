@@ -15,28 +15,25 @@ public interface EnvironmentSettings {
         return TargetKind.valueOf(target().toUpperCase());
     }
 
-    /** Kubernetes namespace of this environment. */
-    @WithDefault("default")
-    String namespace();
+    /**
+     * Kubernetes namespace override: every project of this environment in this one namespace (a
+     * single-project install). Absent = one namespace per project environment
+     * ({@code runway.executor.kubernetes.namespace-template}).
+     */
+    Optional<String> namespace();
 
     /** Gateway API Gateway name: canary weights go on an HTTPRoute; absent = replica ratio. */
     Optional<String> gateway();
 
-    /** Host target: first slot port (component i, colour blue = base + 2i, green = base + 2i + 1). */
-    @WithDefault("9100")
-    int slotBasePort();
+    /**
+     * Host target: ports of the project environments' nginx fronts, {@code first-last}; each
+     * (project, component) gets the lowest free one at its first deploy and keeps it.
+     */
+    @WithDefault("8800-8899")
+    String frontPorts();
 
-    /** Host target: nginx listen port of the first component (component i listens on port + i). */
-    @WithDefault("8800")
-    int nginxListenPort();
+    /** Host target: slot ports, {@code first-last}; two per (project, component): blue, and green = blue + 1. */
+    @WithDefault("9100-9199")
+    String slotPorts();
 
-    /** The client project's database (JDBC URL); absent = database commands fail with NO_DATABASE. */
-    Optional<String> databaseUrl();
-
-    Optional<String> databaseUsername();
-
-    Optional<String> databasePassword();
-
-    /** Checkout of the client project used when ApplyMigrations names no repository. */
-    Optional<String> projectRoot();
 }

@@ -37,10 +37,6 @@ public interface ExecutorConfig {
         @WithDefault("../.runway/executor")
         String stateDir();
 
-        /** Working directory of slot processes (artifacts are command lines relative to it). */
-        @WithDefault("..")
-        String workingDir();
-
         @WithDefault("/usr/sbin/nginx")
         String nginx();
 
@@ -50,6 +46,13 @@ public interface ExecutorConfig {
         /** How often the supervisor looks at slot processes (restarts those that died). */
         @WithDefault("5s")
         Duration superviseEvery();
+
+        /**
+         * A checkout no slot runs from (one made only for migrations, or left by a failed deploy) is
+         * deleted once it is this old; RestoreDatabase makes one again from the recorded commit if needed.
+         */
+        @WithDefault("24h")
+        Duration checkoutRetention();
     }
 
     interface Kubernetes {
@@ -62,6 +65,18 @@ public interface ExecutorConfig {
         /** Seconds after which Kubernetes marks a rollout failed (spec.progressDeadlineSeconds). */
         @WithDefault("600")
         int progressDeadlineSeconds();
+
+        /**
+         * Namespace of a project environment: {@code {project}} = the safe project name,
+         * {@code {environment}} = development, staging, uat or production. An environment's
+         * {@code namespace} setting overrides it (all projects in one namespace).
+         */
+        @WithDefault("{project}-{environment}")
+        String namespaceTemplate();
+
+        /** Label (value "true") of the namespaces Runway may act in; it creates them with it and refuses others. */
+        @WithDefault("runway.dev/managed")
+        String managedLabel();
     }
 
     interface Database {
@@ -74,5 +89,16 @@ public interface ExecutorConfig {
 
         @WithDefault("30")
         int retentionDays();
+
+        /**
+         * Client database credentials as files {@code <dir>/<safe project>-<env>/{url,username,password}}
+         * (after the environment variables {@code RUNWAY_DB_<SAFE_PROJECT>_<ENV>_URL|USERNAME|PASSWORD}).
+         */
+        @WithDefault("../.runway/executor/database-secrets")
+        Optional<String> secretsDir();
+
+        /** Databases no client credential may name: Runway's own (and Postgres' maintenance databases). */
+        @WithDefault("runway|runway_(registry|orchestrator|validator|executor|health|notifier)(_test)?|postgres|template[01]")
+        String runwayDatabases();
     }
 }

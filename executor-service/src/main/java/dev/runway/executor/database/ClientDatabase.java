@@ -8,29 +8,23 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
-import dev.runway.events.Environment;
-import dev.runway.executor.config.EnvironmentSettings;
-import dev.runway.executor.config.StepFailure;
-
 /**
- * A client project's database as configured for an environment. The JDBC URL may contain
- * {@code {project}} (the project name, lower case, non-alphanumerics as '_') so one environment
- * serves several projects. The password only ever travels in PGPASSWORD / JDBC properties.
+ * One project environment's client database, as its credential reference resolved it
+ * ({@link DatabaseCredentials}). The password only ever travels in PGPASSWORD / JDBC properties.
  */
 public record ClientDatabase(String host, int port, String database, String username, String password) {
 
-    public static ClientDatabase of(Environment environment, String project, EnvironmentSettings settings) {
-        String url = settings.databaseUrl().orElseThrow(() -> new StepFailure("NO_DATABASE",
-                "no database configured for " + environment.name().toLowerCase()
-                        + " (runway.executor.environments." + environment.name().toLowerCase() + ".database-url)", false));
-        url = url.replace("{project}", project.toLowerCase().replaceAll("[^a-z0-9]", "_"));
-        if (!url.startsWith("jdbc:postgresql://")) {
-            throw new StepFailure("BAD_DATABASE_URL", "database URL of " + environment + " is not jdbc:postgresql://host:port/db", false);
+    /** {@code jdbc:postgresql://host[:port]/db}; null when {@code url} is not of that form. */
+    static ClientDatabase parse(String url, String username, String password) {
+        if (url == null || !url.startsWith("jdbc:postgresql://")) {
+            return null;
         }
         URI uri = URI.create(url.substring("jdbc:".length()));
-        String db = uri.getPath().replaceFirst("^/", "");
-        return new ClientDatabase(uri.getHost(), uri.getPort() < 0 ? 5432 : uri.getPort(), db,
-                settings.databaseUsername().orElse(System.getProperty("user.name")), settings.databasePassword().orElse(""));
+        String db = uri.getPath() == null ? "" : uri.getPath().replaceFirst("^/", "");
+        if (uri.getHost() == null || db.isBlank()) {
+            return null;
+        }
+        return new ClientDatabase(uri.getHost(), uri.getPort() < 0 ? 5432 : uri.getPort(), db, username, password);
     }
 
     public String jdbcUrl() {

@@ -38,6 +38,7 @@ import dev.runway.executor.commands.Plan;
 import dev.runway.executor.config.ExecutorConfig;
 import dev.runway.executor.config.StepFailure;
 import dev.runway.executor.os.Exec;
+import dev.runway.executor.repository.Checkouts;
 
 /**
  * The database steps of SOP 000 §8: a verified pg_dump before migrations (with retention),
@@ -54,16 +55,20 @@ public class DatabaseSteps {
 
     private final ExecutorConfig config;
     private final DeploymentFacts facts;
+    private final DatabaseCredentials credentials;
+    private final Checkouts checkouts;
 
-    public DatabaseSteps(ExecutorConfig config, DeploymentFacts facts) {
+    public DatabaseSteps(ExecutorConfig config, DeploymentFacts facts, DatabaseCredentials credentials, Checkouts checkouts) {
         this.config = config;
         this.facts = facts;
+        this.credentials = credentials;
+        this.checkouts = checkouts;
     }
 
     // ------------------------------------------------------------------ backup
 
     public Plan backup(CommandContext ctx, BackupDatabase command) {
-        ClientDatabase db = ClientDatabase.of(ctx.environment(), ctx.header().getProject(), dev.runway.executor.config.Environments.settings(config, ctx.environment()));
+        ClientDatabase db = credentials.of(ctx.project(), ctx.environment());
         Path dir = backupDir(ctx.environment());
         String backupId = "backup_" + STAMP.format(ctx.header().getOccurredAt()) + "_" + db.database() + "_"
                 + ctx.deploymentId().substring(0, Math.min(8, ctx.deploymentId().length()));
@@ -127,7 +132,7 @@ public class DatabaseSteps {
     // ------------------------------------------------------------------ migrations
 
     public Plan migrate(CommandContext ctx, ApplyMigrations command) {
-        ClientDatabase db = ClientDatabase.of(ctx.environment(), ctx.header().getProject(), dev.runway.executor.config.Environments.settings(config, ctx.environment()));
+        ClientDatabase db = credentials.of(ctx.project(), ctx.environment());
         Path dir = migrationsDir(ctx, command);
         List<MigrationFile> files;
         try {
@@ -148,6 +153,8 @@ public class DatabaseSteps {
                 }
                 applied.add(file.name());
                 facts.put(ctx.deploymentId(), DeploymentFacts.MIGRATIONS_DIR, dir.toString());
+                facts.put(ctx.deploymentId(), DeploymentFacts.MIGRATIONS_REPOSITORY, command.getRepository().getUrl());
+                facts.put(ctx.deploymentId(), DeploymentFacts.MIGRATIONS_COMMIT, command.getRepository().getCommit());
                 facts.put(ctx.deploymentId(), DeploymentFacts.MIGRATIONS_APPLIED, String.join(",", applied));
             });
         }
@@ -161,19 +168,21 @@ public class DatabaseSteps {
                 .setSchemaVersion(ctx.dryRun() ? target : currentVersion(db, files)).build());
     }
 
+    /** The migrations directory in the per-deployment checkout of the command's repository at its commit. */
     private Path migrationsDir(CommandContext ctx, ApplyMigrations command) {
-        String root;
-        if (command.getRepository() != null) {
-            root = command.getRepository().getUrl().replaceFirst("^file://", "");
-            if (root.contains("://") || root.startsWith("git@")) {
-                throw new StepFailure("UNSUPPORTED_REPOSITORY", "migrations are read from a local checkout; " + root
-                        + " is remote (set runway.executor.environments.<env>.project-root or pass a local path)", false);
-            }
-        } else {
-            root = dev.runway.executor.config.Environments.settings(config, ctx.environment()).projectRoot().orElseThrow(() -> new StepFailure("NO_MIGRATIONS",
-                    "ApplyMigrations names no repository and no project-root is configured for " + ctx.environment(), false));
+        RepositoryRef repository = command.getRepository();
+        if (repository == null) {
+            throw new StepFailure("NO_REPOSITORY", "ApplyMigrations names no repository: migrations are read from a checkout of the"
+                    + " deployment's commit, never from a shared directory", false);
         }
-        return Path.of(root).resolve(command.getMigrationsPath()).toAbsolutePath().normalize();
+        Path root = checkouts.dir(ctx.projectEnv(), ctx.deploymentId());
+        Path dir = root.resolve(command.getMigrationsPath()).normalize();
+        if (!dir.startsWith(root)) {
+            throw new StepFailure("BAD_MIGRATIONS", "migrations path " + command.getMigrationsPath() + " leaves the checkout", false);
+        }
+        // Planning reads the files, so the checkout is made now (a dry run too: it only reads the repository).
+        checkouts.ensure(ctx.projectEnv(), ctx.deploymentId(), repository);
+        return dir;
     }
 
     private List<MigrationFile> pending(ClientDatabase db, List<MigrationFile> files) {
@@ -236,11 +245,19 @@ public class DatabaseSteps {
     // ------------------------------------------------------------------ compensation
 
     public Plan restore(CommandContext ctx, RestoreDatabase command) {
-        ClientDatabase db = ClientDatabase.of(ctx.environment(), ctx.header().getProject(), dev.runway.executor.config.Environments.settings(config, ctx.environment()));
+        ClientDatabase db = credentials.of(ctx.project(), ctx.environment());
         List<String> migrations = !command.getMigrations().isEmpty() ? command.getMigrations()
                 : facts.get(ctx.deploymentId(), DeploymentFacts.MIGRATIONS_APPLIED).filter(s -> !s.isBlank())
                         .map(s -> List.of(s.split(","))).orElse(List.of());
         Optional<Path> dir = facts.get(ctx.deploymentId(), DeploymentFacts.MIGRATIONS_DIR).map(Path::of);
+        if (dir.isPresent() && !Files.isDirectory(dir.get())) {
+            // The checkout went with the slots it served (RemoveGreen ran first): made again from the same commit.
+            Optional<String> url = facts.get(ctx.deploymentId(), DeploymentFacts.MIGRATIONS_REPOSITORY);
+            Optional<String> commit = facts.get(ctx.deploymentId(), DeploymentFacts.MIGRATIONS_COMMIT);
+            if (url.isPresent() && commit.isPresent()) {
+                checkouts.ensure(ctx.projectEnv(), ctx.deploymentId(), new RepositoryRef(url.get(), commit.get(), null));
+            }
+        }
         List<MigrationFile> downs = new ArrayList<>();
         boolean allHaveDown = dir.isPresent() && !migrations.isEmpty();
         if (allHaveDown) {
@@ -332,6 +349,7 @@ public class DatabaseSteps {
     // ------------------------------------------------------------------ helpers
 
     private Path backupDir(Environment environment) {
+        // Per environment as before; file names carry the project's database name.
         return Path.of(config.database().backupDir()).toAbsolutePath().normalize().resolve(environment.name().toLowerCase());
     }
 

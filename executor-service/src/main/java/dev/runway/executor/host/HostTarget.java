@@ -1,29 +1,21 @@
 package dev.runway.executor.host;
 
-import java.io.File;
 import java.io.IOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
+import java.util.Objects;
+import java.util.Optional;
 import java.util.TreeMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
+import java.util.function.BiConsumer;
 
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
-
-import org.jboss.logging.Logger;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 
@@ -32,38 +24,44 @@ import dev.runway.executor.commands.CommandContext;
 import dev.runway.executor.commands.DeploymentFacts;
 import dev.runway.executor.commands.DeploymentTarget;
 import dev.runway.executor.commands.Plan;
-import dev.runway.executor.config.ExecutorConfig;
+import dev.runway.executor.commands.ProjectEnv;
 import dev.runway.executor.config.EnvironmentSettings;
+import dev.runway.executor.config.Environments;
+import dev.runway.executor.config.ExecutorConfig;
 import dev.runway.executor.config.StepFailure;
+import dev.runway.executor.repository.Checkouts;
 import io.quarkus.runtime.StartupEvent;
 
 /**
- * Seed 001's host deployments: each component release runs as a supervised process in a blue or
- * green slot on its own port, behind Runway's own nginx (upstream weights for canary, a checked
- * atomic config swap + reload for blue-green). The previous slot keeps running for instant rollback.
- * Pid files under {@code <state-dir>/pids} and nginx's pid let {@code ./runway down} stop them all.
+ * Seed 001's host deployments, per project environment (issue 13): each component release runs as
+ * a supervised process in a blue or green slot on its own port, started from a checkout of the
+ * deployment's own commit, behind Runway's own nginx, where each project environment has its own
+ * {@code server} on its own front port (upstream weights for canary, a checked atomic config swap
+ * + reload for blue-green). The previous slot keeps running for instant rollback. State, ports and
+ * files: {@link SlotStore}; processes: {@link SlotProcesses}; config: {@link Nginx}.
  */
 @ApplicationScoped
 public class HostTarget implements DeploymentTarget {
 
-    private static final Logger LOG = Logger.getLogger(HostTarget.class);
     private static final List<String> COLOURS = List.of("blue", "green");
 
     private final ExecutorConfig config;
     private final DeploymentFacts facts;
-    private final ObjectMapper json;
-    private final Path stateDir;
+    private final Checkouts checkouts;
+    private final SlotStore store;
+    private final SlotProcesses processes;
     private final Nginx nginx;
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
+    /** One nginx config for all project environments: its changes (and the states they render) are serialised. */
     private final Object lock = new Object();
-    private final Map<Environment, Map<String, Integer>> provisional = new java.util.EnumMap<>(Environment.class);
     private ScheduledExecutorService supervisor;
 
-    public HostTarget(ExecutorConfig config, DeploymentFacts facts, ObjectMapper json) {
+    public HostTarget(ExecutorConfig config, DeploymentFacts facts, ObjectMapper json, Checkouts checkouts) {
         this.config = config;
         this.facts = facts;
-        this.json = json;
-        this.stateDir = Path.of(config.host().stateDir()).toAbsolutePath().normalize();
+        this.checkouts = checkouts;
+        Path stateDir = Path.of(config.host().stateDir()).toAbsolutePath().normalize();
+        this.store = new SlotStore(stateDir, json);
+        this.processes = new SlotProcesses(store, config.host().healthTimeout());
         this.nginx = new Nginx(config.host().nginx(), stateDir.resolve("nginx"));
     }
 
@@ -79,7 +77,12 @@ public class HostTarget implements DeploymentTarget {
             return t;
         });
         long every = config.host().superviseEvery().toMillis();
-        supervisor.scheduleWithFixedDelay(this::supervise, every, every, TimeUnit.MILLISECONDS);
+        supervisor.scheduleWithFixedDelay(() -> {
+            synchronized (lock) {
+                processes.supervise();
+                sweepCheckouts();
+            }
+        }, every, every, TimeUnit.MILLISECONDS);
     }
 
     @PreDestroy
@@ -93,38 +96,42 @@ public class HostTarget implements DeploymentTarget {
 
     @Override
     public Plan deployGreen(CommandContext ctx, DeployGreen command) {
+        ProjectEnv key = ctx.projectEnv();
+        Release release = release(ctx, key, command.getRepository(), "DeployGreen");
         Plan plan = new Plan();
         List<String> names = new ArrayList<>();
         List<ReleaseEndpoint> endpoints = new ArrayList<>();
         String slotOfAll = null;
         for (ComponentSpec spec : command.getComponents()) {
-            SlotState state = load(ctx.environment(), spec.getName());
+            SlotState state = load(ctx, key, spec.getName());
             String serving = serving(state);
             String colour = "blue".equals(serving) ? "green" : "blue";
             slotOfAll = colour;
             names.add(spec.getName());
             // The health-watcher scrapes the slot itself, not nginx: a canary's own errors are not diluted by the live slot.
             endpoints.add(ReleaseEndpoint.newBuilder().setComponent(spec.getName())
-                    .setUrl("http://127.0.0.1:" + port(ctx.environment(), state, colour))
-                    .setBaselineUrl(serving == null ? null : "http://127.0.0.1:" + port(ctx.environment(), state, serving)).build());
+                    .setUrl("http://127.0.0.1:" + state.port(colour))
+                    .setBaselineUrl(serving == null ? null : "http://127.0.0.1:" + state.port(serving))
+                    .setFront(state.frontUrl()).build());
             // Recorded first: if the executor dies while the slot starts, the compensation knows which slot to remove.
             plan.step("record " + spec.getName() + " " + colour + " as this deployment's candidate (0% of traffic until ShiftTraffic)", () -> {
                 synchronized (lock) {
-                    SlotState s = load(ctx.environment(), spec.getName());
+                    SlotState s = load(ctx, key, spec.getName());
                     // A first release that got traffic but was never promoted is what serves now.
                     s.live = serving;
                     s.candidate = colour;
                     s.candidatePercent = 0;
-                    save(ctx.environment(), s);
+                    store.save(s);
                 }
                 facts.put(ctx.deploymentId(), DeploymentFacts.TARGET, TargetKind.HOST.name());
                 facts.put(ctx.deploymentId(), DeploymentFacts.STRATEGY, command.getStrategy().name());
                 facts.put(ctx.deploymentId(), DeploymentFacts.NEW_SLOT, colour);
+                facts.put(ctx.deploymentId(), DeploymentFacts.CHECKOUT, release.dir().toString());
                 if (serving != null) {
                     facts.put(ctx.deploymentId(), DeploymentFacts.PREVIOUS_SLOT, serving);
                 }
             });
-            addStartSteps(plan, ctx, state, colour, spec.getArtifact(), spec.getHealthcheck(), command.getVersion());
+            addStartSteps(plan, state, colour, spec.getArtifact(), spec.getHealthcheck(), command.getVersion(), release);
         }
         String slot = slotOfAll == null ? "blue" : slotOfAll;
         return plan.reply(() -> GreenDeployed.newBuilder().setHeader(ctx.replyHeader()).setStep(ctx.step())
@@ -140,15 +147,13 @@ public class HostTarget implements DeploymentTarget {
             state.candidate = colour;
             state.candidatePercent = command.getPercent();
         });
-        Map<String, SlotState> next = changed.states();
-        String slot = changed.slot();
-        Plan plan = routeSteps(new Plan(), ctx, next);
+        Plan plan = routeSteps(new Plan(), changed.states());
         if (command.getPercent() == 100) {
-            for (SlotState state : next.values()) {
-                addVerify(plan, ctx.environment(), state, state.candidate);
+            for (SlotState state : changed.states().values()) {
+                addVerify(plan, state, state.candidate);
             }
         }
-        String colour = slot;
+        String colour = changed.slot();
         return plan.reply(() -> TrafficShifted.newBuilder().setHeader(ctx.replyHeader()).setStep(ctx.step())
                 .setPercent(command.getPercent()).setSlot(colour).build());
     }
@@ -160,21 +165,21 @@ public class HostTarget implements DeploymentTarget {
             state.candidate = null;
             state.candidatePercent = 0;
         });
-        Map<String, SlotState> next = changed.states();
         String colour = changed.slot();
-        return routeSteps(new Plan(), ctx, next).reply(() -> GreenPromoted.newBuilder().setHeader(ctx.replyHeader())
+        return routeSteps(new Plan(), changed.states()).reply(() -> GreenPromoted.newBuilder().setHeader(ctx.replyHeader())
                 .setStep(ctx.step()).setSlot(colour).build());
     }
 
     @Override
     public Plan decommission(CommandContext ctx, Decommission command) {
+        ProjectEnv key = ctx.projectEnv();
         Plan plan = new Plan();
-        for (String component : components(ctx, command.getComponents())) {
-            SlotState state = load(ctx.environment(), component);
-            if (command.getSlot().equals(state.live) || routed(state).contains(command.getSlot())) {
+        for (String component : components(key, command.getComponents())) {
+            SlotState state = existing(key, component);
+            if (command.getSlot().equals(state.live) || state.weights().containsKey(command.getSlot())) {
                 throw new StepFailure("SLOT_IN_USE", component + " " + command.getSlot() + " still receives traffic: promote or roll back first", false);
             }
-            addStopStep(plan, ctx.environment(), component, command.getSlot());
+            addStopStep(plan, state, command.getSlot(), false);
         }
         return plan.reply(() -> Decommissioned.newBuilder().setHeader(ctx.replyHeader()).setStep(ctx.step())
                 .setSlot(command.getSlot()).build());
@@ -182,26 +187,27 @@ public class HostTarget implements DeploymentTarget {
 
     @Override
     public Plan rollbackTraffic(CommandContext ctx, RollbackTraffic command) {
+        ProjectEnv key = ctx.projectEnv();
         Map<String, SlotState> next = new TreeMap<>();
         String slot = null;
-        for (String component : components(ctx, command.getComponents())) {
-            SlotState state = load(ctx.environment(), component);
+        for (String component : components(key, command.getComponents())) {
+            SlotState state = existing(key, component);
             String newColour = newSlot(ctx, state);
             String previous = facts.get(ctx.deploymentId(), DeploymentFacts.PREVIOUS_SLOT)
                     .orElseGet(() -> newColour.equals(state.live) ? null : state.live);
             if (previous == null || previous.equals(newColour)) {
                 throw new StepFailure("NO_PREVIOUS_SLOT", component + " has no previous version to send traffic back to", false);
             }
-            requireRunning(state, previous, component);
+            requireRunning(state, previous);
             state.live = previous;
             state.candidate = newColour;
             state.candidatePercent = 0;
             next.put(component, state);
             slot = previous;
         }
-        Plan plan = routeSteps(new Plan(), ctx, next);
+        Plan plan = routeSteps(new Plan(), next);
         for (SlotState state : next.values()) {
-            addVerify(plan, ctx.environment(), state, state.live);
+            addVerify(plan, state, state.live);
         }
         String colour = slot;
         return plan.reply(() -> TrafficRolledBack.newBuilder().setHeader(ctx.replyHeader()).setStep(ctx.step())
@@ -210,11 +216,12 @@ public class HostTarget implements DeploymentTarget {
 
     @Override
     public Plan removeGreen(CommandContext ctx, RemoveGreen command) {
+        ProjectEnv key = ctx.projectEnv();
         Plan plan = new Plan();
         Map<String, SlotState> next = new TreeMap<>();
         String slot = null;
-        for (String component : components(ctx, command.getComponents())) {
-            SlotState state = load(ctx.environment(), component);
+        for (String component : components(key, command.getComponents())) {
+            SlotState state = existing(key, component);
             String colour = newSlot(ctx, state);
             if (colour.equals(state.live)) {
                 throw new StepFailure("SLOT_IN_USE", component + " " + colour + " is live: roll traffic back first", false);
@@ -224,9 +231,9 @@ public class HostTarget implements DeploymentTarget {
             next.put(component, state);
             slot = colour;
         }
-        routeSteps(plan, ctx, next);
-        for (Map.Entry<String, SlotState> e : next.entrySet()) {
-            addStopStep(plan, ctx.environment(), e.getKey(), newSlot(ctx, e.getValue()));
+        routeSteps(plan, next);
+        for (SlotState state : next.values()) {
+            addStopStep(plan, state, newSlot(ctx, state), true);
         }
         String colour = slot;
         return plan.reply(() -> GreenRemoved.newBuilder().setHeader(ctx.replyHeader()).setStep(ctx.step()).setSlot(colour).build());
@@ -235,31 +242,38 @@ public class HostTarget implements DeploymentTarget {
     /** Rolling on one host: start the new version in the idle slot, switch to it, stop the old one. */
     @Override
     public Plan rollOut(CommandContext ctx, RollOut command) {
+        ProjectEnv key = ctx.projectEnv();
+        Release release = release(ctx, key, command.getRepository(), "RollOut");
         Plan plan = new Plan();
         List<String> names = new ArrayList<>();
         for (ComponentSpec spec : command.getComponents()) {
-            SlotState state = load(ctx.environment(), spec.getName());
+            SlotState state = load(ctx, key, spec.getName());
             String old = serving(state);
             String colour = "blue".equals(old) ? "green" : "blue";
             names.add(spec.getName());
-            addStartSteps(plan, ctx, state, colour, spec.getArtifact(), spec.getHealthcheck(), command.getVersion());
-            SlotState routed = load(ctx.environment(), spec.getName());
+            plan.step("record " + spec.getName() + " " + colour + " as this rolling deployment's slot", () -> {
+                synchronized (lock) {
+                    store.save(load(ctx, key, spec.getName()));
+                }
+            });
+            addStartSteps(plan, state, colour, spec.getArtifact(), spec.getHealthcheck(), command.getVersion(), release);
+            SlotState routed = state.copy();
             routed.live = colour;
             routed.candidate = null;
             routed.slots.computeIfAbsent(colour, c -> new SlotState.Slot()).running = true;
-            routed.slots.get(colour).port = port(ctx.environment(), routed, colour);
             if (old != null) {
                 routed.slots.get(old).running = false;
             }
-            routeSteps(plan, ctx, Map.of(spec.getName(), routed));
-            addVerify(plan, ctx.environment(), routed, colour);
+            routeSteps(plan, Map.of(spec.getName(), routed));
+            addVerify(plan, routed, colour);
             if (old != null) {
-                addStopStep(plan, ctx.environment(), spec.getName(), old);
+                addStopStep(plan, state, old, false);
             }
             plan.step("remember " + spec.getName() + " " + (old == null ? "had no previous version" : old + " as the version to undo to"), () -> {
                 facts.put(ctx.deploymentId(), DeploymentFacts.TARGET, TargetKind.HOST.name());
                 facts.put(ctx.deploymentId(), DeploymentFacts.STRATEGY, Strategy.ROLLING.name());
                 facts.put(ctx.deploymentId(), DeploymentFacts.NEW_SLOT, colour);
+                facts.put(ctx.deploymentId(), DeploymentFacts.CHECKOUT, release.dir().toString());
                 if (old != null) {
                     facts.put(ctx.deploymentId(), DeploymentFacts.PREVIOUS_SLOT, old);
                 }
@@ -269,30 +283,33 @@ public class HostTarget implements DeploymentTarget {
                 .setVersion(command.getVersion()).setComponents(names).build());
     }
 
-    /** Start the previous version again in its slot (artifact and version were kept), switch back, stop the new one. */
+    /** Start the previous version again in its slot, from its own checkout (kept with the slot), switch back, stop the new one. */
     @Override
     public Plan undoRollout(CommandContext ctx, UndoRollout command) {
+        ProjectEnv key = ctx.projectEnv();
         Plan plan = new Plan();
-        List<String> names = components(ctx, command.getComponents());
+        List<String> names = components(key, command.getComponents());
         for (String component : names) {
-            SlotState state = load(ctx.environment(), component);
+            SlotState state = existing(key, component);
             String current = newSlot(ctx, state);
             String previous = facts.get(ctx.deploymentId(), DeploymentFacts.PREVIOUS_SLOT).orElse(null);
             SlotState.Slot old = previous == null ? null : state.slot(previous);
-            if (old == null || old.artifact == null) {
+            if (old == null || old.artifact == null || old.checkout == null) {
                 throw new StepFailure("NO_PREVIOUS_VERSION", component + " has no previous version to undo to", false);
             }
-            addStartSteps(plan, ctx, state, previous, old.artifact, old.healthcheck, old.version);
-            SlotState routed = load(ctx.environment(), component);
+            Path dir = Path.of(old.checkout);
+            addStartSteps(plan, state, previous, old.artifact, old.healthcheck, old.version,
+                    new Release(dir, "its previous checkout " + dir, () -> dir));
+            SlotState routed = state.copy();
             routed.live = previous;
             routed.candidate = null;
             routed.slot(previous).running = true;
             if (routed.slot(current) != null) {
                 routed.slot(current).running = false;
             }
-            routeSteps(plan, ctx, Map.of(component, routed));
-            addVerify(plan, ctx.environment(), routed, previous);
-            addStopStep(plan, ctx.environment(), component, current);
+            routeSteps(plan, Map.of(component, routed));
+            addVerify(plan, routed, previous);
+            addStopStep(plan, state, current, false);
         }
         return plan.reply(() -> RolloutUndone.newBuilder().setHeader(ctx.replyHeader()).setStep(ctx.step())
                 .setComponents(names).build());
@@ -300,258 +317,135 @@ public class HostTarget implements DeploymentTarget {
 
     // ------------------------------------------------------------------ steps
 
-    private void addStartSteps(Plan plan, CommandContext ctx, SlotState state, String colour, String artifact, String healthcheck,
-            String version) {
+    /** Where a release runs from: the per-deployment checkout, made when the slot starts. */
+    private record Release(Path dir, String description, Checkout make) {
+    }
+
+    @FunctionalInterface
+    private interface Checkout {
+        Path make();
+    }
+
+    /** Never a shared working directory: a host release needs the deployment's repository and commit. */
+    private Release release(CommandContext ctx, ProjectEnv key, RepositoryRef repository, String command) {
+        if (repository == null) {
+            throw new StepFailure("NO_REPOSITORY", command + " for the host target names no repository: releases run from a checkout"
+                    + " of the deployment's own commit, never from a shared working directory", false);
+        }
+        Path dir = checkouts.dir(key, ctx.deploymentId());
+        String commit = Objects.toString(repository.getCommit(), "");
+        return new Release(dir, "checkout of " + commit.substring(0, Math.min(12, commit.length())) + " at " + dir,
+                () -> checkouts.ensure(key, ctx.deploymentId(), repository));
+    }
+
+    private void addStartSteps(Plan plan, SlotState state, String colour, String artifact, String healthcheck, String version, Release release) {
         String component = state.component;
         if (artifact == null || artifact.isBlank()) {
             throw new StepFailure("NO_ARTIFACT", component + " has no artifact (deploy.artifact) for the host target", false);
         }
-        Environment env = ctx.environment();
-        int port = port(env, state, colour);
+        int port = state.port(colour);
         String health = healthcheck == null || healthcheck.isBlank() ? "/health" : healthcheck;
         SlotState.Slot current = state.slot(colour);
-        if (current != null && current.running && alive(current)) {
-            plan.step("stop " + component + " " + colour + " (pid " + current.pid + ", version " + current.version + ") to reuse its slot",
-                    () -> stopSlot(env, component, colour));
-        }
+        // The release it replaces is stopped only once the checkout exists: a bad commit leaves the slot as it was.
+        String replacing = current != null && current.running && SlotProcesses.alive(current)
+                ? "; replaces pid " + current.pid + ", version " + current.version : "";
         plan.step("start `" + artifact + "` as " + component + " " + version + " in slot " + colour + " on 127.0.0.1:" + port
-                + " (PORT=" + port + " VERSION=" + version + " COLOR=" + colour + ", cwd " + workingDir() + ")",
-                () -> startSlot(env, component, colour, port, artifact, health, version));
+                + " (PORT=" + port + " VERSION=" + version + " COLOR=" + colour + ", cwd " + release.description() + replacing + ")", () -> {
+                    Path dir = release.make().make();
+                    synchronized (lock) {
+                        processes.start(state, colour, artifact, health, version, dir, this::deleteCheckoutIfUnused);
+                    }
+                });
         plan.step("wait until http://127.0.0.1:" + port + health + " answers 200 (at most " + config.host().healthTimeout().toSeconds() + " s)",
-                () -> awaitHealthy(env, component, colour, port, health));
+                () -> processes.awaitHealthy(state, colour, health));
     }
 
-    private void addStopStep(Plan plan, Environment env, String component, String colour) {
-        SlotState.Slot slot = load(env, component).slot(colour);
+    /** Stops a slot; with {@code dropCheckout} (RemoveGreen) its checkout goes with it. */
+    private void addStopStep(Plan plan, SlotState state, String colour, boolean dropCheckout) {
+        SlotState.Slot slot = state.slot(colour);
         String what = slot == null ? "nothing running" : "pid " + slot.pid + ", version " + slot.version;
-        plan.step("stop " + component + " " + colour + " (" + what + ")", () -> stopSlot(env, component, colour));
+        String checkout = slot == null ? null : slot.checkout;
+        plan.step("stop " + state.component + " " + colour + " (" + what + ")"
+                + (dropCheckout && checkout != null ? " and delete its checkout " + checkout : ""), () -> {
+                    synchronized (lock) {
+                        processes.stop(state, colour);
+                        if (dropCheckout && checkout != null) {
+                            SlotState stored = store.existing(key(state), state.component);
+                            if (stored != null && stored.slot(colour) != null) {
+                                stored.slot(colour).checkout = null;
+                                store.save(stored);
+                            }
+                            deleteCheckoutIfUnused(checkout);
+                        }
+                    }
+                });
+    }
+
+    /** A checkout no slot of any project environment runs from any more is deleted. */
+    private void deleteCheckoutIfUnused(String checkout) {
+        boolean used = store.all().stream().flatMap(s -> s.slots.values().stream()).anyMatch(s -> checkout.equals(s.checkout));
+        if (!used) {
+            checkouts.delete(Path.of(checkout));
+        }
+    }
+
+    /** Deletes checkouts older than the retention that no slot of any project environment runs from. */
+    void sweepCheckouts() {
+        try {
+            var cutoff = java.time.Instant.now().minus(config.host().checkoutRetention());
+            for (Path dir : checkouts.olderThan(cutoff)) {
+                deleteCheckoutIfUnused(dir.toString());
+            }
+        } catch (RuntimeException e) {
+            org.jboss.logging.Logger.getLogger(HostTarget.class).warn("checkout sweep failed; trying again later", e);
+        }
     }
 
     /** One step: the nginx change (shown as the new upstreams), nginx -t, atomic swap, reload. */
-    private Plan routeSteps(Plan plan, CommandContext ctx, Map<String, SlotState> next) {
-        Environment env = ctx.environment();
+    private Plan routeSteps(Plan plan, Map<String, SlotState> next) {
         StringBuilder change = new StringBuilder();
         for (SlotState state : next.values()) {
-            change.append(upstream(env, state).replaceAll("\\s+", " ").trim()).append(' ');
+            change.append(Nginx.upstream(state).replaceAll("\\s+", " ").trim()).append(' ');
         }
         plan.step("nginx: write " + nginx.config() + " with " + change.toString().trim() + "; nginx -t; swap; reload", () -> {
             synchronized (lock) {
                 for (SlotState state : next.values()) {
-                    SlotState stored = load(env, state.component);
+                    SlotState stored = Optional.ofNullable(store.existing(key(state), state.component)).orElse(state);
                     stored.live = state.live;
                     stored.candidate = state.candidate;
                     stored.candidatePercent = state.candidatePercent;
-                    save(env, stored);
+                    store.save(stored);
                 }
-                String servers = servers();
+                String servers = Nginx.servers(store.all());
                 nginx.apply(nginx.render(servers), !servers.isBlank());
             }
         });
         return plan;
     }
 
-    private void addVerify(Plan plan, Environment env, SlotState state, String colour) {
-        int front = frontPort(env, state);
-        plan.step("verify through nginx 127.0.0.1:" + front + " that " + state.component + " " + colour + " answers", () -> {
-            String version = load(env, state.component).slot(colour).version;
-            awaitFront(front, version);
-        });
-    }
-
-    // ------------------------------------------------------------------ processes
-
-    private void startSlot(Environment env, String component, String colour, int port, String artifact, String health, String version)
-            throws IOException {
-        synchronized (lock) {
-            stopSlot(env, component, colour);
-            Files.createDirectories(stateDir.resolve("pids"));
-            Files.createDirectories(stateDir.resolve("logs"));
-            String name = env.name().toLowerCase() + "-" + component + "-" + colour;
-            ProcessBuilder builder = new ProcessBuilder("/bin/sh", "-c", "exec " + artifact)
-                    .directory(new File(workingDir()))
-                    .redirectErrorStream(true)
-                    .redirectOutput(ProcessBuilder.Redirect.appendTo(stateDir.resolve("logs").resolve(name + ".log").toFile()))
-                    .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
-            builder.environment().put("PORT", Integer.toString(port));
-            builder.environment().put("VERSION", version);
-            builder.environment().put("COLOR", colour);
-            builder.environment().put("RUNWAY_COMPONENT", component);
-            builder.environment().put("RUNWAY_ENVIRONMENT", env.name().toLowerCase());
-            Process process = builder.start();
-            Files.writeString(pidFile(env, component, colour), Long.toString(process.pid()));
-            SlotState state = load(env, component);
-            SlotState.Slot slot = state.slots.computeIfAbsent(colour, c -> new SlotState.Slot());
-            slot.port = port;
-            slot.pid = process.pid();
-            slot.version = version;
-            slot.artifact = artifact;
-            slot.healthcheck = health;
-            slot.running = true;
-            save(env, state);
-            LOG.infof("started %s %s %s (pid %d) on port %d", env, component, colour, process.pid(), port);
-        }
-    }
-
-    private void stopSlot(Environment env, String component, String colour) throws IOException {
-        synchronized (lock) {
-            SlotState state = load(env, component);
-            SlotState.Slot slot = state.slot(colour);
-            if (slot != null) {
-                slot.running = false;
-                save(env, state);
-                ProcessHandle.of(slot.pid).ifPresent(HostTarget::terminate);
-            }
-            Files.deleteIfExists(pidFile(env, component, colour));
-        }
-    }
-
-    private static void terminate(ProcessHandle process) {
-        process.descendants().forEach(ProcessHandle::destroy);
-        process.destroy();
-        try {
-            process.onExit().get(10, TimeUnit.SECONDS);
-        } catch (Exception e) {
-            process.destroyForcibly();
-        }
-    }
-
-    private void awaitHealthy(Environment env, String component, String colour, int port, String health) throws Exception {
-        long deadline = System.nanoTime() + config.host().healthTimeout().toNanos();
-        URI uri = URI.create("http://127.0.0.1:" + port + health);
-        while (System.nanoTime() < deadline) {
-            SlotState.Slot slot = load(env, component).slot(colour);
-            if (slot == null || !alive(slot)) {
-                throw new StepFailure("SLOT_EXITED", component + " " + colour + " exited before it was healthy; see "
-                        + stateDir.resolve("logs").resolve(env.name().toLowerCase() + "-" + component + "-" + colour + ".log"), true);
-            }
-            if (status(uri) == 200) {
-                return;
-            }
-            Thread.sleep(100);
-        }
-        throw new StepFailure("HEALTH_TIMEOUT", uri + " did not answer 200 within " + config.host().healthTimeout().toSeconds() + " s", true);
-    }
-
-    /** Until the front answers with {@code version} several times in a row (new workers took over). */
-    private void awaitFront(int front, String version) throws Exception {
-        URI uri = URI.create("http://127.0.0.1:" + front + "/");
-        long deadline = System.nanoTime() + Duration.ofSeconds(15).toNanos();
-        int inARow = 0;
-        while (System.nanoTime() < deadline) {
-            try {
-                HttpResponse<Void> r = http.send(HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(2)).build(), HttpResponse.BodyHandlers.discarding());
-                inARow = version.equals(r.headers().firstValue("X-Release-Version").orElse(null)) || (r.statusCode() < 500 && r.headers().firstValue("X-Release-Version").isEmpty()) ? inARow + 1 : 0;
-            } catch (IOException e) {
-                inARow = 0;
-            }
-            if (inARow >= 3) {
-                return;
-            }
-            Thread.sleep(20);
-        }
-        throw new StepFailure("SWITCH_NOT_VISIBLE", "nginx on " + front + " did not serve version " + version + " within 15 s", true);
-    }
-
-    private int status(URI uri) {
-        try {
-            return http.send(HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(2)).build(), HttpResponse.BodyHandlers.discarding()).statusCode();
-        } catch (IOException e) {
-            return -1;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return -1;
-        }
-    }
-
-    private static boolean alive(SlotState.Slot slot) {
-        return ProcessHandle.of(slot.pid).map(ProcessHandle::isAlive).orElse(false);
-    }
-
-    /** Restarts slots that should run but whose process died (crash, OOM, kill). */
-    void supervise() {
-        try {
-            for (Environment env : Environment.values()) {
-                Path dir = stateDir.resolve("slots").resolve(env.name().toLowerCase());
-                if (!Files.isDirectory(dir)) {
-                    continue;
-                }
-                for (SlotState state : states(env)) {
-                    for (Map.Entry<String, SlotState.Slot> e : state.slots.entrySet()) {
-                        SlotState.Slot slot = e.getValue();
-                        if (slot.running && !alive(slot)) {
-                            LOG.warnf("%s %s %s (pid %d) is not running: restarting it", env, state.component, e.getKey(), slot.pid);
-                            startSlot(env, state.component, e.getKey(), slot.port, slot.artifact, slot.healthcheck, slot.version);
-                        }
-                    }
-                }
-            }
-        } catch (Exception e) {
-            LOG.warn("slot supervision failed; trying again later", e);
-        }
+    private void addVerify(Plan plan, SlotState state, String colour) {
+        plan.step("verify through nginx 127.0.0.1:" + state.front + " (" + state.project + " in " + state.environment + ") that "
+                + state.component + " " + colour + " answers", () -> {
+                    String version = store.existing(key(state), state.component).slot(colour).version;
+                    processes.awaitFront(state.front, version);
+                });
     }
 
     /** Stops every slot process and nginx this executor started (tests; `./runway down` does the same from pid files). */
     public void stopEverything() throws IOException {
         synchronized (lock) {
-            for (Environment env : Environment.values()) {
-                for (SlotState state : states(env)) {
-                    for (String colour : COLOURS) {
-                        stopSlot(env, state.component, colour);
-                    }
+            for (SlotState state : store.all()) {
+                for (String colour : COLOURS) {
+                    processes.stop(state, colour);
                 }
             }
             nginx.stop();
         }
-        // Indexes handed out to plans that never ran (dry runs, failed deploys) go with everything else.
-        synchronized (provisional) {
-            provisional.clear();
-        }
     }
 
-    // ------------------------------------------------------------------ nginx config
-
-    private String servers() throws IOException {
-        StringBuilder out = new StringBuilder();
-        for (Environment env : Environment.values()) {
-            for (SlotState state : states(env)) {
-                if (state.weights().isEmpty()) {
-                    continue;
-                }
-                out.append("    ").append(upstream(env, state)).append('\n');
-                out.append("    server { listen 127.0.0.1:").append(frontPort(env, state)).append("; location / { proxy_pass http://")
-                        .append(upstreamName(env, state)).append("; proxy_set_header Host $host; proxy_next_upstream error timeout; } }\n");
-            }
-        }
-        return out.toString();
-    }
-
-    private String upstream(Environment env, SlotState state) {
-        StringBuilder u = new StringBuilder("upstream ").append(upstreamName(env, state)).append(" {");
-        TreeMap<String, Integer> weights = state.weights();
-        if (weights.isEmpty()) {
-            return "upstream " + upstreamName(env, state) + " removed (no slot receives traffic)";
-        }
-        for (Map.Entry<String, Integer> w : weights.entrySet()) {
-            u.append(" server 127.0.0.1:").append(port(env, state, w.getKey())).append(" weight=").append(w.getValue()).append(";");
-        }
-        return u.append(" }").toString();
-    }
-
-    private static String upstreamName(Environment env, SlotState state) {
-        return env.name().toLowerCase() + "_" + state.component.replaceAll("[^A-Za-z0-9_]", "_");
-    }
-
-    private int frontPort(Environment env, SlotState state) {
-        return dev.runway.executor.config.Environments.settings(config, env).nginxListenPort() + state.index;
-    }
-
-    private int port(Environment env, SlotState state, String colour) {
-        EnvironmentSettings settings = dev.runway.executor.config.Environments.settings(config, env);
-        return settings.slotBasePort() + 2 * state.index + COLOURS.indexOf(colour);
-    }
-
-    public int frontPort(Environment env, String component) {
-        return frontPort(env, load(env, component));
+    /** The front URL of a project environment's component, once it has one (the executor's state). */
+    public Optional<String> front(ProjectEnv key, String component) {
+        return Optional.ofNullable(store.existing(key, component)).map(SlotState::frontUrl);
     }
 
     // ------------------------------------------------------------------ state
@@ -561,13 +455,14 @@ public class HostTarget implements DeploymentTarget {
     }
 
     /** Each named component's new slot, checked to be running, then {@code change}d. */
-    private NewSlots withNewSlot(CommandContext ctx, List<String> named, java.util.function.BiConsumer<SlotState, String> change) {
+    private NewSlots withNewSlot(CommandContext ctx, List<String> named, BiConsumer<SlotState, String> change) {
+        ProjectEnv key = ctx.projectEnv();
         Map<String, SlotState> next = new TreeMap<>();
         String slot = null;
-        for (String component : components(ctx, named)) {
-            SlotState state = load(ctx.environment(), component);
+        for (String component : components(key, named)) {
+            SlotState state = existing(key, component);
             String colour = newSlot(ctx, state);
-            requireRunning(state, colour, component);
+            requireRunning(state, colour);
             change.accept(state, colour);
             next.put(component, state);
             slot = colour;
@@ -575,22 +470,36 @@ public class HostTarget implements DeploymentTarget {
         return new NewSlots(next, slot);
     }
 
-    private List<String> components(CommandContext ctx, List<String> named) {
+    private SlotState load(CommandContext ctx, ProjectEnv key, String component) {
+        EnvironmentSettings settings = Environments.settings(config, ctx.environment());
+        return store.load(key, component, settings, !ctx.dryRun());
+    }
+
+    /** A component this project environment has deployed (another project's component of the same name is not it). */
+    private SlotState existing(ProjectEnv key, String component) {
+        SlotState state = store.existing(key, component);
+        if (state == null) {
+            throw new StepFailure("NOT_DEPLOYED", component + " has no release of " + key.project() + " in " + key.env() + " on this host", false);
+        }
+        return state;
+    }
+
+    private List<String> components(ProjectEnv key, List<String> named) {
         if (!named.isEmpty()) {
             return named;
         }
-        return states(ctx.environment()).stream().map(s -> s.component).toList();
+        return store.states(key).stream().map(s -> s.component).toList();
     }
 
     private String newSlot(CommandContext ctx, SlotState state) {
-        return facts.get(ctx.deploymentId(), DeploymentFacts.NEW_SLOT).or(() -> java.util.Optional.ofNullable(state.candidate))
+        return facts.get(ctx.deploymentId(), DeploymentFacts.NEW_SLOT).or(() -> Optional.ofNullable(state.candidate))
                 .orElseThrow(() -> new StepFailure("NOT_DEPLOYED", state.component + " has no new version deployed by this deployment", false));
     }
 
-    private static void requireRunning(SlotState state, String colour, String component) {
+    private static void requireRunning(SlotState state, String colour) {
         SlotState.Slot slot = state.slot(colour);
         if (slot == null || !slot.running) {
-            throw new StepFailure("SLOT_NOT_RUNNING", component + " " + colour + " is not running", false);
+            throw new StepFailure("SLOT_NOT_RUNNING", state.component + " " + colour + " is not running", false);
         }
     }
 
@@ -606,114 +515,7 @@ public class HostTarget implements DeploymentTarget {
         return state.candidate != null && state.weights().containsKey(state.candidate) ? state.candidate : null;
     }
 
-    private static List<String> routed(SlotState state) {
-        return new ArrayList<>(state.weights().keySet());
-    }
-
-    private String workingDir() {
-        return Path.of(config.host().workingDir()).toAbsolutePath().normalize().toString();
-    }
-
-    private Path pidFile(Environment env, String component, String colour) {
-        return stateDir.resolve("pids").resolve(env.name().toLowerCase() + "-" + component + "-" + colour + ".pid");
-    }
-
-    private Path stateFile(Environment env, String component) {
-        return stateDir.resolve("slots").resolve(env.name().toLowerCase()).resolve(component + ".json");
-    }
-
-    SlotState load(Environment env, String component) {
-        if (!component.matches("[A-Za-z0-9][A-Za-z0-9_.-]*")) {
-            throw new StepFailure("BAD_COMPONENT", "component name " + component + " is not a plain name", false);
-        }
-        try {
-            Path file = stateFile(env, component);
-            if (Files.exists(file)) {
-                return json.readValue(file.toFile(), SlotState.class);
-            }
-            SlotState state = new SlotState();
-            state.component = component;
-            state.index = nextIndex(env, component);
-            return state;
-        } catch (IOException e) {
-            throw new StepFailure("HOST_STATE_UNREADABLE", "cannot read " + stateFile(env, component) + ": " + e.getMessage(), false, e);
-        }
-    }
-
-    private void save(Environment env, SlotState state) throws IOException {
-        rememberIndex(env, state);
-        Path file = stateFile(env, state.component);
-        Files.createDirectories(file.getParent());
-        Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
-        json.writeValue(tmp.toFile(), state);
-        Files.move(tmp, file, java.nio.file.StandardCopyOption.ATOMIC_MOVE, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
-    }
-
-    /** Port index of a component in an environment: fixed when its state is first saved (ports.properties). */
-    private int nextIndex(Environment env, String component) throws IOException {
-        Properties ports = ports(env);
-        String known = ports.getProperty(component);
-        if (known != null) {
-            return Integer.parseInt(known);
-        }
-        // Not saved yet: hand out the next free index, the same one for every plan until it is saved.
-        synchronized (provisional) {
-            Map<String, Integer> forEnv = provisional.computeIfAbsent(env, e -> new java.util.HashMap<>());
-            forEnv.keySet().removeIf(ports::containsKey);
-            Integer index = forEnv.get(component);
-            if (index == null) {
-                java.util.Set<Integer> taken = new java.util.HashSet<>(forEnv.values());
-                ports.values().forEach(v -> taken.add(Integer.parseInt(v.toString())));
-                index = 0;
-                while (taken.contains(index)) {
-                    index++;
-                }
-                forEnv.put(component, index);
-            }
-            return index;
-        }
-    }
-
-    private void rememberIndex(Environment env, SlotState state) throws IOException {
-        Properties ports = ports(env);
-        if (ports.getProperty(state.component) == null) {
-            ports.setProperty(state.component, Integer.toString(state.index));
-            Path file = portsFile(env);
-            Files.createDirectories(file.getParent());
-            try (var out = Files.newOutputStream(file)) {
-                ports.store(out, "component -> port index (slot ports base+2i, base+2i+1; nginx listen port + i)");
-            }
-        }
-    }
-
-    private Properties ports(Environment env) throws IOException {
-        Properties ports = new Properties();
-        Path file = portsFile(env);
-        if (Files.exists(file)) {
-            try (var in = Files.newInputStream(file)) {
-                ports.load(in);
-            }
-        }
-        return ports;
-    }
-
-    private Path portsFile(Environment env) {
-        return stateDir.resolve("slots").resolve(env.name().toLowerCase()).resolve("ports.properties");
-    }
-
-    private List<SlotState> states(Environment env) {
-        Path dir = stateDir.resolve("slots").resolve(env.name().toLowerCase());
-        if (!Files.isDirectory(dir)) {
-            return List.of();
-        }
-        try (Stream<Path> files = Files.list(dir)) {
-            List<SlotState> states = new ArrayList<>();
-            for (Path f : files.filter(f -> f.toString().endsWith(".json")).sorted().toList()) {
-                states.add(json.readValue(f.toFile(), SlotState.class));
-            }
-            return states;
-        } catch (IOException e) {
-            throw new StepFailure("HOST_STATE_UNREADABLE", "cannot read " + dir + ": " + e.getMessage(), false, e);
-        }
+    private static ProjectEnv key(SlotState state) {
+        return SlotStore.keyOf(state);
     }
 }

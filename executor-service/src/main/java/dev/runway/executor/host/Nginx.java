@@ -35,6 +35,41 @@ public class Nginx {
         return prefix.resolve("nginx.pid");
     }
 
+    /**
+     * One upstream and one {@code server} per project environment and component that has a slot
+     * receiving traffic: each project environment listens on its own front port.
+     */
+    static String servers(List<SlotState> states) {
+        StringBuilder out = new StringBuilder();
+        for (SlotState state : states) {
+            if (state.weights().isEmpty()) {
+                continue;
+            }
+            out.append("    # ").append(state.project).append(" in ").append(state.environment).append(": ").append(state.component).append('\n');
+            out.append("    ").append(upstream(state)).append('\n');
+            out.append("    server { listen 127.0.0.1:").append(state.front).append("; location / { proxy_pass http://")
+                    .append(upstreamName(state)).append("; proxy_set_header Host $host; proxy_next_upstream error timeout; } }\n");
+        }
+        return out.toString();
+    }
+
+    static String upstream(SlotState state) {
+        var weights = state.weights();
+        if (weights.isEmpty()) {
+            return "upstream " + upstreamName(state) + " removed (no slot receives traffic)";
+        }
+        StringBuilder u = new StringBuilder("upstream ").append(upstreamName(state)).append(" {");
+        for (Map.Entry<String, Integer> w : weights.entrySet()) {
+            u.append(" server 127.0.0.1:").append(state.port(w.getKey())).append(" weight=").append(w.getValue()).append(";");
+        }
+        return u.append(" }").toString();
+    }
+
+    /** {@code staging__demo_shop__web}: unique per project environment and component. */
+    static String upstreamName(SlotState state) {
+        return (state.environment + "__" + state.project + "__" + state.component).replaceAll("[^A-Za-z0-9_]", "_");
+    }
+
     /** The http-level server blocks become a whole nginx.conf with every path inside the prefix. */
     public String render(String servers) {
         return """

@@ -33,7 +33,9 @@ import io.fabric8.kubernetes.client.utils.Serialization;
  * until Decommission scales it to 0. Canary: HTTPRoute {@code <c>} backend weights over the colour
  * Services {@code <c>-blue}/{@code <c>-green} when the environment names a gateway, else a replica
  * ratio under a Service selecting both colours. Rolling: Deployment {@code <c>} with
- * maxSurge/maxUnavailable; its undo restores the previous pod template.
+ * maxSurge/maxUnavailable; its undo restores the previous pod template. Each project environment
+ * has its own namespace ({@code <project>-<environment>} by default), labelled as Runway's; objects
+ * keep their component names inside it.
  */
 @ApplicationScoped
 public class KubernetesTarget implements DeploymentTarget {
@@ -44,6 +46,8 @@ public class KubernetesTarget implements DeploymentTarget {
     static final String MANAGED_BY = "app.kubernetes.io/managed-by";
     static final String REPLICAS = "runway.dev/replicas";
     static final String DECOMMISSIONED_AT = "runway.dev/decommissioned-at";
+    /** Annotation on a namespace Runway created for one project environment: the project's name. */
+    static final String PROJECT = "runway.dev/project";
     private static final String PREVIOUS_TEMPLATE = "rollout.previous.";
 
     private final KubernetesClient client;
@@ -79,10 +83,14 @@ public class KubernetesTarget implements DeploymentTarget {
             // Each colour has its own Service, so the health-watcher (in the cluster) reaches one release only.
             endpoints.add(ReleaseEndpoint.newBuilder().setComponent(spec.getName())
                     .setUrl(serviceUrl(ns, spec.getName() + "-" + colour, spec))
-                    .setBaselineUrl(live == null ? null : serviceUrl(ns, spec.getName() + "-" + live, spec)).build());
+                    .setBaselineUrl(live == null ? null : serviceUrl(ns, spec.getName() + "-" + live, spec))
+                    // The project environment's own entry: Service <component> in its namespace.
+                    .setFront(serviceUrl(ns, spec.getName(), spec)).build());
             Deployment deployment = deployment(spec, spec.getName() + "-" + colour, command.getVersion(), colour, null, null);
             Service colourService = service(spec.getName() + "-" + colour, spec, Map.of(APP, spec.getName(), COLOR, colour));
-            plan.step("record " + spec.getName() + " " + colour + " as this deployment's new colour" + (live == null ? "" : " (live: " + live + ")"), () -> {
+            plan.step("record " + spec.getName() + " " + colour + " as this deployment's new colour" + (live == null ? "" : " (live: " + live + ")")
+                    + creatingNamespace(ns), () -> {
+                ensureNamespace(ns, ctx);
                 facts.put(ctx.deploymentId(), DeploymentFacts.TARGET, TargetKind.KUBERNETES.name());
                 facts.put(ctx.deploymentId(), DeploymentFacts.STRATEGY, command.getStrategy().name());
                 facts.put(ctx.deploymentId(), DeploymentFacts.NEW_SLOT, colour);
@@ -234,8 +242,11 @@ public class KubernetesTarget implements DeploymentTarget {
             Deployment current = client.apps().deployments().inNamespace(ns).withName(name).get();
             Deployment next = deployment(spec, name, command.getVersion(), null, command.getMaxSurge(), command.getMaxUnavailable());
             plan.step("remember the current pod template of " + ns + "/" + name + (current == null ? " (none: first rollout)" : "")
-                    + " for `rollout undo`", () -> facts.put(ctx.deploymentId(), PREVIOUS_TEMPLATE + name,
-                            current == null ? "" : Serialization.asJson(current.getSpec().getTemplate())));
+                    + " for `rollout undo`" + creatingNamespace(ns), () -> {
+                        ensureNamespace(ns, ctx);
+                        facts.put(ctx.deploymentId(), PREVIOUS_TEMPLATE + name,
+                                current == null ? "" : Serialization.asJson(current.getSpec().getTemplate()));
+                    });
             plan.step("apply apps/v1 Deployment " + ns + "/" + name + " (image " + spec.getImage() + ", RollingUpdate maxSurge "
                     + command.getMaxSurge() + " maxUnavailable " + command.getMaxUnavailable() + ", " + spec.getReplicas() + " replica(s))",
                     () -> client.apps().deployments().inNamespace(ns).resource(next).createOr(NonDeletingOperation::update));
@@ -432,9 +443,51 @@ public class KubernetesTarget implements DeploymentTarget {
         throw new StepFailure("NO_COMPONENTS", ctx.type() + " names no components", false);
     }
 
+    /**
+     * The project environment's namespace (template, or the environment's override), checked to be
+     * one Runway may act in: absent (made by {@link #ensureNamespace}) or labelled as managed.
+     */
     private String namespace(CommandContext ctx) {
         EnvironmentSettings settings = dev.runway.executor.config.Environments.settings(config, ctx.environment());
-        return settings.namespace();
+        var key = ctx.projectEnv();
+        String ns = settings.namespace().orElseGet(() -> config.kubernetes().namespaceTemplate()
+                .replace("{project}", key.safe()).replace("{environment}", key.env()));
+        if (ns.length() > 63 || !ns.matches("[a-z0-9]([-a-z0-9]*[a-z0-9])?")) {
+            throw new StepFailure("BAD_NAMESPACE", "namespace '" + ns + "' of " + key + " is not a DNS-1123 label"
+                    + " (runway.executor.kubernetes.namespace-template)", false);
+        }
+        Namespace existing = client.namespaces().withName(ns).get();
+        if (existing != null && !"true".equals(Optional.ofNullable(existing.getMetadata().getLabels()).map(l -> l.get(config.kubernetes().managedLabel()))
+                .orElse(null))) {
+            throw new StepFailure("NAMESPACE_NOT_MANAGED", "namespace " + ns + " exists but is not labelled " + config.kubernetes().managedLabel()
+                    + "=true: Runway acts only in namespaces labelled for it (label it, or choose another namespace)", false);
+        }
+        String owner = existing == null || existing.getMetadata().getAnnotations() == null ? null
+                : existing.getMetadata().getAnnotations().get(PROJECT);
+        // Two project names with one safe name would share the namespace: the second is refused (not with an override, which is shared on purpose).
+        if (settings.namespace().isEmpty() && owner != null && !owner.equals(key.project())) {
+            throw new StepFailure("PROJECT_NAME_COLLISION", "project '" + key.project() + "' gives the same namespace " + ns
+                    + " as project '" + owner + "'", false);
+        }
+        return ns;
+    }
+
+    /** Creates the namespace, labelled as Runway's (and annotated with its project), when it does not exist yet. */
+    private void ensureNamespace(String ns, CommandContext ctx) {
+        if (client.namespaces().withName(ns).get() == null) {
+            var meta = new NamespaceBuilder().withNewMetadata().withName(ns)
+                    .addToLabels(config.kubernetes().managedLabel(), "true").addToLabels(MANAGED_BY, "runway");
+            if (dev.runway.executor.config.Environments.settings(config, ctx.environment()).namespace().isEmpty()) {
+                meta.addToAnnotations(PROJECT, ctx.project());
+            }
+            client.namespaces().resource(meta.endMetadata().build()).createOr(NonDeletingOperation::update);
+        }
+    }
+
+    /** Plan text of a step that first creates the project environment's namespace, when it is missing. */
+    private String creatingNamespace(String ns) {
+        return client.namespaces().withName(ns).get() == null ? " (first creates namespace " + ns + ", labelled "
+                + config.kubernetes().managedLabel() + "=true)" : "";
     }
 
     private static void requireImage(ComponentSpec spec) {

@@ -3,6 +3,8 @@ package dev.runway.executor.messaging;
 import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.locks.ReentrantLock;
 
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -22,7 +24,7 @@ import dev.runway.executor.commands.CommandContext;
 import dev.runway.executor.commands.CommandHandler;
 import io.apicurio.registry.serde.avro.AvroKafkaDeserializer;
 import io.quarkus.runtime.StartupEvent;
-import io.smallrye.common.annotation.Blocking;
+import io.smallrye.reactive.messaging.annotations.Blocking;
 import io.smallrye.reactive.messaging.MutinyEmitter;
 import io.smallrye.reactive.messaging.kafka.api.OutgoingKafkaRecordMetadata;
 
@@ -41,6 +43,8 @@ public class CommandConsumer {
     private final MutinyEmitter<byte[]> deadLetters;
     private final AvroKafkaDeserializer<Object> deserializer = new AvroKafkaDeserializer<>();
     private final java.util.regex.Pattern projects;
+    /** One fair lock per project environment: its commands never overlap. */
+    private final Map<String, ReentrantLock> serials = new ConcurrentHashMap<>();
 
     public CommandConsumer(CommandHandler handler, @Channel(DLQ) MutinyEmitter<byte[]> deadLetters,
             @ConfigProperty(name = "mp.messaging.connector.smallrye-kafka.apicurio.registry.url") String registryUrl,
@@ -67,13 +71,23 @@ public class CommandConsumer {
         deserializer.close();
     }
 
+    /**
+     * Commands of different project environments run at the same time (one project's rollout never
+     * waits for another's); those of one project environment one at a time, in arrival order (a
+     * fair lock per project environment), as its lock holder sends them. Offsets are committed
+     * only up to the oldest unfinished record (the connector's throttled strategy).
+     */
     @Incoming(Topics.EXECUTOR_COMMANDS)
-    @Blocking
+    @Blocking(ordered = false)
     public void consume(ConsumerRecord<String, byte[]> record) {
         SpecificRecord command;
         try {
-            Object value = record.value() == null ? null
-                    : deserializer.deserialize(record.topic(), record.headers() == null ? new RecordHeaders() : record.headers(), record.value());
+            Object value;
+            // Records are handled on several worker threads; the deserializer is shared, decoding is short.
+            synchronized (deserializer) {
+                value = record.value() == null ? null
+                        : deserializer.deserialize(record.topic(), record.headers() == null ? new RecordHeaders() : record.headers(), record.value());
+            }
             if (!(value instanceof SpecificRecord specific)) {
                 deadLetter(record, "not an Avro record of the contract: " + (value == null ? "empty value" : value.getClass().getName()));
                 return;
@@ -89,7 +103,14 @@ public class CommandConsumer {
             LOG.debugf("command for project %s is served by another executor (runway.executor.projects=%s)", project, projects);
             return;
         }
-        handler.handle(command);
+        var header = dev.runway.events.Envelopes.headerOf(command);
+        ReentrantLock serial = serials.computeIfAbsent(project + "\n" + header.getEnvironment(), k -> new ReentrantLock(true));
+        serial.lock();
+        try {
+            handler.handle(command);
+        } finally {
+            serial.unlock();
+        }
     }
 
     private void deadLetter(ConsumerRecord<String, byte[]> record, String reason) {

@@ -32,6 +32,7 @@ import dev.runway.events.*;
 import dev.runway.executor.support.ClientDatabases;
 import dev.runway.executor.support.CommandBus;
 import dev.runway.executor.support.ExecutorTestResource;
+import dev.runway.executor.support.Repos;
 import dev.runway.executor.support.Tokens;
 import dev.runway.testsupport.AvroKafka;
 import dev.runway.testsupport.Backbone;
@@ -119,6 +120,39 @@ class CommandHandlingTest {
     }
 
     @Test
+    void shouldFenceEachProjectEnvironmentOnItsOwn() throws Exception {
+        String other = ClientDatabases.newProject();
+        long mine = Tokens.next();
+        long theirs = Tokens.next() + 1_000_000;
+        // Project B holds staging's lock with a much higher token than project A's...
+        StepFailed b = assertInstanceOf(StepFailed.class, bus.call(ShiftTraffic.newBuilder()
+                .setHeader(CommandBus.header(UUID.randomUUID().toString(), Environment.STAGING, other)).setStep("shift-traffic-10")
+                .setFencingToken(theirs).setVersion("1").setPercent(10).setComponents(List.of("web")).build(), WAIT));
+        assertEquals("NOT_DEPLOYED", b.getCode());
+        // ...which does not make A's lock stale: A's own sequence counts.
+        StepFailed a = assertInstanceOf(StepFailed.class, bus.call(ShiftTraffic.newBuilder().setHeader(header(Environment.STAGING))
+                .setStep("shift-traffic-10").setFencingToken(mine).setVersion("1").setPercent(10).setComponents(List.of("web")).build(), WAIT));
+        assertEquals("NOT_DEPLOYED", a.getCode(), "B's higher token does not fence A: " + a.getReason());
+
+        StepFailed stale = assertInstanceOf(StepFailed.class, bus.call(BackupDatabase.newBuilder().setHeader(header(Environment.STAGING))
+                .setStep("backup-database").setFencingToken(mine - 1).build(), WAIT));
+        assertEquals("STALE_LOCK", stale.getCode(), "A's stale token is refused although B's is higher still");
+        assertTrue(stale.getReason().contains(Long.toString(mine)) && stale.getReason().contains(project), stale.getReason());
+        assertEquals(List.of(), backupsOfProject());
+
+        // A dry run is a plan, not an act of a lock holder: never compared with the real tokens.
+        DatabaseBackedUp planned = assertInstanceOf(DatabaseBackedUp.class, bus.call(BackupDatabase.newBuilder()
+                .setHeader(header(Environment.STAGING)).setStep("backup-database").setFencingToken(1).setDryRun(true).build(), WAIT));
+        assertFalse(planned.getVerified(), "planned, not done");
+        assertEquals(List.of(), backupsOfProject(), "a dry run changes nothing");
+        // ...and does not lower or raise anything: the holder's token still passes.
+        DatabaseBackedUp real = assertInstanceOf(DatabaseBackedUp.class, bus.call(BackupDatabase.newBuilder()
+                .setHeader(header(Environment.STAGING)).setStep("backup-database").setFencingToken(mine).build(), WAIT));
+        assertTrue(real.getVerified());
+        Files.deleteIfExists(Path.of(real.getLocation()));
+    }
+
+    @Test
     void shouldDeadLetterUndecodableRecordsWithTheReason() throws Exception {
         Backbone b = Backbone.get();
         String garbageKey = UUID.randomUUID().toString();
@@ -155,7 +189,7 @@ class CommandHandlingTest {
         assertEquals("EXPIRED", expired.getCode());
         assertFalse(expired.getRetryable());
         assertTrue(expired.getReason().contains("more than the 600 s"), expired.getReason());
-        assertFalse(Files.exists(ExecutorTestResource.STATE.resolve("slots").resolve("development").resolve(component + ".json")),
+        assertFalse(Files.exists(ExecutorTestResource.STATE.resolve("slots").resolve("development").resolve(project).resolve(component + ".json")),
                 "nothing was started");
         given().get("/commands/" + old.getEventId()).then().statusCode(404);
     }
@@ -164,6 +198,7 @@ class CommandHandlingTest {
     void shouldReturnTheExactPlanOfADryRunAndChangeNothing() throws Exception {
         DeployGreen command = DeployGreen.newBuilder().setHeader(header(Environment.DEVELOPMENT)).setStep("deploy-green")
                 .setFencingToken(Tokens.next()).setDryRun(true).setVersion("4.2.0").setTarget(TargetKind.HOST).setStrategy(Strategy.BLUE_GREEN)
+                .setRepository(Repos.demoApp().commit("dry run"))
                 .setComponents(List.of(ComponentSpec.newBuilder().setName("dry" + UUID.randomUUID().toString().substring(0, 6))
                         .setArtifact("java examples/demo-app/DemoApp.java").setHealthcheck("/health").build()))
                 .build();
@@ -176,8 +211,8 @@ class CommandHandlingTest {
         assertTrue(plan.get(0).contains("record " + component + " blue as this deployment's candidate"), plan.get(0));
         assertTrue(plan.get(1).contains("start `java examples/demo-app/DemoApp.java` as " + component + " 4.2.0 in slot blue"), plan.get(0));
         assertTrue(plan.get(2).contains("/health answers 200"), plan.get(2));
-        assertFalse(Files.exists(ExecutorTestResource.STATE.resolve("pids").resolve("development-" + component + "-blue.pid")));
-        assertFalse(Files.exists(ExecutorTestResource.STATE.resolve("slots").resolve("development").resolve(component + ".json")),
+        assertFalse(Files.exists(ExecutorTestResource.STATE.resolve("pids").resolve("development-" + project + "-" + component + "-blue.pid")));
+        assertFalse(Files.exists(ExecutorTestResource.STATE.resolve("slots").resolve("development").resolve(project).resolve(component + ".json")),
                 "a dry run changes nothing");
 
         given().get("/commands/" + command.getHeader().getEventId()).then().statusCode(200)
@@ -215,14 +250,19 @@ class CommandHandlingTest {
         return new KafkaProducer<>(p);
     }
 
+    /** Dead letters read so far: commands are handled concurrently, so they may arrive in any order. */
+    static final java.util.Map<KafkaConsumer<String, byte[]>, List<ConsumerRecord<String, byte[]>>> READ = new java.util.IdentityHashMap<>();
+
     static ConsumerRecord<String, byte[]> awaitKey(KafkaConsumer<String, byte[]> consumer, String key) {
+        List<ConsumerRecord<String, byte[]>> read = READ.computeIfAbsent(consumer, c -> new java.util.ArrayList<>());
         long deadline = System.nanoTime() + WAIT.toNanos();
         while (System.nanoTime() < deadline) {
-            for (ConsumerRecord<String, byte[]> r : consumer.poll(Duration.ofMillis(200))) {
+            for (ConsumerRecord<String, byte[]> r : read) {
                 if (key.equals(r.key())) {
                     return r;
                 }
             }
+            consumer.poll(Duration.ofMillis(200)).forEach(read::add);
         }
         throw new AssertionError("no dead letter with key " + key);
     }

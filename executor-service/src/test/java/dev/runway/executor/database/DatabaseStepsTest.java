@@ -17,6 +17,7 @@ import org.junit.jupiter.api.Test;
 
 import dev.runway.events.*;
 import dev.runway.executor.support.ClientDatabases;
+import dev.runway.executor.support.Repos;
 import dev.runway.executor.support.CommandBus;
 import dev.runway.executor.support.ExecutorTestResource;
 import dev.runway.executor.support.Tokens;
@@ -61,7 +62,7 @@ class DatabaseStepsTest {
 
     SpecificRecord migrate(String dir, boolean dryRun) {
         return bus.call(ApplyMigrations.newBuilder().setHeader(header()).setStep("apply-migrations").setFencingToken(Tokens.next())
-                .setDryRun(dryRun).setRepository(new RepositoryRef(PROJECTS.resolve(dir).toString(), "0".repeat(40), null)).build(), WAIT);
+                .setDryRun(dryRun).setRepository(Repos.of(PROJECTS.resolve(dir))).build(), WAIT);
     }
 
     SpecificRecord restore(boolean preferDown) {
@@ -146,7 +147,7 @@ class DatabaseStepsTest {
     @Test
     void shouldOnlyPlanInADryRun() throws Exception {
         ApplyMigrations command = ApplyMigrations.newBuilder().setHeader(header()).setStep("apply-migrations").setFencingToken(Tokens.next())
-                .setDryRun(true).setRepository(new RepositoryRef(PROJECTS.resolve("ok").toString(), "0".repeat(40), null)).build();
+                .setDryRun(true).setRepository(Repos.of(PROJECTS.resolve("ok"))).build();
         MigrationApplied planned = assertInstanceOf(MigrationApplied.class, bus.call(command, WAIT));
 
         assertEquals(List.of("20260115143022_create_users", "20260115150000_add_user_preferences_table"), planned.getApplied());
@@ -156,5 +157,48 @@ class DatabaseStepsTest {
         assertTrue(plan.get(1).contains("20260115150000_add_user_preferences_table.sql"), plan.toString());
         assertFalse(ClientDatabases.tableExists(project, "users"));
         assertFalse(ClientDatabases.tableExists(project, "flyway_schema_history"), "a dry run changes nothing");
+    }
+
+    @Test
+    void shouldMigrateEachProjectEnvironmentInItsOwnDatabase() throws Exception {
+        String other = ClientDatabases.newProject();
+        ClientDatabases.create(other);
+        try {
+            assertInstanceOf(MigrationApplied.class, migrate("ok", false));
+            assertTrue(ClientDatabases.tableExists(project, "users"));
+            assertFalse(ClientDatabases.tableExists(other, "users"), "another project's database is never touched");
+
+            ClientDatabases.execute(other, "CREATE TABLE accounts (name TEXT)");
+            MigrationApplied theirs = assertInstanceOf(MigrationApplied.class, bus.call(ApplyMigrations.newBuilder()
+                    .setHeader(CommandBus.header(UUID.randomUUID().toString(), Environment.STAGING, other)).setStep("apply-migrations")
+                    .setFencingToken(Tokens.next()).setRepository(Repos.of(PROJECTS.resolve("nodown"))).build(), WAIT));
+            assertEquals(List.of("20260117100000_close_accounts_without_down"), theirs.getApplied());
+            assertTrue(ClientDatabases.tableExists(other, "orders"));
+            assertFalse(ClientDatabases.tableExists(project, "orders"), "the other project's migration went to its own database only");
+            assertFalse(ClientDatabases.tableExists(other, "users"));
+            assertEquals(2, ClientDatabases.query(project, "SELECT version FROM flyway_schema_history WHERE version <> '0'").size(),
+                    "this project's history holds only its own migrations");
+        } finally {
+            ClientDatabases.drop(other);
+        }
+    }
+
+    @Test
+    void shouldRefuseAProjectWithoutCredentialsNamingWhatIsExpected() throws Exception {
+        ClientDatabases.removeCredentials(project, Environment.STAGING);
+        StepFailed none = assertInstanceOf(StepFailed.class, migrate("ok", false));
+        assertEquals("NO_DATABASE", none.getCode());
+        String variable = "RUNWAY_DB_" + project.toUpperCase().replace('-', '_') + "_STAGING_URL";
+        assertTrue(none.getReason().contains(variable), none.getReason());
+        assertTrue(none.getReason().contains(project + "-staging/url"), none.getReason());
+        assertFalse(ClientDatabases.tableExists(project, "users"));
+    }
+
+    @Test
+    void shouldNeverConnectAProjectToRunwaysOwnDatabase() throws Exception {
+        ClientDatabases.writeCredentials(project, Environment.STAGING, ExecutorTestResource.DATABASE);
+        StepFailed refused = assertInstanceOf(StepFailed.class, backup());
+        assertEquals("RUNWAY_DATABASE", refused.getCode());
+        assertTrue(refused.getReason().contains(ExecutorTestResource.DATABASE), refused.getReason());
     }
 }

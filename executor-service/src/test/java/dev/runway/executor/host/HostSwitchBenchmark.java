@@ -56,7 +56,7 @@ class HostSwitchBenchmark {
                 String deploymentId = UUID.randomUUID().toString();
                 String version = "1.0." + run;
                 assertInstanceOf(GreenDeployed.class, bus.call(DeployGreen.newBuilder().setHeader(header(deploymentId)).setStep("deploy-green")
-                        .setFencingToken(Tokens.next()).setVersion(version).setTarget(TargetKind.HOST).setStrategy(Strategy.BLUE_GREEN)
+                        .setFencingToken(Tokens.next()).setVersion(version).setTarget(TargetKind.HOST).setStrategy(Strategy.BLUE_GREEN).setRepository(HostTargetTest.DEMO_REPO)
                         .setComponents(List.of(ComponentSpec.newBuilder().setName("web").setArtifact(HostTargetTest.DEMO).setHealthcheck("/health").build()))
                         .build(), WAIT));
                 ShiftTraffic shift = ShiftTraffic.newBuilder().setHeader(header(deploymentId)).setStep("shift-traffic-100")

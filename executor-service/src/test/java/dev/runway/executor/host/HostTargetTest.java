@@ -19,6 +19,7 @@ import dev.runway.executor.support.CommandBus;
 import dev.runway.executor.support.ExecutorSettings;
 import dev.runway.executor.support.ExecutorTestResource;
 import dev.runway.executor.support.Http;
+import dev.runway.executor.support.Repos;
 import dev.runway.executor.support.Tokens;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -33,6 +34,8 @@ class HostTargetTest {
 
     static final Duration WAIT = Duration.ofSeconds(120);
     static final String DEMO = "java examples/demo-app/DemoApp.java";
+    /** The demo app committed to a repository of its own: releases run from a checkout of this commit. */
+    static final RepositoryRef DEMO_REPO = Repos.demoApp().commit("demo app");
     static final int FRONT = ExecutorSettings.DEV_NGINX;
     static final int BLUE = ExecutorSettings.DEV_SLOT_BASE;
     static final int GREEN = ExecutorSettings.DEV_SLOT_BASE + 1;
@@ -70,7 +73,7 @@ class HostTargetTest {
     GreenDeployed deploy(String deploymentId, String version) {
         return assertInstanceOf(GreenDeployed.class, bus.call(DeployGreen.newBuilder().setHeader(header(deploymentId)).setStep("deploy-green")
                 .setFencingToken(Tokens.next()).setVersion(version).setTarget(TargetKind.HOST).setStrategy(Strategy.CANARY)
-                .setComponents(List.of(web())).build(), WAIT));
+                .setRepository(DEMO_REPO).setComponents(List.of(web())).build(), WAIT));
     }
 
     TrafficShifted shift(String deploymentId, int percent) {
@@ -125,8 +128,8 @@ class HostTargetTest {
                 .setStep("remove-green").setFencingToken(Tokens.next()).setComponents(List.of("web")).build(), WAIT));
         assertEquals("green", removed.getSlot());
         assertNull(Http.version(GREEN), "the removed slot's process is stopped");
-        assertFalse(Files.exists(ExecutorTestResource.STATE.resolve("pids").resolve("development-web-green.pid")));
-        assertTrue(Files.exists(ExecutorTestResource.STATE.resolve("pids").resolve("development-web-blue.pid")), "./runway down finds the live slot");
+        assertFalse(Files.exists(ExecutorTestResource.STATE.resolve("pids").resolve("development-" + project + "-web-green.pid")));
+        assertTrue(Files.exists(ExecutorTestResource.STATE.resolve("pids").resolve("development-" + project + "-web-blue.pid")), "./runway down finds the live slot");
         assertEquals(Map.of("1.0.0", 20), Http.split(FRONT, 20));
     }
 

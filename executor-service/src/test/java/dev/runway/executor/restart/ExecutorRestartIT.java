@@ -19,6 +19,7 @@ import org.junit.jupiter.api.Test;
 
 import dev.runway.events.*;
 import dev.runway.executor.support.ClientDatabases;
+import dev.runway.executor.support.Repos;
 import dev.runway.executor.support.CommandBus;
 import dev.runway.executor.support.ExecutorProcess;
 import dev.runway.executor.support.ExecutorTestResource;
@@ -37,8 +38,8 @@ class ExecutorRestartIT {
             "runway.executor.projects", "exec-it-.*",
             "mp.messaging.incoming.\"runway.executor.commands\".group.id", "runway-executor-it",
             "mp.messaging.incoming.\"runway.executor.commands\".auto.offset.reset", "latest",
-            "runway.executor.environments.development.slot-base-port", "19300",
-            "runway.executor.environments.development.nginx-listen-port", "19000",
+            "runway.executor.environments.development.slot-ports", "19300-19349",
+            "runway.executor.environments.development.front-ports", "19000-19049",
             "runway.executor.host.health-timeout", "300s");
 
     CommandBus bus;
@@ -98,12 +99,13 @@ class ExecutorRestartIT {
         String deploymentId = UUID.randomUUID().toString();
         DeployGreen deploy = DeployGreen.newBuilder().setHeader(header(deploymentId)).setStep("deploy-green").setFencingToken(Tokens.next())
                 .setVersion("6.6.6").setTarget(TargetKind.HOST).setStrategy(Strategy.BLUE_GREEN)
+                .setRepository(Repos.create().write("README", "a release that never gets healthy\n").commit("slow"))
                 .setComponents(List.of(ComponentSpec.newBuilder().setName("slow").setArtifact("sleep 600").setHealthcheck("/health").build()))
                 .build();
         String commandId = deploy.getHeader().getEventId();
         bus.send(deploy);
         awaitStarted(commandId);
-        Path pidFile = STATE.resolve("pids").resolve("development-slow-blue.pid");
+        Path pidFile = STATE.resolve("pids").resolve("development-" + project + "-slow-blue.pid");
         awaitFile(pidFile);
         String slotPid = Files.readString(pidFile).strip();
 

@@ -1,5 +1,9 @@
 package dev.runway.executor.support;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
@@ -9,6 +13,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 
+import dev.runway.access.ProjectNames;
+import dev.runway.events.Environment;
 import dev.runway.testsupport.Backbone;
 
 /** A throw-away client project database per test (runway has CREATEDB), named as the executor derives it. */
@@ -25,10 +31,36 @@ public final class ClientDatabases {
         return "runway_client_" + project.toLowerCase().replaceAll("[^a-z0-9]", "_");
     }
 
+    /** Creates the project's database and hands the executor its credentials for development and staging. */
     public static void create(String project) throws SQLException {
         try (Connection c = connect("postgres"); Statement s = c.createStatement()) {
             s.execute("CREATE DATABASE " + databaseOf(project));
         }
+        for (Environment env : new Environment[] { Environment.DEVELOPMENT, Environment.STAGING }) {
+            writeCredentials(project, env, databaseOf(project));
+        }
+    }
+
+    /** As an operator would mount them: {@code <secrets-dir>/<safe project>-<env>/{url,username,password}}. */
+    public static void writeCredentials(String project, Environment env, String database) {
+        Backbone b = Backbone.get();
+        Path dir = ExecutorSettings.secretsDir(ExecutorTestResource.STATE).resolve(ProjectNames.projectEnvironment(project, env.name()));
+        try {
+            Files.createDirectories(dir);
+            Files.writeString(dir.resolve("url"), b.jdbcPgUrl(database) + "\n");
+            Files.writeString(dir.resolve("username"), b.pgUser());
+            Files.writeString(dir.resolve("password"), b.pgPassword());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    public static void removeCredentials(String project, Environment env) throws IOException {
+        Path dir = ExecutorSettings.secretsDir(ExecutorTestResource.STATE).resolve(ProjectNames.projectEnvironment(project, env.name()));
+        for (String f : new String[] { "url", "username", "password" }) {
+            Files.deleteIfExists(dir.resolve(f));
+        }
+        Files.deleteIfExists(dir);
     }
 
     /** Drops the project's database and the copies a restore kept beside it. */
@@ -43,6 +75,12 @@ public final class ClientDatabases {
             for (String name : names) {
                 s.execute("DROP DATABASE IF EXISTS \"" + name + "\" WITH (FORCE)");
             }
+        }
+        try {
+            removeCredentials(project, Environment.DEVELOPMENT);
+            removeCredentials(project, Environment.STAGING);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
     }
 

@@ -17,25 +17,22 @@ public final class ExecutorSettings {
     private ExecutorSettings() {
     }
 
+    public static Path secretsDir(Path state) {
+        return state.resolve("database-secrets");
+    }
+
     public static Map<String, String> forTests(Backbone b, Path state) {
         Map<String, String> c = new HashMap<>();
         c.put("runway.executor.projects", PROJECT_PREFIX + ".*");
         c.put("mp.messaging.incoming.\"runway.executor.commands\".group.id", "runway-executor-test");
-        String clientDb = "jdbc:postgresql://" + b.pgHost() + ":" + b.pgPort() + "/runway_client_{project}";
-        for (String env : new String[] { "development", "staging" }) {
-            c.put("runway.executor.environments." + env + ".database-url", clientDb);
-            c.put("runway.executor.environments." + env + ".database-username", b.pgUser());
-            c.put("runway.executor.environments." + env + ".database-password", b.pgPassword());
-        }
-        c.put("runway.executor.environments.development.slot-base-port", Integer.toString(DEV_SLOT_BASE));
-        c.put("runway.executor.environments.development.nginx-listen-port", Integer.toString(DEV_NGINX));
-        c.put("runway.executor.environments.staging.slot-base-port", Integer.toString(DEV_SLOT_BASE + 50));
-        c.put("runway.executor.environments.staging.nginx-listen-port", Integer.toString(DEV_NGINX + 50));
-        c.put("runway.executor.environments.uat.namespace", "uat");
-        c.put("runway.executor.environments.production.namespace", "production");
+        // Client database credentials per project environment: ClientDatabases.create writes them here.
+        c.put("runway.executor.database.secrets-dir", secretsDir(state).toString());
+        c.put("runway.executor.environments.development.slot-ports", DEV_SLOT_BASE + "-" + (DEV_SLOT_BASE + 49));
+        c.put("runway.executor.environments.development.front-ports", DEV_NGINX + "-" + (DEV_NGINX + 49));
+        c.put("runway.executor.environments.staging.slot-ports", (DEV_SLOT_BASE + 50) + "-" + (DEV_SLOT_BASE + 99));
+        c.put("runway.executor.environments.staging.front-ports", (DEV_NGINX + 50) + "-" + (DEV_NGINX + 99));
         c.put("runway.executor.environments.production.gateway", "runway-gateway");
         c.put("runway.executor.host.state-dir", state.toString());
-        c.put("runway.executor.host.working-dir", Path.of("..").toAbsolutePath().normalize().toString());
         c.put("runway.executor.host.health-timeout", "90s");
         c.put("runway.executor.database.backup-dir", state.resolve("backups").toString());
         c.put("runway.executor.kubernetes.poll-interval", "0.05s");
