@@ -233,10 +233,10 @@ class DemoEndToEndIT {
     void twoClientsRunSideBySideAndNeitherSeesTheOther() throws Exception {
         // Both projects are live in development and staging, each on its own front, on the board.
         JsonNode board = get("/projects");
-        Map<String, JsonNode> projects = new LinkedHashMap<>();
-        board.forEach(p -> projects.put(p.get("project").asText(), p));
-        assertEquals("runway-demo", projects.get("demo-shop").get("client").asText(), board.toString());
-        assertEquals("nova-media", projects.get("nova-blog").get("client").asText(), board.toString());
+        Map<String, String> clientOf = new LinkedHashMap<>();
+        board.get("clients").forEach(c -> c.get("projects").forEach(p -> clientOf.put(p.get("project").asText(), c.get("client").asText())));
+        assertEquals("runway-demo", clientOf.get("demo-shop"), board.toString());
+        assertEquals("nova-media", clientOf.get("nova-blog"), board.toString());
         Map<String, String> fronts = new LinkedHashMap<>();
         for (String project : List.of("demo-shop", "nova-blog")) {
             for (String env : List.of("development", "staging")) {
@@ -254,21 +254,24 @@ class DemoEndToEndIT {
             assertTrue(answer.body().contains("\"app\":\"" + project + "\""), front + " answered " + answer.body());
         }
 
-        // The two clients' staging deployments ran at the same time: neither waited for the other's lock.
-        JsonNode shop = deployments.get("staging 1.0.0");
+        // The two clients' development deployments ran at the same time: nova-blog was requested while
+        // demo-shop's saga was still running, and neither waited for the other's lock.
+        JsonNode shop = deployments.get("development 1.0.0");
         JsonNode blog = null;
         for (JsonNode item : get("/deployments?project=nova-blog&size=50").get("items")) {
-            if (item.get("environment").asText().equalsIgnoreCase("staging")) {
+            if (item.get("environment").asText().equalsIgnoreCase("development")) {
                 blog = get("/deployments/" + item.get("id").asText());
             }
         }
-        assertTrue(blog != null && "SUCCEEDED".equals(blog.get("state").asText()), "nova-blog staging: " + blog);
-        Instant shopStart = Instant.parse(shop.get("startedAt").asText());
+        assertTrue(blog != null && "SUCCEEDED".equals(blog.get("state").asText()), "nova-blog development: " + blog);
+        Instant shopStart = Instant.parse(shop.get("createdAt").asText());
         Instant shopEnd = Instant.parse(shop.get("finishedAt").asText());
-        Instant blogStart = Instant.parse(blog.get("startedAt").asText());
+        Instant blogStart = Instant.parse(blog.get("createdAt").asText());
         Instant blogEnd = Instant.parse(blog.get("finishedAt").asText());
         assertTrue(shopStart.isBefore(blogEnd) && blogStart.isBefore(shopEnd),
-                "the two staging sagas overlap: demo-shop " + shopStart + "–" + shopEnd + ", nova-blog " + blogStart + "–" + blogEnd);
+                "the two development sagas overlap: demo-shop " + shopStart + "–" + shopEnd + ", nova-blog " + blogStart + "–" + blogEnd);
+        assertEquals(1L, shop.get("fencingToken").asLong(), "each project environment has its own token sequence");
+        assertEquals(1L, blog.get("fencingToken").asLong(), "each project environment has its own token sequence");
 
         // A reader of one client sees nothing of the other.
         String novaReader = run("java", ROOT.resolve("stack/bin/Token.java").toString(),

@@ -19,17 +19,24 @@ final class Board {
     private Board() {
     }
 
-    /** One row per project environment: client, project, environment, live versions, lock, queue, last outcome. */
-    static void board(PrintStream out, JsonNode projects) {
+    /**
+     * One row per project environment: client, project, environment, live versions, lock, queue, last
+     * outcome. The board is {@code {"clients": [{"client", "projects": [{"project", "environments": [...]}]}]}}.
+     */
+    static void board(PrintStream out, JsonNode board) {
         List<String[]> rows = new ArrayList<>();
-        for (JsonNode p : array(projects)) {
-            List<JsonNode> envs = array(p.path("environments"));
-            if (envs.isEmpty()) {
-                rows.add(new String[] { text(p, "client"), text(p, "project"), "-", "(nothing deployed)", "-", "-", "-" });
-            }
-            for (JsonNode e : envs) {
-                rows.add(new String[] { text(p, "client"), text(p, "project"), text(e, "environment"), live(e.path("live")),
-                        lock(e.path("lock")), queue(e.path("queue")), last(e.path("last")) });
+        int count = 0;
+        for (JsonNode c : array(board.path("clients"))) {
+            for (JsonNode p : array(c.path("projects"))) {
+                count++;
+                List<JsonNode> envs = array(p.path("environments"));
+                if (envs.isEmpty()) {
+                    rows.add(new String[] { text(c, "client"), text(p, "project"), "-", "(nothing deployed)", "-", "-", "-" });
+                }
+                for (JsonNode e : envs) {
+                    rows.add(new String[] { text(c, "client"), text(p, "project"), text(e, "environment"), live(e.path("live")),
+                            lock(e.path("lock")), queue(e.path("queue")), last(e.path("lastOutcome")) });
+                }
             }
         }
         if (rows.isEmpty()) {
@@ -37,7 +44,6 @@ final class Board {
             return;
         }
         table(out, new String[] { "CLIENT", "PROJECT", "ENVIRONMENT", "LIVE", "LOCK", "QUEUE", "LAST" }, rows);
-        int count = array(projects).size();
         out.println(count + " project" + (count == 1 ? "" : "s"));
     }
 

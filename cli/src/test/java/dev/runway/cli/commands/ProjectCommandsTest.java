@@ -21,24 +21,29 @@ class ProjectCommandsTest {
 
     static final String TOKEN = "eyJhbGciOiJSUzI1NiJ9.board-token.sig";
 
+    /** The orchestrator's GET /projects: clients, each with its projects and their environments. */
     static final String BOARD = """
-            [
-              {"project": "demo-shop", "client": "acme", "environments": [
-                {"environment": "staging",
-                 "live": [{"component": "web", "version": "1.2.0", "deploymentId": "d-1", "releasedAt": "2026-12-01T10:00:00Z",
-                           "front": "http://127.0.0.1:8801/"},
-                          {"component": "api", "version": "1.1.0", "deploymentId": "d-0", "releasedAt": "2026-11-30T10:00:00Z"}],
-                 "lock": {"deploymentId": "0f8fad5b-d9cb-469f-a165-70867728950e", "fencingToken": 12},
-                 "queue": [{"id": "q-1", "project": "demo-shop", "version": "1.3.0", "environment": "staging", "state": "QUEUED"}],
-                 "last": {"id": "d-1", "project": "demo-shop", "version": "1.2.0", "state": "SUCCEEDED"}},
-                {"environment": "production", "live": [], "lock": null, "queue": [], "last": null}
+            {"clients": [
+              {"client": "acme", "projects": [
+                {"project": "demo-shop", "safeName": "demo-shop", "environments": [
+                  {"environment": "staging",
+                   "live": [{"component": "web", "version": "1.2.0", "deploymentId": "d-1", "releasedAt": "2026-12-01T10:00:00Z",
+                             "front": "http://127.0.0.1:8801/"},
+                            {"component": "api", "version": "1.1.0", "deploymentId": "d-0", "releasedAt": "2026-11-30T10:00:00Z"}],
+                   "lock": {"deploymentId": "0f8fad5b-d9cb-469f-a165-70867728950e", "fencingToken": 12},
+                   "queue": [{"id": "q-1", "project": "demo-shop", "version": "1.3.0", "environment": "staging", "state": "QUEUED"}],
+                   "lastOutcome": {"deploymentId": "d-1", "version": "1.2.0", "state": "SUCCEEDED"}},
+                  {"environment": "production", "live": [], "lock": null, "queue": [], "lastOutcome": null}
+                ]}
               ]},
-              {"project": "shop", "client": "globex", "environments": [
-                {"environment": "staging", "live": [{"component": "web", "version": "9.9.10"}],
-                 "last": {"version": "9.9.10", "state": "ROLLED_BACK"}, "extra": {"ignored": true}}
+              {"client": "globex", "projects": [
+                {"project": "shop", "environments": [
+                  {"environment": "staging", "live": [{"component": "web", "version": "9.9.10"}],
+                   "lastOutcome": {"version": "9.9.10", "state": "ROLLED_BACK"}, "extra": {"ignored": true}}
+                ]}
               ]},
-              {"project": "fresh", "client": "initech"}
-            ]""";
+              {"client": "initech", "projects": [{"project": "fresh"}]}
+            ]}""";
 
     FakeOrchestrator api;
 
@@ -79,10 +84,10 @@ class ProjectCommandsTest {
 
     @Test
     void shouldPrintTheBoardsJsonAsIsWithOutputJson() {
-        api.answer("GET /projects", 200, "[]");
+        api.answer("GET /projects", 200, "{\"clients\": []}");
         CliRun run = run("status", "--board", "--output", "json");
         assertEquals(0, run.code(), run.all());
-        assertEquals("[ ]", run.out().strip());
+        assertEquals("{\n  \"clients\" : [ ]\n}", run.out().strip());
         CliRun none = run("status", "--board");
         assertEquals("No project has been deployed yet.", none.out().strip());
     }
