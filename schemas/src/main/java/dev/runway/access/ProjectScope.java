@@ -41,6 +41,46 @@ public final class ProjectScope {
         return new ProjectScope(List.copyOf(patterns));
     }
 
+    /**
+     * The scope of a JWT claim value as a JWT library hands it over: a collection or array of JSON
+     * strings or plain strings, or a single one. A JSON string's text form is quoted; the quotes go.
+     */
+    public static ProjectScope ofClaim(Object claim) {
+        List<String> values = new ArrayList<>();
+        if (claim instanceof Iterable<?> items) {
+            items.forEach(item -> values.add(unquoted(item)));
+        } else if (claim instanceof Object[] items) {
+            for (Object item : items) {
+                values.add(unquoted(item));
+            }
+        } else if (claim != null) {
+            values.add(unquoted(claim));
+        }
+        return of(values);
+    }
+
+    private static String unquoted(Object value) {
+        String text = String.valueOf(value);
+        return text.length() >= 2 && text.startsWith("\"") && text.endsWith("\"") ? text.substring(1, text.length() - 1) : text;
+    }
+
+    /**
+     * The patterns other than {@code *} as two parallel arrays, clients and projects (a project
+     * {@code *} = every project of that client), for a SQL filter {@code (client, project) in unnest(?, ?)}.
+     */
+    public String[][] clientProjectPairs() {
+        List<String> clients = new ArrayList<>();
+        List<String> projects = new ArrayList<>();
+        for (String p : patterns) {
+            if (!p.equals("*")) {
+                int slash = p.indexOf('/');
+                clients.add(p.substring(0, slash));
+                projects.add(p.substring(slash + 1));
+            }
+        }
+        return new String[][] { clients.toArray(String[]::new), projects.toArray(String[]::new) };
+    }
+
     /** Everything: the agency-wide scope. */
     public static ProjectScope agencyWide() {
         return new ProjectScope(List.of("*"));

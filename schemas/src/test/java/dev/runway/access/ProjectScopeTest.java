@@ -48,6 +48,19 @@ class ProjectScopeTest {
     }
 
     @Test
+    void claimsAreReadInTheFormsJwtLibrariesHandThemOver() {
+        // A JSON string's text form is quoted (jakarta.json JsonString#toString): the quotes are not part of the pattern.
+        assertTrue(ProjectScope.ofClaim(List.of("\"acme/*\"", "globex/shop")).allows("acme", "web"));
+        assertTrue(ProjectScope.ofClaim(List.of("\"acme/*\"", "globex/shop")).allows("globex", "shop"));
+        assertTrue(ProjectScope.ofClaim(new String[] {"*"}).isAgencyWide());
+        assertTrue(ProjectScope.ofClaim("acme/web").allows("acme", "web"));
+        assertFalse(ProjectScope.ofClaim(null).allows("acme", "web"));
+        String[][] pairs = ProjectScope.of(List.of("*", "acme/*", "globex/shop")).clientProjectPairs();
+        assertEquals(List.of("acme", "globex"), List.of(pairs[0]));
+        assertEquals(List.of("*", "shop"), List.of(pairs[1]));
+    }
+
+    @Test
     void safeNamesCollideWhereTheyWouldShareANamespace() {
         assertEquals("my-shop", ProjectNames.safe("my_shop"));
         assertEquals("my-shop", ProjectNames.safe("My.Shop"));
