@@ -30,6 +30,7 @@ import dev.runway.orchestrator.metrics.SagaMetrics;
 import dev.runway.orchestrator.outbox.Outbox;
 import dev.runway.orchestrator.outbox.OutboxRelay;
 import dev.runway.orchestrator.project.ProjectRegistry;
+import dev.runway.orchestrator.saga.Action;
 import dev.runway.orchestrator.saga.Effect;
 import dev.runway.orchestrator.saga.Saga;
 import dev.runway.orchestrator.saga.SagaShape;
@@ -114,14 +115,14 @@ public class DeploymentService {
     }
 
     private Uni<Requested> start(Deployment d) {
-        Saga saga = runner.saga(d);
-        List<Effect> effects = saga.begin();
+        SagaRunner.Loaded run = runner.load(d);
+        List<Effect> effects = run.saga().begin();
         SagaRunner.Cause cause = new SagaRunner.Cause(d.requestedBy, null, null);
         return d.<Deployment>persist()
-                .flatMap(x -> outbox.add(Topics.DEPLOYMENTS, runner.deployRequested(d, runner.header(d, null))))
+                .flatMap(x -> runner.publishRequested(run))
                 .flatMap(x -> runner.audit(d, cause, "requested", d.project + " " + d.version + " to "
                         + d.environment.toLowerCase(Locale.ROOT) + " (" + d.strategy + (d.dryRun ? ", dry run" : "") + ")"))
-                .flatMap(x -> runner.apply(d, saga, effects, cause))
+                .flatMap(x -> runner.apply(run, effects, cause))
                 .replaceWith(new Requested(d, true));
     }
 
@@ -293,11 +294,12 @@ public class DeploymentService {
     }
 
     private Uni<Deployment> reopenGate(Deployment d, SagaRunner.Cause cause) {
-        Saga saga = runner.saga(d);
-        if (saga.phase() != Saga.Phase.FORWARD || saga.current().action().kind() != dev.runway.orchestrator.saga.Action.Kind.GATE) {
+        SagaRunner.Loaded run = runner.load(d);
+        Saga saga = run.saga();
+        if (saga.phase() != Saga.Phase.FORWARD || saga.current().action().kind() != Action.Kind.GATE) {
             return Uni.createFrom().item(d);
         }
-        return runner.gate(d, saga, saga.current()).flatMap(effects -> runner.apply(d, saga, effects, cause)).replaceWith(d);
+        return runner.gate(run).flatMap(effects -> runner.apply(run, effects, cause)).replaceWith(d);
     }
 
     public Uni<Deployment> cancel(UUID id, String actor, String reason, ProjectScope scope) {
@@ -310,7 +312,8 @@ public class DeploymentService {
 
     private Uni<Deployment> abort(UUID id, Saga.Abort kind, String actor, String reason, ProjectScope scope) {
         return onRunning(id, scope, d -> {
-            Saga saga = runner.saga(d);
+            SagaRunner.Loaded run = runner.load(d);
+            Saga saga = run.saga();
             String why = (reason == null || reason.isBlank() ? "" : reason + " ") + "(by " + actor + ")";
             List<Effect> effects = saga.abort(kind, saga.currentStepName(), why);
             if (effects.size() == 1 && effects.get(0) instanceof Effect.Ignored ignored) {
@@ -318,7 +321,7 @@ public class DeploymentService {
             }
             SagaRunner.Cause cause = new SagaRunner.Cause(actor, null, why);
             return runner.audit(d, cause, kind.name().toLowerCase(Locale.ROOT).replace('_', '-'), why)
-                    .flatMap(x -> runner.apply(d, saga, effects, cause)).replaceWith(d);
+                    .flatMap(x -> runner.apply(run, effects, cause)).replaceWith(d);
         });
     }
 

@@ -87,14 +87,15 @@ public class SagaWatchdog {
         return eachDeployment(Panache.withSession(() -> Deployment.<Deployment>find(
                         "finishedAt is null and deadlineAt < ?1 order by createdAt", now).list()),
                 d -> {
-                    Saga saga = runner.saga(d);
+                    SagaRunner.Loaded run = runner.load(d);
+                    Saga saga = run.saga();
                     String step = saga.currentStepName();
                     if (step == null || d.deadlineAt == null || d.deadlineAt.isAfter(Instant.now())) {
                         return Uni.createFrom().item(false);
                     }
                     String why = "no outcome by " + d.deadlineAt;
                     List<Effect> effects = saga.abort(Saga.Abort.TIMEOUT, step, why);
-                    return runner.apply(d, saga, effects, new SagaRunner.Cause("watchdog", null, why)).replaceWith(true);
+                    return runner.apply(run, effects, new SagaRunner.Cause("watchdog", null, why)).replaceWith(true);
                 });
     }
 
@@ -103,13 +104,14 @@ public class SagaWatchdog {
                         "finishedAt is null and state in ('AWAITING_WINDOW', 'QUEUED', 'AWAITING_APPROVAL') order by createdAt")
                 .list()),
                 d -> {
-                    Saga saga = runner.saga(d);
+                    SagaRunner.Loaded run = runner.load(d);
+                    Saga saga = run.saga();
                     SagaStep step = saga.current();
                     if (saga.phase() != Saga.Phase.FORWARD || step.action().kind() != Action.Kind.GATE) {
                         return Uni.createFrom().item(false);
                     }
-                    return runner.gate(d, saga, step).flatMap(effects -> effects.isEmpty() ? Uni.createFrom().item(false)
-                            : runner.apply(d, saga, effects, SagaRunner.Cause.system("gate open")).replaceWith(true));
+                    return runner.gate(run).flatMap(effects -> effects.isEmpty() ? Uni.createFrom().item(false)
+                            : runner.apply(run, effects, SagaRunner.Cause.system("gate open")).replaceWith(true));
                 });
     }
 
