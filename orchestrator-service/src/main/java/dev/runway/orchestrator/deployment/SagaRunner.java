@@ -2,7 +2,6 @@ package dev.runway.orchestrator.deployment;
 
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayDeque;
 import java.util.Deque;
@@ -32,7 +31,6 @@ import dev.runway.events.Strategy;
 import dev.runway.events.Topics;
 import dev.runway.orchestrator.OrchestratorConfig;
 import dev.runway.orchestrator.audit.AuditEntry;
-import dev.runway.orchestrator.lock.EnvironmentLock;
 import dev.runway.orchestrator.metrics.SagaMetrics;
 import dev.runway.orchestrator.outbox.Outbox;
 import dev.runway.orchestrator.saga.Action;
@@ -49,9 +47,9 @@ import io.smallrye.mutiny.Uni;
 
 /**
  * Carries out a saga's {@link Effect}s inside the caller's transaction: step rows, audit entries,
- * outbox records (the participants' commands, built by their proxies, and lifecycle events), gates
- * and the environment lock. Gates that are already open and local steps complete at once, so one
- * call may move a saga several steps.
+ * outbox records (the participants' commands, built by their proxies, and lifecycle events), and the
+ * orchestrator's own steps through {@link Gates}. Gates that are already open and local steps
+ * complete at once, so one call may move a saga several steps.
  */
 @ApplicationScoped
 public class SagaRunner {
@@ -68,7 +66,7 @@ public class SagaRunner {
     }
 
     private final Outbox outbox;
-    private final EnvironmentLock lock;
+    private final Gates gates;
     private final ObjectMapper json;
     private final OrchestratorConfig config;
     private final SagaMetrics metrics;
@@ -78,10 +76,10 @@ public class SagaRunner {
     private final HealthWatcherProxy healthWatcher;
     private final Clock clock = Clock.systemUTC();
 
-    public SagaRunner(Outbox outbox, EnvironmentLock lock, ObjectMapper json, OrchestratorConfig config, SagaMetrics metrics,
+    public SagaRunner(Outbox outbox, Gates gates, ObjectMapper json, OrchestratorConfig config, SagaMetrics metrics,
             ReleaseEndpoints endpoints, ValidatorProxy validator, ExecutorProxy executor, HealthWatcherProxy healthWatcher) {
         this.outbox = outbox;
-        this.lock = lock;
+        this.gates = gates;
         this.json = json;
         this.config = config;
         this.metrics = metrics;
@@ -202,7 +200,7 @@ public class SagaRunner {
                             .setVersion(d.version).setRequiredApprovals(d.requiredApprovals)
                             .setRequestedBy(d.requestedBy).build()).replaceWithVoid()
                     : Uni.createFrom().voidItem()).flatMap(y -> gate(run, step));
-            case LOCAL -> releaseLock(d).replaceWith(saga.succeeded(step.name()));
+            case LOCAL -> gates.releaseLock(d).replaceWith(saga.succeeded(step.name()));
         });
     }
 
@@ -213,84 +211,18 @@ public class SagaRunner {
 
     private Uni<List<Effect>> gate(Loaded run, SagaStep step) {
         Deployment d = run.deployment();
-        Saga saga = run.saga();
-        Instant now = clock.instant();
-        return switch (step.action()) {
-            case APPROVAL -> d.dryRun ? Uni.createFrom().item(saga.succeeded(step.name()))
-                    : Approval.count("deploymentId", d.id).flatMap(given -> {
-                        if (given >= d.requiredApprovals) {
-                            return Uni.createFrom().item(saga.succeeded(step.name()));
-                        }
-                        return Uni.createFrom().item(List.<Effect>of());
-                    });
-            case WINDOW -> {
-                DeploymentPlan plan = run.plan();
-                boolean open = d.dryRun || d.windowOverride || plan.window() == null || plan.window().isOpen(now);
-                yield Uni.createFrom().item(open ? saga.succeeded(step.name()) : List.<Effect>of());
+        return gates.open(d, run.plan(), step).flatMap(open -> {
+            if (!open) {
+                return Uni.createFrom().item(List.<Effect>of());
             }
-            case ACQUIRE_LOCK -> d.dryRun ? Uni.createFrom().item(saga.succeeded(step.name())) : acquire(run, step);
-            default -> throw new IllegalStateException("not a gate: " + step.action());
-        };
-    }
-
-    private Uni<List<Effect>> acquire(Loaded run, SagaStep step) {
-        Deployment d = run.deployment();
-        Environment env = Environment.valueOf(d.environment);
-        return tokenFloor(d.project, d.environment)
-                .flatMap(floor -> lock.enqueue(d.project, env, d.id.toString(), d.createdAt.toEpochMilli())
-                        .flatMap(x -> lock.tryAcquire(d.project, env, d.id.toString(), floor)))
-                .flatMap(token -> {
-                    if (token.isEmpty()) {
-                        return clearDeadHead(env, d).replaceWith(List.<Effect>of());
-                    }
-                    d.fencingToken = token.get();
-                    d.lockHeld = true;
-                    d.startedAt = clock.instant();
-                    metrics.lockWait(d.environment, Duration.between(d.createdAt, d.startedAt));
-                    return outbox.add(Topics.DEPLOYMENTS, DeploymentStarted.newBuilder().setHeader(header(d, null))
-                                    .setVersion(d.version).setStrategy(Strategy.valueOf(d.strategy))
-                                    .setComponents(componentNames(run.plan()))
-                                    .setFencingToken(token.get()).setDryRun(d.dryRun).build())
-                            .replaceWith(run.saga().succeeded(step.name()));
-                });
-    }
-
-    /**
-     * A queue head that is not a live deployment (it ended while Redis missed the dequeue, or its
-     * row is gone) would block the project environment forever: drop it; the next pass lets the queue move.
-     */
-    private Uni<Void> clearDeadHead(Environment env, Deployment waiting) {
-        return lock.queue(waiting.project, env).flatMap(queue -> {
-            if (queue.isEmpty() || queue.get(0).equals(waiting.id.toString())) {
-                return Uni.createFrom().voidItem();
-            }
-            String head = queue.get(0);
-            UUID headId;
-            try {
-                headId = UUID.fromString(head);
-            } catch (IllegalArgumentException e) {
-                return lock.dequeue(waiting.project, env, head);
-            }
-            return Deployment.<Deployment>findById(headId).flatMap(found -> found == null || found.finishedAt != null
-                    ? lock.dequeue(waiting.project, env, head)
-                    : Uni.createFrom().voidItem());
+            Uni<Void> started = step.action() == Action.ACQUIRE_LOCK && !d.dryRun
+                    ? outbox.add(Topics.DEPLOYMENTS, DeploymentStarted.newBuilder().setHeader(header(d, null))
+                            .setVersion(d.version).setStrategy(Strategy.valueOf(d.strategy))
+                            .setComponents(componentNames(run.plan()))
+                            .setFencingToken(d.fencingToken).setDryRun(d.dryRun).build()).replaceWithVoid()
+                    : Uni.createFrom().voidItem();
+            return started.map(x -> run.saga().succeeded(step.name()));
         });
-    }
-
-    /** Highest token Postgres has seen for the project environment: Redis never goes below it. */
-    private Uni<Long> tokenFloor(String project, String environment) {
-        return Deployment.<Deployment>find("project = ?1 and environment = ?2 and fencingToken is not null "
-                + "order by fencingToken desc", project, environment).firstResult()
-                .map(top -> top == null ? 0L : top.fencingToken);
-    }
-
-    private Uni<Void> releaseLock(Deployment d) {
-        Environment env = Environment.valueOf(d.environment);
-        if (!d.lockHeld) {
-            return lock.dequeue(d.project, env, d.id.toString());
-        }
-        d.lockHeld = false;
-        return lock.release(d.project, env, d.id.toString(), d.fencingToken).replaceWithVoid();
     }
 
     private Uni<Void> completed(Deployment d, Effect.Completed done, Cause cause) {
@@ -346,7 +278,7 @@ public class SagaRunner {
                     .setReason(end.reason() == null ? "failed" : end.reason()).setFailedStep(d.currentStep).build();
         };
         Uni<Void> releases = state == DeploymentState.SUCCEEDED && !d.dryRun ? recordReleases(d, names) : Uni.createFrom().voidItem();
-        return releaseLock(d)
+        return gates.releaseLock(d)
                 .flatMap(x -> releases)
                 .flatMap(x -> outbox.add(Topics.DEPLOYMENTS, event))
                 .flatMap(x -> audit(d, cause, "ended", state + (end.reason() == null ? "" : ": " + end.reason())));
