@@ -130,7 +130,7 @@ public class SagaRunner {
         } catch (JsonProcessingException e) {
             throw new IllegalStateException(e);
         }
-        d.state = saga.state().name();
+        d.state = saga.state();
         d.currentStep = saga.currentStepName();
         d.reason = saga.reason();
         d.updatedAt = clock.instant();
@@ -145,7 +145,7 @@ public class SagaRunner {
             return completed(d, done, cause).replaceWith(List.of());
         }
         if (effect instanceof Effect.Failed failed) {
-            return finishStep(d, failed.step(), failed.kind(), "FAILED", failed.reason())
+            return finishStep(d, failed.step(), failed.kind(), StepStatus.FAILED, failed.reason())
                     .flatMap(x -> audit(d, cause, "step-failed", label(failed.step(), failed.kind()) + ": " + failed.reason()))
                     .replaceWith(List.of());
         }
@@ -172,12 +172,12 @@ public class SagaRunner {
         String name = forward ? step.name() : step.compensationName();
         Duration timeout = forward ? step.timeout() : config.timeouts().compensation();
         d.deadlineAt = clock.instant().plus(timeout);
-        d.state = forward ? step.action().state().name() : DeploymentState.COMPENSATING.name();
+        d.state = forward ? step.action().state() : DeploymentState.COMPENSATING;
         DeploymentStep row = new DeploymentStep();
         row.deploymentId = d.id;
         row.name = name;
         row.kind = begin.kind().name();
-        row.status = "RUNNING";
+        row.status = StepStatus.RUNNING;
         row.startedAt = clock.instant();
         EventHeader header = header(d, null);
         row.commandEventId = header.getEventId();
@@ -228,7 +228,7 @@ public class SagaRunner {
     private Uni<Void> completed(Deployment d, Effect.Completed done, Cause cause) {
         SagaStep step = done.step();
         String name = done.kind() == StepKind.FORWARD ? step.name() : step.compensationName();
-        return finishStep(d, step, done.kind(), "COMPLETED", cause.detail()).flatMap(row -> {
+        return finishStep(d, step, done.kind(), StepStatus.COMPLETED, cause.detail()).flatMap(row -> {
             long ms = row == null ? 0 : Duration.between(row.startedAt, row.finishedAt).toMillis();
             metrics.step(d.environment, name, done.kind(), ms);
             return outbox.add(Topics.DEPLOYMENTS, StepCompleted.newBuilder().setHeader(header(d, cause.eventId()))
@@ -236,10 +236,10 @@ public class SagaRunner {
         }).replaceWithVoid();
     }
 
-    private Uni<DeploymentStep> finishStep(Deployment d, SagaStep step, StepKind kind, String status, String detail) {
+    private Uni<DeploymentStep> finishStep(Deployment d, SagaStep step, StepKind kind, StepStatus status, String detail) {
         String name = kind == StepKind.FORWARD ? step.name() : step.compensationName();
-        return DeploymentStep.<DeploymentStep>find("deploymentId = ?1 and name = ?2 and status = 'RUNNING' order by id desc",
-                d.id, name).firstResult().map(row -> {
+        return DeploymentStep.<DeploymentStep>find("deploymentId = ?1 and name = ?2 and status = ?3 order by id desc",
+                d.id, name, StepStatus.RUNNING).firstResult().map(row -> {
                     if (row != null) {
                         row.status = status;
                         row.finishedAt = clock.instant();
@@ -253,7 +253,7 @@ public class SagaRunner {
         Uni<Void> stop = step.action().kind() == Action.Kind.WATCH && !d.dryRun
                 ? send(healthWatcher.stopWatch(d, step, header(d, cause.eventId())))
                 : Uni.createFrom().voidItem();
-        return stop.flatMap(x -> finishStep(d, step, StepKind.FORWARD, "ABANDONED", "stopped: " + cause.detail()))
+        return stop.flatMap(x -> finishStep(d, step, StepKind.FORWARD, StepStatus.ABANDONED, "stopped: " + cause.detail()))
                 .replaceWithVoid();
     }
 

@@ -15,6 +15,7 @@ import dev.runway.events.Environment;
 import dev.runway.orchestrator.lock.EnvironmentLock;
 import dev.runway.orchestrator.outbox.OutboxRelay;
 import dev.runway.orchestrator.saga.Action;
+import dev.runway.orchestrator.saga.DeploymentState;
 import dev.runway.orchestrator.saga.Effect;
 import dev.runway.orchestrator.saga.Saga;
 import dev.runway.orchestrator.saga.SagaStep;
@@ -37,6 +38,10 @@ import io.vertx.core.Vertx;
 public class SagaWatchdog {
 
     private static final Logger LOG = Logger.getLogger(SagaWatchdog.class);
+
+    /** States of a saga waiting at a gate, which a pass may open. */
+    private static final List<DeploymentState> AT_GATES = List.of(DeploymentState.AWAITING_WINDOW, DeploymentState.QUEUED,
+            DeploymentState.AWAITING_APPROVAL);
 
     private final SagaRunner runner;
     private final EnvironmentLock lock;
@@ -101,7 +106,7 @@ public class SagaWatchdog {
 
     private Uni<Void> gates() {
         return eachDeployment(Panache.withSession(() -> Deployment.<Deployment>find(
-                        "finishedAt is null and state in ('AWAITING_WINDOW', 'QUEUED', 'AWAITING_APPROVAL') order by createdAt")
+                        "finishedAt is null and state in ?1 order by createdAt", AT_GATES)
                 .list()),
                 d -> {
                     SagaRunner.Loaded run = runner.load(d);

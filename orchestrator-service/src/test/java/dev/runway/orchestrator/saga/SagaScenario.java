@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Function;
@@ -17,6 +18,11 @@ import dev.runway.events.Strategy;
  * The saga is a pure state machine, so a scenario drives it directly, without Quarkus.
  */
 final class SagaScenario {
+
+    /** Deadlines do not drive these scenarios (timeouts are inputs); the values only need to be plausible. */
+    static final StepTimeouts TIMEOUTS = new StepTimeouts(Duration.ofMinutes(5), Duration.ofHours(72), Duration.ofDays(7),
+            Duration.ofHours(24), Duration.ofMinutes(30), Duration.ofMinutes(30), Duration.ofMinutes(15), Duration.ofMinutes(5),
+            Duration.ofMinutes(2), Duration.ofMinutes(15));
 
     /** An input to the saga: a participant's reply, a deadline or a person's decision. */
     interface Input extends Function<Saga, List<Effect>> {
@@ -46,7 +52,7 @@ final class SagaScenario {
         }
 
         SagaDefinition definition() {
-            return SagaDefinition.of(build(), StepTimeouts.defaults());
+            return SagaDefinition.of(build(), TIMEOUTS);
         }
     }
 
