@@ -13,6 +13,7 @@ import org.jboss.logging.Logger;
 import dev.runway.events.Envelopes;
 import dev.runway.events.EventHeader;
 import dev.runway.events.NeedsAttention;
+import dev.runway.messaging.inbound.PoisonRecordException;
 import dev.runway.orchestrator.messaging.ProcessedMessage;
 import dev.runway.orchestrator.outbox.OutboxRelay;
 import dev.runway.orchestrator.saga.Effect;
@@ -45,12 +46,15 @@ public class ReplyHandler {
 
     /** Applies {@code record}, which arrived on {@code from}'s reply topic. */
     public Uni<Void> handle(Participant from, SpecificRecord record) {
-        EventHeader header = Envelopes.headerOf(record);
+        EventHeader header;
         UUID id;
         try {
+            header = Envelopes.headerOf(record);
             id = UUID.fromString(header.getDeploymentId());
-        } catch (IllegalArgumentException e) {
-            return Uni.createFrom().failure(new IllegalArgumentException("deploymentId is not a UUID: " + header.getDeploymentId()));
+        } catch (RuntimeException e) {
+            // No deployment to apply it to, however often it is tried.
+            return Uni.createFrom().failure(new PoisonRecordException("no deployment id in " + record.getSchema().getName()
+                    + ": " + e.getMessage(), e));
         }
         return Panache.withTransaction(() -> ProcessedMessage.<ProcessedMessage>findById(header.getEventId())
                 .flatMap(seen -> seen != null ? Uni.createFrom().item(false)

@@ -9,6 +9,8 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
 
 import dev.runway.events.Topics;
+import dev.runway.messaging.inbound.InboundDecoder;
+import dev.runway.messaging.inbound.PoisonRecordException;
 import dev.runway.orchestrator.deployment.ReplyHandler;
 import dev.runway.orchestrator.saga.participants.ExecutorProxy;
 import dev.runway.orchestrator.saga.participants.HealthWatcherProxy;
@@ -20,21 +22,28 @@ import io.vertx.core.Vertx;
 
 /**
  * Replies of the validator, the executor and the health-watcher, one topic each: the topic names
- * the sender, whose proxy reads the reply. Each record is decoded, applied
- * in one transaction (with its processed-message row), retried on conflicts, and dead-lettered
- * with the reason when it cannot be applied — never dropped.
+ * the sender, whose proxy reads the reply. Each record is decoded and applied in one transaction
+ * (with its processed-message row). One rule for failures, as in every Runway consumer: a poison
+ * record (undecodable, not a reply, no deployment id) is dead-lettered at once; anything else
+ * (a conflicting writer, Postgres, Redis or the registry unavailable) is retried with backoff.
  */
 @ApplicationScoped
 public class ReplyConsumer {
 
-    private final RecordDecoder decoder;
+    /**
+     * Retries of a failure that is not the record's fault: with the backoff capped at 30 s this is
+     * well over an hour, after which the record is dead-lettered with the reason rather than lost.
+     */
+    private static final int RETRIES = 200;
+
+    private final InboundDecoder decoder;
     private final ReplyHandler handler;
     private final DeadLetters deadLetters;
     private final ValidatorProxy validator;
     private final ExecutorProxy executor;
     private final HealthWatcherProxy healthWatcher;
 
-    public ReplyConsumer(RecordDecoder decoder, ReplyHandler handler, DeadLetters deadLetters, ValidatorProxy validator,
+    public ReplyConsumer(InboundDecoder decoder, ReplyHandler handler, DeadLetters deadLetters, ValidatorProxy validator,
             ExecutorProxy executor, HealthWatcherProxy healthWatcher) {
         this.decoder = decoder;
         this.handler = handler;
@@ -64,11 +73,10 @@ public class ReplyConsumer {
         Context context = Vertx.currentContext();
         return Uni.createFrom().completionStage(() -> context.<SpecificRecord>executeBlocking(
                         () -> decoder.decode(record.topic(), record.headers(), record.value()), false).toCompletionStage())
-                .onFailure().recoverWithUni(undecodable -> deadLetters.send(record, undecodable).replaceWith((SpecificRecord) null))
-                .flatMap(decoded -> decoded == null ? Uni.createFrom().voidItem()
-                        : handler.handle(from, decoded)
-                                // Two writers on one deployment (API and a reply): the loser retries on fresh state.
-                                .onFailure().retry().withBackOff(Duration.ofMillis(20), Duration.ofSeconds(1)).atMost(8)
-                                .onFailure().recoverWithUni(failure -> deadLetters.send(record, failure)));
+                .flatMap(decoded -> handler.handle(from, decoded))
+                // Two writers on one deployment (API and a reply): the loser retries on fresh state; so does an outage.
+                .onFailure(failure -> !PoisonRecordException.isPoison(failure))
+                .retry().withBackOff(Duration.ofMillis(20), Duration.ofSeconds(30)).atMost(RETRIES)
+                .onFailure().recoverWithUni(failure -> deadLetters.send(record, failure));
     }
 }
