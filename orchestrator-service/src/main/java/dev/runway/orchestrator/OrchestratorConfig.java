@@ -7,6 +7,7 @@ import java.util.Optional;
 import dev.runway.orchestrator.saga.StepTimeouts;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
+import io.smallrye.config.WithDefaults;
 import io.smallrye.config.WithName;
 
 /** Everything under {@code runway.*} in application.properties. */
@@ -14,6 +15,7 @@ import io.smallrye.config.WithName;
 public interface OrchestratorConfig {
 
     /** Policy per environment (development, staging, uat, production); the manifest may ask for more. */
+    @WithDefaults // an environment without its own keys gets the defaults below, so callers never see null
     Map<String, EnvironmentPolicy> environments();
 
     Lock lock();

@@ -2,6 +2,7 @@ package dev.runway.orchestrator.api;
 
 import java.net.URI;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.UUID;
@@ -36,6 +37,7 @@ import dev.runway.orchestrator.deployment.Approval;
 import dev.runway.orchestrator.deployment.Deployment;
 import dev.runway.orchestrator.deployment.DeploymentService;
 import dev.runway.orchestrator.deployment.DeploymentStep;
+import dev.runway.orchestrator.saga.DeploymentState;
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.quarkus.hibernate.reactive.panache.common.WithSession;
 import io.quarkus.panache.common.Page;
@@ -118,8 +120,13 @@ public class DeploymentResource {
             params.and("client", client.toLowerCase(Locale.ROOT));
         }
         if (state != null) {
-            query.append(" and state = :state");
-            params.and("state", state.toUpperCase(Locale.ROOT));
+            DeploymentState wanted = Arrays.stream(DeploymentState.values())
+                    .filter(s -> s.name().equals(state.toUpperCase(Locale.ROOT))).findFirst().orElse(null);
+            // A state that does not exist matches no deployment (a filter, not a validation error).
+            query.append(wanted == null ? " and id is null" : " and state = :state");
+            if (wanted != null) {
+                params.and("state", wanted);
+            }
         }
         var found = Deployment.<Deployment>find(query.toString(), Sort.descending("createdAt"), params);
         return found.page(Page.of(page, size)).list()

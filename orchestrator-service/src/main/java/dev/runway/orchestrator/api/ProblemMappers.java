@@ -1,5 +1,7 @@
 package dev.runway.orchestrator.api;
 
+import java.util.Arrays;
+import java.util.Comparator;
 import java.util.List;
 
 import jakarta.validation.ConstraintViolationException;
@@ -13,8 +15,11 @@ import jakarta.ws.rs.core.UriInfo;
 import org.jboss.logging.Logger;
 import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
 
+import com.fasterxml.jackson.core.JsonParseException;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonMappingException;
+import com.fasterxml.jackson.databind.exc.InvalidFormatException;
+import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 
 import dev.runway.orchestrator.manifest.ManifestException;
 import io.quarkus.security.AuthenticationFailedException;
@@ -46,7 +51,7 @@ public class ProblemMappers {
     public Response constraint(ConstraintViolationException e, UriInfo uri) {
         List<Problem.FieldError> errors = e.getConstraintViolations().stream()
                 .map(v -> new Problem.FieldError(field(v.getPropertyPath().toString()), v.getMessage()))
-                .sorted(java.util.Comparator.comparing(Problem.FieldError::field)).toList();
+                .sorted(Comparator.comparing(Problem.FieldError::field)).toList();
         return respond(Problem.of(400, "Bad Request", errors.size() + " invalid field(s): "
                 + String.join(", ", errors.stream().map(Problem.FieldError::field).toList())).withErrors(errors), uri);
     }
@@ -60,7 +65,7 @@ public class ProblemMappers {
                 start = i + 1;
             }
         }
-        return String.join(".", java.util.Arrays.copyOfRange(parts, Math.min(start, parts.length - 1), parts.length));
+        return String.join(".", Arrays.copyOfRange(parts, Math.min(start, parts.length - 1), parts.length));
     }
 
     @ServerExceptionMapper
@@ -80,17 +85,17 @@ public class ProblemMappers {
 
     // Quarkus REST ships mappers for these subtypes; more specific mappers of ours keep them problem+json.
     @ServerExceptionMapper
-    public Response jsonParse(com.fasterxml.jackson.core.JsonParseException e, UriInfo uri) {
+    public Response jsonParse(JsonParseException e, UriInfo uri) {
         return json(e, uri);
     }
 
     @ServerExceptionMapper
-    public Response mismatchedInput(com.fasterxml.jackson.databind.exc.MismatchedInputException e, UriInfo uri) {
+    public Response mismatchedInput(MismatchedInputException e, UriInfo uri) {
         return json(e, uri);
     }
 
     @ServerExceptionMapper
-    public Response invalidFormat(com.fasterxml.jackson.databind.exc.InvalidFormatException e, UriInfo uri) {
+    public Response invalidFormat(InvalidFormatException e, UriInfo uri) {
         return json(e, uri);
     }
 

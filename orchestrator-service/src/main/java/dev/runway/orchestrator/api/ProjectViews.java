@@ -6,6 +6,8 @@ import java.util.UUID;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 
+import dev.runway.orchestrator.saga.DeploymentState;
+
 /** What the project and environment views show. */
 public final class ProjectViews {
 
@@ -22,7 +24,7 @@ public final class ProjectViews {
     }
 
     /** How the last finished (non-dry-run) deployment of a project environment ended. */
-    public record Outcome(UUID deploymentId, String version, String state, Instant finishedAt) {
+    public record Outcome(UUID deploymentId, String version, DeploymentState state, Instant finishedAt) {
     }
 
     /** {@code GET /projects/{project}/environments/{env}}: one project environment. */

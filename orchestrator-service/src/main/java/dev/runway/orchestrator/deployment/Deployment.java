@@ -5,10 +5,13 @@ import java.util.UUID;
 
 import jakarta.persistence.Column;
 import jakarta.persistence.Entity;
+import jakarta.persistence.EnumType;
+import jakarta.persistence.Enumerated;
 import jakarta.persistence.Id;
 import jakarta.persistence.Table;
 import jakarta.persistence.Version;
 
+import dev.runway.orchestrator.saga.DeploymentState;
 import io.quarkus.hibernate.reactive.panache.PanacheEntityBase;
 
 /** A deployment and the persistent state of its saga; {@code rowVersion} guards concurrent writers. */
@@ -51,7 +54,8 @@ public class Deployment extends PanacheEntityBase {
     public int requiredApprovals;
     @Column(name = "window_override")
     public boolean windowOverride;
-    public String state;
+    @Enumerated(EnumType.STRING)
+    public DeploymentState state;
     @Column(name = "current_step")
     public String currentStep;
     public String reason;

@@ -9,27 +9,32 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
 import java.util.UUID;
+import java.util.function.Function;
 
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.persistence.OptimisticLockException;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import dev.runway.access.ProjectScope;
+import dev.runway.events.ApprovalGranted;
 import dev.runway.events.Environment;
 import dev.runway.events.Strategy;
 import dev.runway.events.Topics;
-import dev.runway.events.ApprovalGranted;
 import dev.runway.orchestrator.OrchestratorConfig;
 import dev.runway.orchestrator.api.Access;
 import dev.runway.orchestrator.api.DeploymentRequest;
 import dev.runway.orchestrator.api.ProblemException;
+import dev.runway.orchestrator.manifest.DeploymentWindow;
 import dev.runway.orchestrator.manifest.Manifest;
 import dev.runway.orchestrator.manifest.ManifestReader;
 import dev.runway.orchestrator.metrics.SagaMetrics;
 import dev.runway.orchestrator.outbox.Outbox;
 import dev.runway.orchestrator.outbox.OutboxRelay;
 import dev.runway.orchestrator.project.ProjectRegistry;
+import dev.runway.orchestrator.saga.Action;
+import dev.runway.orchestrator.saga.DeploymentState;
 import dev.runway.orchestrator.saga.Effect;
 import dev.runway.orchestrator.saga.Saga;
 import dev.runway.orchestrator.saga.SagaShape;
@@ -114,14 +119,14 @@ public class DeploymentService {
     }
 
     private Uni<Requested> start(Deployment d) {
-        Saga saga = runner.saga(d);
-        List<Effect> effects = saga.begin();
+        SagaRunner.Loaded run = runner.load(d);
+        List<Effect> effects = run.saga().begin();
         SagaRunner.Cause cause = new SagaRunner.Cause(d.requestedBy, null, null);
         return d.<Deployment>persist()
-                .flatMap(x -> outbox.add(Topics.DEPLOYMENTS, runner.deployRequested(d, runner.header(d, null))))
+                .flatMap(x -> runner.publishRequested(run))
                 .flatMap(x -> runner.audit(d, cause, "requested", d.project + " " + d.version + " to "
                         + d.environment.toLowerCase(Locale.ROOT) + " (" + d.strategy + (d.dryRun ? ", dry run" : "") + ")"))
-                .flatMap(x -> runner.apply(d, saga, effects, cause))
+                .flatMap(x -> runner.apply(run, effects, cause))
                 .replaceWith(new Requested(d, true));
     }
 
@@ -146,30 +151,30 @@ public class DeploymentService {
         OrchestratorConfig.EnvironmentPolicy policy = config.environments().get(envKey);
         Strategy strategy = request.strategy() != null ? ManifestReader.strategy(request.strategy()).orElseThrow()
                 : manifest != null && manifest.strategy().isPresent() ? manifest.strategy().get() : Strategy.BLUE_GREEN;
-        int approvals = policy == null ? 0 : policy.approvals();
+        int approvals = policy.approvals();
         if (manifest != null) {
             int asked = manifest.approvals().getOrDefault(env,
                     Boolean.TRUE.equals(manifest.approvalRequired().get(env)) ? 1 : 0);
             approvals = Math.max(approvals, asked);
         }
         String target = manifest != null && manifest.targets().containsKey(env) ? manifest.targets().get(env).name()
-                : (policy == null ? "kubernetes" : policy.target()).toUpperCase(Locale.ROOT);
+                : policy.target().toUpperCase(Locale.ROOT);
         Manifest.Rollback rb = manifest == null ? null : manifest.rollback();
-        var watch = config.watch();
+        OrchestratorConfig.Watch watch = config.watch();
         DeploymentPlan.Thresholds thresholds = new DeploymentPlan.Thresholds(rb == null || rb.automatic(),
                 rb != null && rb.errorRatePercent() != null ? rb.errorRatePercent() : watch.errorRatePercent(),
                 rb != null && rb.latencyP99Ms() != null ? rb.latencyP99Ms() : watch.latencyP99Ms(),
                 rb == null ? null : rb.latencyP95Ms(),
                 rb != null && rb.sustainedSeconds() != null ? rb.sustainedSeconds() : watch.sustainedSeconds());
         boolean database = manifest != null && manifest.migrationsPath().isPresent();
-        var window = manifest == null ? null : manifest.windows().get(env);
+        DeploymentWindow window = manifest == null ? null : manifest.windows().get(env);
         SagaShape shape = new SagaShape(strategy, approvals, window != null, database,
                 manifest == null ? List.of() : manifest.canarySteps(),
                 manifest != null && manifest.canaryPauseSeconds().isPresent() ? manifest.canaryPauseSeconds().get()
-                        : policy == null ? 120 : policy.canaryPauseSeconds(),
-                policy == null ? 60 : policy.verifySeconds(),
+                        : policy.canaryPauseSeconds(),
+                policy.verifySeconds(),
                 manifest != null && manifest.monitoringWindowSeconds().isPresent() ? manifest.monitoringWindowSeconds().get()
-                        : policy == null ? 300 : policy.monitoringWindowSeconds());
+                        : policy.monitoringWindowSeconds());
         DeploymentPlan plan = new DeploymentPlan(shape, target, components, thresholds,
                 manifest == null ? null : manifest.migrationsPath().orElse(null), window);
 
@@ -201,7 +206,7 @@ public class DeploymentService {
         } catch (JsonProcessingException e) {
             throw new IllegalStateException(e);
         }
-        d.state = "REQUESTED";
+        d.state = DeploymentState.REQUESTED;
         return d;
     }
 
@@ -293,11 +298,12 @@ public class DeploymentService {
     }
 
     private Uni<Deployment> reopenGate(Deployment d, SagaRunner.Cause cause) {
-        Saga saga = runner.saga(d);
-        if (saga.phase() != Saga.Phase.FORWARD || saga.current().action().kind() != dev.runway.orchestrator.saga.Action.Kind.GATE) {
+        SagaRunner.Loaded run = runner.load(d);
+        Saga saga = run.saga();
+        if (saga.phase() != Saga.Phase.FORWARD || saga.current().action().kind() != Action.Kind.GATE) {
             return Uni.createFrom().item(d);
         }
-        return runner.gate(d, saga, saga.current()).flatMap(effects -> runner.apply(d, saga, effects, cause)).replaceWith(d);
+        return runner.gate(run).flatMap(effects -> runner.apply(run, effects, cause)).replaceWith(d);
     }
 
     public Uni<Deployment> cancel(UUID id, String actor, String reason, ProjectScope scope) {
@@ -310,7 +316,8 @@ public class DeploymentService {
 
     private Uni<Deployment> abort(UUID id, Saga.Abort kind, String actor, String reason, ProjectScope scope) {
         return onRunning(id, scope, d -> {
-            Saga saga = runner.saga(d);
+            SagaRunner.Loaded run = runner.load(d);
+            Saga saga = run.saga();
             String why = (reason == null || reason.isBlank() ? "" : reason + " ") + "(by " + actor + ")";
             List<Effect> effects = saga.abort(kind, saga.currentStepName(), why);
             if (effects.size() == 1 && effects.get(0) instanceof Effect.Ignored ignored) {
@@ -318,7 +325,7 @@ public class DeploymentService {
             }
             SagaRunner.Cause cause = new SagaRunner.Cause(actor, null, why);
             return runner.audit(d, cause, kind.name().toLowerCase(Locale.ROOT).replace('_', '-'), why)
-                    .flatMap(x -> runner.apply(d, saga, effects, cause)).replaceWith(d);
+                    .flatMap(x -> runner.apply(run, effects, cause)).replaceWith(d);
         });
     }
 
@@ -328,8 +335,8 @@ public class DeploymentService {
      */
     public Uni<Requested> rollbackEnvironment(Environment env, String project, String actor, String reason, ProjectScope scope) {
         return Panache.withSession(() -> projects.require(project).invoke(p -> Access.require(scope, p.client, p.name))
-                        .flatMap(p -> Deployment.<Deployment>find("environment = ?1 and project = ?2 and state = 'SUCCEEDED' "
-                                        + "and dryRun = false order by finishedAt desc", env.name(), project)
+                        .flatMap(p -> Deployment.<Deployment>find("environment = ?1 and project = ?2 and state = ?3 "
+                                        + "and dryRun = false order by finishedAt desc", env.name(), project, DeploymentState.SUCCEEDED)
                                 .page(0, 50).list()))
                 .flatMap(done -> {
                     if (done.isEmpty()) {
@@ -380,7 +387,7 @@ public class DeploymentService {
         d.requiredApprovals = 0;
         d.createdAt = Instant.now();
         d.updatedAt = d.createdAt;
-        d.state = "REQUESTED";
+        d.state = DeploymentState.REQUESTED;
         try {
             d.plan = json.writeValueAsString(new DeploymentPlan(shape, plan.target(), plan.components(), plan.thresholds(),
                     null, null));
@@ -392,7 +399,7 @@ public class DeploymentService {
     }
 
     /** Loads a deployment that has not ended, applies {@code change} in one transaction, then lets the relay run. */
-    private Uni<Deployment> onRunning(UUID id, ProjectScope scope, java.util.function.Function<Deployment, Uni<Deployment>> change) {
+    private Uni<Deployment> onRunning(UUID id, ProjectScope scope, Function<Deployment, Uni<Deployment>> change) {
         return Panache.withTransaction(() -> Deployment.<Deployment>findById(id).flatMap(d -> {
                     if (d == null) {
                         return Uni.createFrom().failure(ProblemException.notFound("deployment " + id));
@@ -400,12 +407,12 @@ public class DeploymentService {
                     Access.require(scope, d.client, d.project);
                     if (d.finishedAt != null) {
                         return Uni.createFrom().failure(ProblemException.conflict("deployment " + id + " already ended "
-                                + d.state + (d.state.equals("SUCCEEDED") ? "; use POST /projects/" + d.project + "/environments/"
+                                + d.state + (d.state == DeploymentState.SUCCEEDED ? "; use POST /projects/" + d.project + "/environments/"
                                         + d.environment.toLowerCase(Locale.ROOT) + "/rollback" : "")));
                     }
                     return change.apply(d);
                 }))
-                .onFailure(jakarta.persistence.OptimisticLockException.class).retry().atMost(3)
+                .onFailure(OptimisticLockException.class).retry().atMost(3)
                 .invoke(d -> {
                     relay.kick();
                     watchdog.soon();

@@ -5,6 +5,8 @@ import java.util.UUID;
 
 import jakarta.persistence.Column;
 import jakarta.persistence.Entity;
+import jakarta.persistence.EnumType;
+import jakarta.persistence.Enumerated;
 import jakarta.persistence.GeneratedValue;
 import jakarta.persistence.GenerationType;
 import jakarta.persistence.Id;
@@ -24,7 +26,8 @@ public class DeploymentStep extends PanacheEntityBase {
     public UUID deploymentId;
     public String name;
     public String kind;
-    public String status;
+    @Enumerated(EnumType.STRING)
+    public StepStatus status;
     @Column(name = "command_event_id")
     public String commandEventId;
     @Column(name = "started_at")

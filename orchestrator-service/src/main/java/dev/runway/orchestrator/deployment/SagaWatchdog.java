@@ -15,6 +15,7 @@ import dev.runway.events.Environment;
 import dev.runway.orchestrator.lock.EnvironmentLock;
 import dev.runway.orchestrator.outbox.OutboxRelay;
 import dev.runway.orchestrator.saga.Action;
+import dev.runway.orchestrator.saga.DeploymentState;
 import dev.runway.orchestrator.saga.Effect;
 import dev.runway.orchestrator.saga.Saga;
 import dev.runway.orchestrator.saga.SagaStep;
@@ -37,6 +38,10 @@ import io.vertx.core.Vertx;
 public class SagaWatchdog {
 
     private static final Logger LOG = Logger.getLogger(SagaWatchdog.class);
+
+    /** States of a saga waiting at a gate, which a pass may open. */
+    private static final List<DeploymentState> AT_GATES = List.of(DeploymentState.AWAITING_WINDOW, DeploymentState.QUEUED,
+            DeploymentState.AWAITING_APPROVAL);
 
     private final SagaRunner runner;
     private final EnvironmentLock lock;
@@ -87,29 +92,31 @@ public class SagaWatchdog {
         return eachDeployment(Panache.withSession(() -> Deployment.<Deployment>find(
                         "finishedAt is null and deadlineAt < ?1 order by createdAt", now).list()),
                 d -> {
-                    Saga saga = runner.saga(d);
+                    SagaRunner.Loaded run = runner.load(d);
+                    Saga saga = run.saga();
                     String step = saga.currentStepName();
                     if (step == null || d.deadlineAt == null || d.deadlineAt.isAfter(Instant.now())) {
                         return Uni.createFrom().item(false);
                     }
                     String why = "no outcome by " + d.deadlineAt;
                     List<Effect> effects = saga.abort(Saga.Abort.TIMEOUT, step, why);
-                    return runner.apply(d, saga, effects, new SagaRunner.Cause("watchdog", null, why)).replaceWith(true);
+                    return runner.apply(run, effects, new SagaRunner.Cause("watchdog", null, why)).replaceWith(true);
                 });
     }
 
     private Uni<Void> gates() {
         return eachDeployment(Panache.withSession(() -> Deployment.<Deployment>find(
-                        "finishedAt is null and state in ('AWAITING_WINDOW', 'QUEUED', 'AWAITING_APPROVAL') order by createdAt")
+                        "finishedAt is null and state in ?1 order by createdAt", AT_GATES)
                 .list()),
                 d -> {
-                    Saga saga = runner.saga(d);
+                    SagaRunner.Loaded run = runner.load(d);
+                    Saga saga = run.saga();
                     SagaStep step = saga.current();
                     if (saga.phase() != Saga.Phase.FORWARD || step.action().kind() != Action.Kind.GATE) {
                         return Uni.createFrom().item(false);
                     }
-                    return runner.gate(d, saga, step).flatMap(effects -> effects.isEmpty() ? Uni.createFrom().item(false)
-                            : runner.apply(d, saga, effects, SagaRunner.Cause.system("gate open")).replaceWith(true));
+                    return runner.gate(run).flatMap(effects -> effects.isEmpty() ? Uni.createFrom().item(false)
+                            : runner.apply(run, effects, SagaRunner.Cause.system("gate open")).replaceWith(true));
                 });
     }
 

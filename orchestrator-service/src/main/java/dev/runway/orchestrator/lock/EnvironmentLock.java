@@ -1,7 +1,9 @@
 package dev.runway.orchestrator.lock;
 
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -152,7 +154,7 @@ public class EnvironmentLock {
     }
 
     private static List<String> stream(Response r) {
-        java.util.ArrayList<String> ids = new java.util.ArrayList<>();
+        ArrayList<String> ids = new ArrayList<>();
         for (Response item : r) {
             ids.add(item.toString());
         }
@@ -160,7 +162,7 @@ public class EnvironmentLock {
     }
 
     private String key(String project, Environment env, String suffix) {
-        return prefix + ":pe:" + Projects.safeKey(project) + ":" + env.name().toLowerCase(java.util.Locale.ROOT) + ":" + suffix;
+        return prefix + ":pe:" + Projects.safeKey(project) + ":" + env.name().toLowerCase(Locale.ROOT) + ":" + suffix;
     }
 
     String lockKey(String project, Environment env) {

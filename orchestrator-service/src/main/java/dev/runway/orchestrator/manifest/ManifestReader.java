@@ -16,6 +16,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Function;
 
 import org.yaml.snakeyaml.LoaderOptions;
 
@@ -163,7 +164,7 @@ public final class ManifestReader {
         return Optional.of(Strategy.valueOf(text.toUpperCase(Locale.ROOT).replace('-', '_')));
     }
 
-    private static <T> Map<Environment, T> perEnvironment(JsonNode node, java.util.function.Function<JsonNode, T> value) {
+    private static <T> Map<Environment, T> perEnvironment(JsonNode node, Function<JsonNode, T> value) {
         Map<Environment, T> result = new EnumMap<>(Environment.class);
         for (Environment env : Environment.values()) {
             JsonNode n = node.get(env.name().toLowerCase(Locale.ROOT));

@@ -4,8 +4,13 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.EnumSet;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
+
+import dev.runway.orchestrator.saga.DeploymentState;
 
 /**
  * The four DORA keys (seed 004 "Deployment Metrics") over a period, from finished deployments of
@@ -24,10 +29,10 @@ import java.util.Set;
 public final class Dora {
 
     /** A finished, non-dry-run deployment of a project. {@code started} is null when it never took the lock. */
-    public record Row(String project, String state, Instant requested, Instant started, Instant finished) {
+    public record Row(String project, DeploymentState state, Instant requested, Instant started, Instant finished) {
 
         /** A row of a single-project series. */
-        public Row(String state, Instant requested, Instant started, Instant finished) {
+        public Row(DeploymentState state, Instant requested, Instant started, Instant finished) {
             this("", state, requested, started, finished);
         }
     }
@@ -37,7 +42,8 @@ public final class Dora {
             String frequencyBand, String leadTimeBand, String changeFailureBand, String mttrBand) {
     }
 
-    private static final Set<String> FAILED = Set.of("ROLLED_BACK", "NEEDS_ATTENTION", "FAILED");
+    private static final Set<DeploymentState> FAILED = EnumSet.of(DeploymentState.ROLLED_BACK, DeploymentState.NEEDS_ATTENTION,
+            DeploymentState.FAILED);
 
     private Dora() {
     }
@@ -51,9 +57,9 @@ public final class Dora {
         long failures = 0;
         double recoverySeconds = 0;
         long recoveries = 0;
-        java.util.Map<String, Instant> openFailure = new java.util.HashMap<>();
+        Map<String, Instant> openFailure = new HashMap<>();
         for (Row row : sorted) {
-            boolean success = row.state().equals("SUCCEEDED");
+            boolean success = row.state() == DeploymentState.SUCCEEDED;
             boolean failure = FAILED.contains(row.state()) && row.started() != null;
             if (success) {
                 succeeded++;

@@ -6,17 +6,17 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
 
 import jakarta.annotation.security.RolesAllowed;
+import jakarta.validation.constraints.Max;
+import jakarta.validation.constraints.Min;
 import jakarta.ws.rs.DefaultValue;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
-
-import jakarta.validation.constraints.Max;
-import jakarta.validation.constraints.Min;
 
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
@@ -25,13 +25,14 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 import dev.runway.access.ProjectScope;
 import dev.runway.events.Environment;
 import dev.runway.orchestrator.api.Access;
+import dev.runway.orchestrator.api.Environments;
 import dev.runway.orchestrator.api.ProblemException;
-import dev.runway.orchestrator.project.ProjectRegistry;
-import io.quarkus.panache.common.Parameters;
 import dev.runway.orchestrator.deployment.Deployment;
+import dev.runway.orchestrator.project.ProjectRegistry;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.hibernate.reactive.panache.Panache;
+import io.quarkus.panache.common.Parameters;
 import io.quarkus.scheduler.Scheduled;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
@@ -66,7 +67,7 @@ public class DoraResource {
         }
     }
 
-    private static double value(Dora.Figures f, java.util.function.Function<Dora.Figures, Double> get) {
+    private static double value(Dora.Figures f, Function<Dora.Figures, Double> get) {
         Double v = f == null ? null : get.apply(f);
         return v == null ? Double.NaN : v;
     }
@@ -80,7 +81,7 @@ public class DoraResource {
             @QueryParam("client") String client, @QueryParam("project") String project,
             @QueryParam("days") @DefaultValue("30") @Min(1) @Max(365) int days) {
         List<Environment> envs = environment == null ? List.of(Environment.values())
-                : List.of(dev.runway.orchestrator.api.Environments.parse(environment));
+                : List.of(Environments.parse(environment));
         ProjectScope scope = access.scope();
         if (client != null && !Access.mentionsClient(scope, client)) {
             throw new ProblemException(403, "Forbidden", "your token's " + ProjectScope.CLAIM

@@ -1,6 +1,8 @@
 package dev.runway.orchestrator.project;
 
 import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
@@ -60,7 +62,7 @@ public class ProjectRegistry {
             insert.setParameter("name", name);
             insert.setParameter("safe", safe);
             insert.setParameter("client", client);
-            insert.setParameter("at", java.time.OffsetDateTime.now(java.time.ZoneOffset.UTC));
+            insert.setParameter("at", OffsetDateTime.now(ZoneOffset.UTC));
             return insert.executeUpdate();
         });
     }

@@ -20,7 +20,11 @@ public enum Action {
     MONITOR(Kind.WATCH, DeploymentState.MONITORING),
     RELEASE_LOCK(Kind.LOCAL, DeploymentState.MONITORING);
 
-    /** How the orchestrator carries the step out. */
+    /**
+     * How the orchestrator carries the step out: REPLY asks the validator ({@code ValidatorProxy}), COMMAND the
+     * executor ({@code ExecutorProxy}), WATCH the health-watcher ({@code HealthWatcherProxy}); GATE and LOCAL are
+     * the orchestrator's own.
+     */
     public enum Kind { REPLY, GATE, COMMAND, WATCH, LOCAL }
 
     private final Kind kind;

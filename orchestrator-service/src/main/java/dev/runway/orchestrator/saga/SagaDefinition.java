@@ -1,5 +1,18 @@
 package dev.runway.orchestrator.saga;
 
+import static dev.runway.orchestrator.saga.Action.ACQUIRE_LOCK;
+import static dev.runway.orchestrator.saga.Action.APPLY_MIGRATIONS;
+import static dev.runway.orchestrator.saga.Action.APPROVAL;
+import static dev.runway.orchestrator.saga.Action.BACKUP_DATABASE;
+import static dev.runway.orchestrator.saga.Action.DEPLOY_GREEN;
+import static dev.runway.orchestrator.saga.Action.MONITOR;
+import static dev.runway.orchestrator.saga.Action.RELEASE_LOCK;
+import static dev.runway.orchestrator.saga.Action.ROLL_OUT;
+import static dev.runway.orchestrator.saga.Action.SHIFT_TRAFFIC;
+import static dev.runway.orchestrator.saga.Action.VALIDATE;
+import static dev.runway.orchestrator.saga.Action.VERIFY;
+import static dev.runway.orchestrator.saga.Action.WATCH_CANARY;
+import static dev.runway.orchestrator.saga.Action.WINDOW;
 import static dev.runway.orchestrator.saga.Compensation.NONE;
 import static dev.runway.orchestrator.saga.Compensation.REMOVE_GREEN;
 import static dev.runway.orchestrator.saga.Compensation.RESTORE_DATABASE;
@@ -14,8 +27,10 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The deployment saga of seed 000 §7 and 004, one list per strategy. Each line is a step beside
- * its compensation and its decision-matrix entry; read top to bottom it is the SOP's pipeline.
+ * The deployment saga of seed 000 §7 and 004, one list per strategy. Each line is a step: what it
+ * invokes, what undoes it and its decision-matrix entry; read top to bottom it is the SOP's pipeline.
+ * Which participant carries out a step follows from its {@link Action.Kind}; the proxies in
+ * {@code saga/participants} build the commands.
  */
 public final class SagaDefinition {
 
@@ -26,52 +41,55 @@ public final class SagaDefinition {
     }
 
     public static SagaDefinition of(SagaShape shape, StepTimeouts t) {
-        Steps s = new Steps();
-        s.add("validate", Action.VALIDATE, 0, NONE, FAIL, t.validation());
+        Builder saga = new Builder();
+        saga.step("validate").invoke(VALIDATE).onFailure(FAIL).timeout(t.validation());
         if (shape.requiredApprovals() > 0) {
-            s.add("approval", Action.APPROVAL, 0, NONE, FAIL, t.approval());
+            saga.step("approval").invoke(APPROVAL).onFailure(FAIL).timeout(t.approval());
         }
         if (shape.windowed()) {
-            s.add("window", Action.WINDOW, 0, NONE, FAIL, t.window());
+            saga.step("window").invoke(WINDOW).onFailure(FAIL).timeout(t.window());
         }
-        s.add("lock", Action.ACQUIRE_LOCK, 0, NONE, FAIL, t.lock());
+        saga.step("lock").invoke(ACQUIRE_LOCK).onFailure(FAIL).timeout(t.lock());
         if (shape.database()) {
             // A backup changes nothing users see; a failed migration is for a person (matrix: manual).
-            s.add("backup-database", Action.BACKUP_DATABASE, 0, NONE, FAIL, t.backup());
-            s.add("apply-migrations", Action.APPLY_MIGRATIONS, 0, RESTORE_DATABASE, ASK_A_PERSON, t.migration());
+            saga.step("backup-database").invoke(BACKUP_DATABASE).onFailure(FAIL).timeout(t.backup());
+            saga.step("apply-migrations").invoke(APPLY_MIGRATIONS).withCompensation(RESTORE_DATABASE)
+                    .onFailure(ASK_A_PERSON).timeout(t.migration());
         }
         Duration verify = t.watchGrace().plusSeconds(shape.verifySeconds());
         switch (shape.strategy()) {
             case BLUE_GREEN -> {
-                s.add("deploy-green", Action.DEPLOY_GREEN, 0, REMOVE_GREEN, COMPENSATE, t.deploy());
-                s.add("verify-green", Action.VERIFY, 0, NONE, COMPENSATE, verify);
-                s.add("shift-traffic", Action.SHIFT_TRAFFIC, 100, ROLLBACK_TRAFFIC, COMPENSATE, t.traffic());
+                saga.step("deploy-green").invoke(DEPLOY_GREEN).withCompensation(REMOVE_GREEN).onFailure(COMPENSATE).timeout(t.deploy());
+                saga.step("verify-green").invoke(VERIFY).onFailure(COMPENSATE).timeout(verify);
+                saga.step("shift-traffic").invoke(SHIFT_TRAFFIC).percent(100).withCompensation(ROLLBACK_TRAFFIC)
+                        .onFailure(COMPENSATE).timeout(t.traffic());
             }
             case CANARY -> {
-                s.add("deploy-green", Action.DEPLOY_GREEN, 0, REMOVE_GREEN, COMPENSATE, t.deploy());
-                s.add("verify-green", Action.VERIFY, 0, NONE, COMPENSATE, verify);
+                saga.step("deploy-green").invoke(DEPLOY_GREEN).withCompensation(REMOVE_GREEN).onFailure(COMPENSATE).timeout(t.deploy());
+                saga.step("verify-green").invoke(VERIFY).onFailure(COMPENSATE).timeout(verify);
                 boolean first = true;
                 for (int percent : shape.canarySteps()) {
                     // One RollbackTraffic returns every share to blue, so only the first shift carries it.
-                    s.add("shift-traffic-" + percent, Action.SHIFT_TRAFFIC, percent, first ? ROLLBACK_TRAFFIC : NONE,
-                            COMPENSATE, t.traffic());
+                    saga.step("shift-traffic-" + percent).invoke(SHIFT_TRAFFIC).percent(percent)
+                            .withCompensation(first ? ROLLBACK_TRAFFIC : NONE).onFailure(COMPENSATE).timeout(t.traffic());
                     first = false;
                     if (percent < 100) {
-                        s.add("watch-canary-" + percent, Action.WATCH_CANARY, percent, NONE, COMPENSATE,
-                                t.watchGrace().plusSeconds(shape.canaryPauseSeconds()));
+                        saga.step("watch-canary-" + percent).invoke(WATCH_CANARY).percent(percent).onFailure(COMPENSATE)
+                                .timeout(t.watchGrace().plusSeconds(shape.canaryPauseSeconds()));
                     }
                 }
             }
             case ROLLING -> {
                 // Matrix: a partial deployment failure is for a person, not an automatic undo.
-                s.add("roll-out", Action.ROLL_OUT, 100, UNDO_ROLLOUT, ASK_A_PERSON, t.deploy());
-                s.add("verify-rollout", Action.VERIFY, 100, NONE, COMPENSATE, verify);
+                saga.step("roll-out").invoke(ROLL_OUT).percent(100).withCompensation(UNDO_ROLLOUT)
+                        .onFailure(ASK_A_PERSON).timeout(t.deploy());
+                saga.step("verify-rollout").invoke(VERIFY).percent(100).onFailure(COMPENSATE).timeout(verify);
             }
         }
-        s.add("monitor", Action.MONITOR, 100, NONE, COMPENSATE,
-                t.watchGrace().plusSeconds(shape.monitoringWindowSeconds()));
-        s.add("release-lock", Action.RELEASE_LOCK, 0, NONE, FAIL, t.traffic());
-        return new SagaDefinition(s.list);
+        saga.step("monitor").invoke(MONITOR).percent(100).onFailure(COMPENSATE)
+                .timeout(t.watchGrace().plusSeconds(shape.monitoringWindowSeconds()));
+        saga.step("release-lock").invoke(RELEASE_LOCK).onFailure(FAIL).timeout(t.traffic());
+        return saga.build();
     }
 
     public List<SagaStep> steps() {
@@ -95,12 +113,67 @@ public final class SagaDefinition {
         return -1;
     }
 
-    private static final class Steps {
-        private final List<SagaStep> list = new ArrayList<>();
+    /** Collects the steps in the order they are written. */
+    private static final class Builder {
+        private final List<StepBuilder> steps = new ArrayList<>();
 
-        void add(String name, Action action, int percent, Compensation compensation, OnFailure onFailure,
-                Duration timeout) {
-            list.add(new SagaStep(name, action, percent, compensation, onFailure, timeout));
+        StepBuilder step(String name) {
+            StepBuilder step = new StepBuilder(name);
+            steps.add(step);
+            return step;
+        }
+
+        SagaDefinition build() {
+            return new SagaDefinition(steps.stream().map(StepBuilder::build).toList());
+        }
+    }
+
+    /**
+     * One step as the definition reads: what it invokes, its traffic share, what undoes it, what the decision matrix
+     * says on failure and its deadline. Without a compensation nothing is undone; without onFailure the saga fails.
+     */
+    private static final class StepBuilder {
+        private final String name;
+        private Action action;
+        private int percent;
+        private Compensation compensation = NONE;
+        private OnFailure onFailure = FAIL;
+        private Duration timeout;
+
+        private StepBuilder(String name) {
+            this.name = name;
+        }
+
+        StepBuilder invoke(Action action) {
+            this.action = action;
+            return this;
+        }
+
+        StepBuilder percent(int percent) {
+            this.percent = percent;
+            return this;
+        }
+
+        StepBuilder withCompensation(Compensation compensation) {
+            this.compensation = compensation;
+            return this;
+        }
+
+        StepBuilder onFailure(OnFailure onFailure) {
+            this.onFailure = onFailure;
+            return this;
+        }
+
+        StepBuilder timeout(Duration timeout) {
+            this.timeout = timeout;
+            return this;
+        }
+
+        SagaStep build() {
+            if (action == null || timeout == null) {
+                throw new IllegalStateException("step " + name + " needs invoke(...) and timeout(...)");
+            }
+            return new SagaStep(name, action, percent, compensation, onFailure, timeout);
         }
     }
 }

@@ -1,5 +1,6 @@
 package dev.runway.orchestrator.saga;
 
+import java.util.ArrayList;
 import java.util.List;
 
 import dev.runway.events.Strategy;
@@ -26,7 +27,7 @@ public record SagaShape(Strategy strategy, int requiredApprovals, boolean window
         canarySteps = canarySteps == null || canarySteps.isEmpty() ? DEFAULT_CANARY : List.copyOf(canarySteps);
         if (canarySteps.get(canarySteps.size() - 1) != 100) {
             // A canary that never reaches 100 % would leave the release half-deployed.
-            canarySteps = new java.util.ArrayList<>(canarySteps);
+            canarySteps = new ArrayList<>(canarySteps);
             canarySteps.add(100);
             canarySteps = List.copyOf(canarySteps);
         }

@@ -23,6 +23,7 @@ import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.Test;
 
 import dev.runway.events.Topics;
+import dev.runway.messaging.inbound.DeadLetter;
 import dev.runway.testsupport.Backbone;
 import dev.runway.testsupport.BackboneTestResource;
 import io.quarkus.test.common.QuarkusTestResource;
@@ -67,10 +68,10 @@ class ReplyDeadLetterTest {
                 for (ConsumerRecord<String, byte[]> record : dlq.poll(Duration.ofMillis(200))) {
                     if (key.equals(record.key())) {
                         assertArrayEquals(garbage, record.value(), "the original bytes are kept");
-                        var reason = record.headers().lastHeader("runway-dlq-reason");
+                        var reason = record.headers().lastHeader(DeadLetter.REASON);
                         assertNotNull(reason);
                         assertTrue(new String(reason.value(), StandardCharsets.UTF_8).length() > 5);
-                        assertNotNull(record.headers().lastHeader("runway-dlq-offset"));
+                        assertNotNull(record.headers().lastHeader(DeadLetter.OFFSET));
                         return;
                     }
                 }
