@@ -11,8 +11,11 @@ import java.io.IOException;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.header.Header;
@@ -27,6 +30,7 @@ import dev.runway.events.Topics;
 import dev.runway.testsupport.AvroKafka;
 import dev.runway.testsupport.Backbone;
 import io.apicurio.registry.serde.avro.AvroKafkaSerializer;
+import io.smallrye.mutiny.Uni;
 import io.smallrye.reactive.messaging.kafka.api.OutgoingKafkaRecordMetadata;
 
 /** The shared decoder against the real registry, and the one dead-letter format. */
@@ -102,6 +106,54 @@ class InboundPipelineTest {
         assertEquals(1, count(meta, DeadLetter.REASON), "one reason: an earlier dead-letter's headers are replaced");
         assertNull(DeadLetter.of(new ConsumerRecord<>("t", 0, 0L, null, null), new RuntimeException()).getMetadata(
                 OutgoingKafkaRecordMetadata.class).map(m -> ((OutgoingKafkaRecordMetadata<?>) m).getKey()).orElse(null));
+    }
+
+    @Test
+    void poisonIsDeadLetteredAtOnceAnInfrastructureFailureIsRetriedAndAnEndlessOneDeadLetteredInTheEnd() {
+        Backbone backbone = Backbone.get();
+        byte[] bytes;
+        StopWatch stop = StopWatch.newBuilder()
+                .setHeader(Envelopes.first(UUID.randomUUID().toString(), Environment.STAGING, "ledger", "acme", Clock.systemUTC()))
+                .setWatchId("w-3").setReason("test").build();
+        try (AvroKafkaSerializer<StopWatch> serializer = new AvroKafkaSerializer<>()) {
+            serializer.configure(AvroKafka.serdeConfig(backbone), false);
+            bytes = serializer.serialize(Topics.HEALTH_COMMANDS, stop);
+        }
+        List<Message<byte[]>> letters = new ArrayList<>();
+        InboundPipeline pipeline = new InboundPipeline(new InboundDecoder(backbone.registryApiV3()),
+                letter -> Uni.createFrom().voidItem().invoke(() -> letters.add(letter)), 3, Duration.ofMillis(1), Duration.ofMillis(5));
+        try {
+            AtomicInteger calls = new AtomicInteger();
+            ConsumerRecord<String, byte[]> garbage = new ConsumerRecord<>(Topics.HEALTH_COMMANDS, 0, 7L, "k", "nope".getBytes(StandardCharsets.UTF_8));
+            pipeline.process(garbage, r -> Uni.createFrom().voidItem().invoke(calls::incrementAndGet)).await().indefinitely();
+            assertEquals(0, calls.get(), "an undecodable record never reaches the handler");
+            assertEquals(1, letters.size());
+
+            ConsumerRecord<String, byte[]> good = new ConsumerRecord<>(Topics.HEALTH_COMMANDS, 0, 8L, "k", bytes);
+            pipeline.process(good, r -> calls.incrementAndGet() < 3
+                    ? Uni.createFrom().failure(new IllegalStateException("postgres is restarting"))
+                    : Uni.createFrom().voidItem()).await().indefinitely();
+            assertEquals(3, calls.get(), "retried until the outage passed");
+            assertEquals(1, letters.size(), "nothing dead-lettered for a passing outage");
+
+            pipeline.process(good, r -> Uni.createFrom().failure(new PoisonRecordException("watch w-3 names no deployment")))
+                    .await().indefinitely();
+            assertEquals(2, letters.size(), "refused as invalid by the handler: dead-lettered without retries");
+
+            calls.set(0);
+            pipeline.process(good, r -> {
+                calls.incrementAndGet();
+                return Uni.createFrom().failure(new IllegalStateException("redis is gone"));
+            }).await().indefinitely();
+            assertEquals(4, calls.get(), "the first try and three retries");
+            assertEquals(3, letters.size());
+            @SuppressWarnings("unchecked")
+            OutgoingKafkaRecordMetadata<String> meta = letters.get(2).getMetadata(OutgoingKafkaRecordMetadata.class).orElseThrow();
+            assertEquals("redis is gone", header(meta, DeadLetter.REASON));
+            assertArrayEquals(bytes, letters.get(2).getPayload());
+        } finally {
+            pipeline.close();
+        }
     }
 
     private static String header(OutgoingKafkaRecordMetadata<String> meta, String key) {
