@@ -43,6 +43,7 @@ import dev.runway.events.Topics;
 import dev.runway.events.ValidationFailed;
 import dev.runway.events.ValidationOutcome;
 import dev.runway.events.ValidationPassed;
+import dev.runway.messaging.inbound.PoisonRecordException;
 import dev.runway.testsupport.AvroKafka;
 import dev.runway.testsupport.Backbone;
 import dev.runway.testsupport.BackboneTestResource;
@@ -267,9 +268,12 @@ class ValidationRequestConsumerTest {
             raw.send(new ProducerRecord<>(Topics.VALIDATION_REQUESTS, garbageKey, garbage)).get();
             ConsumerRecord<String, byte[]> dead = awaitKey(dlq, garbageKey);
             assertArrayEquals(garbage, dead.value(), "the original bytes are kept");
-            // The connector dead-letters a value its deserializer refused, with the deserializer's reason.
+            // The inbound pipeline dead-letters poison at once, with SmallRye's dead-letter-* headers.
             assertFalse(header(dead, "dead-letter-reason").isBlank(), "no reason on the dead letter");
+            assertTrue(header(dead, "dead-letter-reason").startsWith("undecodable record"), header(dead, "dead-letter-reason"));
+            assertEquals(PoisonRecordException.class.getName(), header(dead, "dead-letter-exception-class-name"));
             assertEquals(Topics.VALIDATION_REQUESTS, header(dead, "dead-letter-topic"));
+            assertFalse(header(dead, "dead-letter-offset").isBlank(), "no offset on the dead letter");
 
             String foreignKey = UUID.randomUUID().toString();
             EventHeader h = Envelopes.first(foreignKey, Environment.STAGING, "acme-shop", Clock.systemUTC());
@@ -278,6 +282,7 @@ class ValidationRequestConsumerTest {
             AvroKafka.send(producer, Topics.VALIDATION_REQUESTS, foreignKey, foreign);
             ConsumerRecord<String, byte[]> deadForeign = awaitKey(dlq, foreignKey);
             assertTrue(header(deadForeign, "dead-letter-reason").contains("carries DeployRequested only"), header(deadForeign, "dead-letter-reason"));
+            assertEquals(Topics.VALIDATION_REQUESTS, header(deadForeign, "dead-letter-topic"));
         } catch (InterruptedException | java.util.concurrent.ExecutionException e) {
             throw new IllegalStateException(e);
         }
