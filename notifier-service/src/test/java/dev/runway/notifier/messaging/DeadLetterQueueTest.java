@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.hamcrest.MatcherAssert.assertThat;
 import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.startsWith;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -27,6 +28,7 @@ import org.junit.jupiter.api.Test;
 
 import dev.runway.events.Environment;
 import dev.runway.events.Topics;
+import dev.runway.messaging.inbound.PoisonRecordException;
 import dev.runway.notifier.support.Events;
 import dev.runway.notifier.support.NotifierEndpointsResource;
 import dev.runway.notifier.support.NotifierScenario;
@@ -36,26 +38,31 @@ import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.common.ResourceArg;
 import io.quarkus.test.junit.QuarkusTest;
 
-/** Records the notifier cannot use end up on {@code runway.deployments.dlq} with the reason, never lost. */
+/** Records the notifier cannot use end up on {@code <topic>.dlq} with the reason, never lost. */
 @QuarkusTest
 @QuarkusTestResource(value = BackboneTestResource.class, initArgs = @ResourceArg(name = "database", value = "runway_notifier_test"))
 @QuarkusTestResource(NotifierEndpointsResource.class)
 class DeadLetterQueueTest extends NotifierScenario {
 
     private static final String DLQ = Topics.DEPLOYMENTS + Topics.DLQ_SUFFIX;
+    private static final String HEALTH_DLQ = Topics.HEALTH_DECISIONS + Topics.DLQ_SUFFIX;
 
     @Test
     void shouldDeadLetterAnUndecodableRecordWithTheReasonAndTheOriginalBytes() {
         String id = newDeploymentId();
         byte[] garbage = ("not avro at all " + id).getBytes(StandardCharsets.UTF_8);
-        try (KafkaConsumer<String, byte[]> dlq = dlqConsumerAtEnd();
+        try (KafkaConsumer<String, byte[]> dlq = dlqConsumerAtEnd(DLQ);
                 KafkaProducer<String, byte[]> raw = rawProducer()) {
             raw.send(new ProducerRecord<>(Topics.DEPLOYMENTS, id, garbage)).get();
 
             ConsumerRecord<String, byte[]> dead = await(dlq, id);
             assertNotNull(header(dead, "dead-letter-reason"), "reason header");
+            assertThat(header(dead, "dead-letter-reason"), startsWith("undecodable record"));
+            assertEquals(PoisonRecordException.class.getName(), header(dead, "dead-letter-exception-class-name"));
             assertEquals(Topics.DEPLOYMENTS, header(dead, "dead-letter-topic"));
-            assertArrayEquals(garbage, dead.headers().lastHeader("deserialization-failure-value-data").value());
+            assertNotNull(header(dead, "dead-letter-offset"), "offset header");
+            // The unified scheme keeps the original bytes as the dead letter's value.
+            assertArrayEquals(garbage, dead.value());
         } catch (Exception e) {
             throw new AssertionError(e);
         }
@@ -64,16 +71,30 @@ class DeadLetterQueueTest extends NotifierScenario {
     @Test
     void shouldDeadLetterARecordThatDoesNotBelongOnTheLifecycleTopic() {
         String id = newDeploymentId();
-        try (KafkaConsumer<String, byte[]> dlq = dlqConsumerAtEnd()) {
+        try (KafkaConsumer<String, byte[]> dlq = dlqConsumerAtEnd(DLQ)) {
             // A health decision on the lifecycle topic: decodable, but not a lifecycle event.
             lifecycle(new Events(id, Environment.PRODUCTION, "acme-shop").healthPassed());
             ConsumerRecord<String, byte[]> dead = await(dlq, id);
             assertThat(header(dead, "dead-letter-reason"), containsString("HealthCheckPassed does not belong on runway.deployments"));
+            assertEquals(PoisonRecordException.class.getName(), header(dead, "dead-letter-exception-class-name"));
+            assertEquals(Topics.DEPLOYMENTS, header(dead, "dead-letter-topic"));
+        }
+    }
+
+    @Test
+    void shouldDeadLetterARecordThatDoesNotBelongOnTheHealthDecisionsTopic() {
+        String id = newDeploymentId();
+        try (KafkaConsumer<String, byte[]> dlq = dlqConsumerAtEnd(HEALTH_DLQ)) {
+            // A lifecycle event on the decisions topic: its own topic's DLQ, not the lifecycle one.
+            health(new Events(id, Environment.PRODUCTION, "acme-shop").stepStarted("deploy-green"));
+            ConsumerRecord<String, byte[]> dead = await(dlq, id);
+            assertThat(header(dead, "dead-letter-reason"), containsString("StepStarted does not belong on runway.health.decisions"));
+            assertEquals(Topics.HEALTH_DECISIONS, header(dead, "dead-letter-topic"));
         }
     }
 
     /** Plain bytes: a dead letter's value is whatever could (not) be decoded. Joins, then starts at the end. */
-    private static KafkaConsumer<String, byte[]> dlqConsumerAtEnd() {
+    private static KafkaConsumer<String, byte[]> dlqConsumerAtEnd(String topic) {
         Properties props = new Properties();
         props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, Backbone.get().kafkaBootstrap());
         props.put(ConsumerConfig.GROUP_ID_CONFIG, "notifier-dlq-test-" + UUID.randomUUID());
@@ -81,7 +102,7 @@ class DeadLetterQueueTest extends NotifierScenario {
         props.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
         props.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
         KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(props);
-        consumer.subscribe(List.of(DLQ));
+        consumer.subscribe(List.of(topic));
         long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
         while (consumer.assignment().isEmpty() && System.nanoTime() < deadline) {
             consumer.poll(Duration.ofMillis(100));
@@ -100,7 +121,7 @@ class DeadLetterQueueTest extends NotifierScenario {
                 }
             }
         }
-        throw new AssertionError("no dead letter keyed " + key + " on " + DLQ + " within 30 s");
+        throw new AssertionError("no dead letter keyed " + key + " within 30 s");
     }
 
     private static String header(ConsumerRecord<String, byte[]> record, String name) {
