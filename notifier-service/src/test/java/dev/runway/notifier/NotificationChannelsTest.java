@@ -1,5 +1,6 @@
 package dev.runway.notifier;
 
+import static org.awaitility.Awaitility.await;
 import static org.hamcrest.MatcherAssert.assertThat;
 import static org.hamcrest.Matchers.containsInAnyOrder;
 import static org.hamcrest.Matchers.containsString;
@@ -27,7 +28,6 @@ import com.icegreen.greenmail.util.GreenMailUtil;
 import dev.runway.events.DeploymentSucceeded;
 import dev.runway.events.Environment;
 import dev.runway.events.IncidentPriority;
-import dev.runway.notifier.support.Eventually;
 import dev.runway.notifier.support.Events;
 import dev.runway.notifier.support.NotifierEndpointsResource;
 import dev.runway.notifier.support.NotifierScenario;
@@ -65,7 +65,7 @@ class NotificationChannelsTest extends NotifierScenario {
         String eventId = success.getHeader().getEventId();
 
         // Slack: the seed's success payload, in the manifest's channel.
-        TestEndpoints.Request slack = Eventually.await("Slack message of the success", IN_TIME,
+        TestEndpoints.Request slack = await("Slack message of the success").atMost(IN_TIME).until(
                 () -> endpoints.requests(r -> r.path().startsWith("/slack") && r.body().contains(id)
                         && r.body().contains("DeploymentSucceeded")), l -> !l.isEmpty()).get(0);
         JsonNode payload = JSON.readTree(slack.body());
@@ -81,7 +81,7 @@ class NotificationChannelsTest extends NotifierScenario {
         assertThat(section, containsString("• Check: http://runway.test/deployments/" + id));
 
         // E-mail: one message per recipient of the manifest, through the real SMTP server.
-        List<MimeMessage> mails = Eventually.await("two e-mails", IN_TIME, () -> mailsAbout(id, "deployment successful"),
+        List<MimeMessage> mails = await("two e-mails").atMost(IN_TIME).until(() -> mailsAbout(id, "deployment successful"),
                 l -> l.size() >= 2);
         assertThat(mails.stream().map(NotificationChannelsTest::recipient).toList(),
                 containsInAnyOrder("dev-a@acme.test", "lead@acme.test"));
@@ -89,7 +89,7 @@ class NotificationChannelsTest extends NotifierScenario {
         assertThat(GreenMailUtil.getBody(mails.get(0)), containsString("Version: v2.0.0"));
 
         // The manifest's webhook and the configured audit webhook: JSON, signed, verified here.
-        TestEndpoints.Request manifestHook = Eventually.await("manifest webhook call", IN_TIME,
+        TestEndpoints.Request manifestHook = await("manifest webhook call").atMost(IN_TIME).until(
                 () -> endpoints.requests(r -> r.path().equals("/hook/" + id + "/ok") && r.body().contains(eventId)),
                 l -> !l.isEmpty()).get(0);
         assertTrue(Signatures.verify(NotifierEndpointsResource.MANIFEST_KEY, manifestHook, 300), "manifest webhook signature");
@@ -100,14 +100,14 @@ class NotificationChannelsTest extends NotifierScenario {
         assertEquals("v2.0.0", body.path("event").path("version").asText());
         assertEquals(id, body.path("event").path("header").path("deploymentId").asText());
 
-        TestEndpoints.Request audit = Eventually.await("audit webhook call", IN_TIME,
+        TestEndpoints.Request audit = await("audit webhook call").atMost(IN_TIME).until(
                 () -> endpoints.requests(r -> r.path().startsWith("/audit") && r.body().contains(eventId)),
                 l -> !l.isEmpty()).get(0);
         assertTrue(Signatures.verify(NotifierEndpointsResource.AUDIT_KEY, audit, 300), "audit webhook signature");
         assertTrue(!Signatures.verify(NotifierEndpointsResource.MANIFEST_KEY, audit, 300), "a foreign key must not verify");
 
         // The log: one delivered row per endpoint, endpoints without secrets.
-        List<Map<String, Object>> log = Eventually.await("five delivered rows", IN_TIME,
+        List<Map<String, Object>> log = await("five delivered rows").atMost(IN_TIME).until(
                 () -> deliveries(id, "DeploymentSucceeded"),
                 l -> l.size() == 5 && l.stream().allMatch(d -> "DELIVERED".equals(d.get("status"))));
         List<String> known = List.of("slack:#team-alpha", "email:dev-a@acme.test", "email:lead@acme.test", "webhook:audit");
@@ -128,11 +128,11 @@ class NotificationChannelsTest extends NotifierScenario {
         health(events.breached("error_rate", 12.5, IncidentPriority.P0));
         health(events.rollbackDecided(IncidentPriority.P0, "error rate 12.5% > 10%"));
         // Two topics, two consumers: let the decision land before the orchestrator's rollback report.
-        Eventually.await("RollbackDecided announced too", IN_TIME, () -> deliveries(id, "RollbackDecided"),
+        await("RollbackDecided announced too").atMost(IN_TIME).until(() -> deliveries(id, "RollbackDecided"),
                 l -> l.size() == 2 && l.stream().allMatch(d -> "DELIVERED".equals(d.get("status"))));
         lifecycle(events.rolledBack("v3.1.0", "error rate 12.5% > 10%"));
 
-        TestEndpoints.Request slack = Eventually.await("Slack rollback notice", IN_TIME,
+        TestEndpoints.Request slack = await("Slack rollback notice").atMost(IN_TIME).until(
                 () -> endpoints.requests(r -> r.path().startsWith("/slack") && r.body().contains(id)
                         && r.body().contains("DeploymentRolledBack")), l -> !l.isEmpty()).get(0);
         JsonNode payload = JSON.readTree(slack.body());
@@ -146,7 +146,7 @@ class NotificationChannelsTest extends NotifierScenario {
         assertThat(incident, containsString("Actions Taken: Rolled back to the previous version (rollback-traffic, remove-green)"));
         assertThat(incident, containsString("Status: Resolved"));
 
-        Eventually.await("rollback e-mail with the incident", IN_TIME, () -> mailsAbout(id, "Rollback executed"),
+        await("rollback e-mail with the incident").atMost(IN_TIME).until(() -> mailsAbout(id, "Rollback executed"),
                 l -> l.size() == 1 && GreenMailUtil.getBody(l.get(0)).contains("Severity: P0"));
 
         // Staging rules: no DeployRequested/DeploymentStarted/ThresholdBreached notifications at all.
@@ -161,7 +161,7 @@ class NotificationChannelsTest extends NotifierScenario {
         Events events = new Events(id, Environment.PRODUCTION, "orphan-app");
         lifecycle(events.failed("v9.9.9", "smoke tests failed"));
 
-        List<Map<String, Object>> log = Eventually.await("default routes delivered", IN_TIME,
+        List<Map<String, Object>> log = await("default routes delivered").atMost(IN_TIME).until(
                 () -> deliveries(id, "DeploymentFailed"),
                 l -> l.size() == 3 && l.stream().allMatch(d -> "DELIVERED".equals(d.get("status"))));
         assertThat(log.stream().map(d -> (String) d.get("endpoint")).toList(),
@@ -181,7 +181,7 @@ class NotificationChannelsTest extends NotifierScenario {
         lifecycle(events.succeeded("v1.0.0"));
         // A later staging failure of the same deployment is announced: so the success had its chance.
         lifecycle(events.failed("v1.0.0", "late failure"));
-        Eventually.await("the failure delivered", IN_TIME, () -> deliveries(id, "DeploymentFailed"),
+        await("the failure delivered").atMost(IN_TIME).until(() -> deliveries(id, "DeploymentFailed"),
                 l -> !l.isEmpty() && l.stream().allMatch(d -> "DELIVERED".equals(d.get("status"))));
         assertThat(deliveries(id, "DeploymentSucceeded"), empty());
         assertThat(requestsFor(id, "/slack").stream().filter(r -> r.body().contains("DeploymentSucceeded")).toList(), hasSize(0));

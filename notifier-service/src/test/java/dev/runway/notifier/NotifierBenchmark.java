@@ -1,19 +1,24 @@
 package dev.runway.notifier;
 
 import static io.restassured.RestAssured.given;
+import static org.awaitility.Awaitility.await;
 
 import java.time.Duration;
 
+import org.apache.kafka.clients.producer.ProducerRecord;
 import org.junit.jupiter.api.Test;
 
 import dev.runway.events.Environment;
+import dev.runway.events.Topics;
 import dev.runway.notifier.support.Events;
 import dev.runway.notifier.support.NotifierEndpointsResource;
 import dev.runway.notifier.support.NotifierScenario;
+import dev.runway.notifier.support.Tokens;
 import dev.runway.testsupport.BackboneTestResource;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.common.ResourceArg;
 import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.specification.RequestSpecification;
 
 /**
  * Prints how fast events become stored deliveries and how fast those are sent (Slack + e-mail +
@@ -33,8 +38,7 @@ class NotifierBenchmark extends NotifierScenario {
         Events events = new Events(id, Environment.PRODUCTION, "bench-app");
         long start = System.nanoTime();
         for (int i = 0; i < EVENTS; i++) {
-            producer.send(new org.apache.kafka.clients.producer.ProducerRecord<>(dev.runway.events.Topics.DEPLOYMENTS, id,
-                    events.stepStarted("step-" + i)));
+            producer.send(new ProducerRecord<>(Topics.DEPLOYMENTS, id, events.stepStarted("step-" + i)));
         }
         producer.flush();
         long published = System.nanoTime();
@@ -49,25 +53,20 @@ class NotifierBenchmark extends NotifierScenario {
                 expected * 1000.0 / ms(start, delivered));
     }
 
+    /** When (System.nanoTime) the deployment had {@code expected} deliveries, of {@code status} if given. */
     private static long waitFor(String id, String status, int expected) {
-        long deadline = System.nanoTime() + Duration.ofMinutes(5).toNanos();
-        while (System.nanoTime() < deadline) {
-            var request = given().header("Authorization", dev.runway.notifier.support.Tokens.sre()).queryParam("deploymentId", id).queryParam("size", 1);
-            if (status != null) {
-                request = request.queryParam("status", status);
-            }
-            int total = request.when().get("/deliveries").then().extract().path("total");
-            if (total >= expected) {
-                return System.nanoTime();
-            }
-            try {
-                Thread.sleep(50);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return System.nanoTime();
-            }
+        await("all " + expected + " deliveries " + (status == null ? "stored" : status)).atMost(Duration.ofMinutes(5))
+                .pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(50))
+                .until(() -> total(id, status) >= expected);
+        return System.nanoTime();
+    }
+
+    private static int total(String id, String status) {
+        RequestSpecification request = given().header("Authorization", Tokens.sre()).queryParam("deploymentId", id).queryParam("size", 1);
+        if (status != null) {
+            request = request.queryParam("status", status);
         }
-        throw new AssertionError("not all " + expected + " deliveries reached " + status + " in 5 min");
+        return request.when().get("/deliveries").then().extract().path("total");
     }
 
     private static long ms(long from, long to) {

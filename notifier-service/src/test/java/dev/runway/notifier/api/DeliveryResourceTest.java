@@ -1,6 +1,7 @@
 package dev.runway.notifier.api;
 
 import static io.restassured.RestAssured.given;
+import static org.awaitility.Awaitility.await;
 import static org.hamcrest.MatcherAssert.assertThat;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
@@ -16,7 +17,6 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 import dev.runway.events.Environment;
-import dev.runway.notifier.support.Eventually;
 import dev.runway.notifier.support.Events;
 import dev.runway.notifier.support.NotifierEndpointsResource;
 import dev.runway.notifier.support.NotifierScenario;
@@ -44,7 +44,7 @@ class DeliveryResourceTest extends NotifierScenario {
         Events events = new Events(id, Environment.PRODUCTION, "paging-app");
         lifecycle(events.started("v5.0.0"));
         lifecycle(events.succeeded("v5.0.0"));
-        Eventually.await("six deliveries", Duration.ofSeconds(20), () -> deliveries(id),
+        await("six deliveries").atMost(Duration.ofSeconds(20)).until(() -> deliveries(id),
                 l -> l.size() == 6 && l.stream().allMatch(d -> "DELIVERED".equals(d.get("status"))));
 
         given().header("Authorization", SRE).queryParam("deploymentId", id).queryParam("size", 4).queryParam("page", 1)
@@ -81,7 +81,7 @@ class DeliveryResourceTest extends NotifierScenario {
         String leakyHook = endpoints.baseUrl() + "/hook/" + id + "/hook-token-S3CRET-0b5e/down?token=hook-token-S3CRET-0b5e";
         lifecycle(events.deployRequested("v6.0.0", Events.manifest("webhooks: [\"" + leakyHook + "\"]")));
         lifecycle(events.failed("v6.0.0", "broken"));
-        Eventually.await("the failing webhook dead-lettered", Duration.ofSeconds(30), () -> deliveries(id, "DeploymentFailed"),
+        await("the failing webhook dead-lettered").atMost(Duration.ofSeconds(30)).until(() -> deliveries(id, "DeploymentFailed"),
                 l -> l.stream().anyMatch(d -> "DEAD".equals(d.get("status"))));
 
         String api = given().header("Authorization", SRE).queryParam("deploymentId", id).when().get("/deliveries").then().statusCode(200).extract().asString();

@@ -1,6 +1,7 @@
 package dev.runway.notifier.api;
 
 import static io.restassured.RestAssured.given;
+import static org.awaitility.Awaitility.await;
 import static org.hamcrest.MatcherAssert.assertThat;
 import static org.hamcrest.Matchers.containsInAnyOrder;
 import static org.hamcrest.Matchers.equalTo;
@@ -16,7 +17,6 @@ import java.util.UUID;
 import org.junit.jupiter.api.Test;
 
 import dev.runway.events.Environment;
-import dev.runway.notifier.support.Eventually;
 import dev.runway.notifier.support.Events;
 import dev.runway.notifier.support.NotifierEndpointsResource;
 import dev.runway.notifier.support.NotifierScenario;
@@ -51,9 +51,9 @@ class DeliveryScopeTest extends NotifierScenario {
         lifecycle(eventsB.deployRequested("v1.0.0", Events.manifest("webhooks: [\"" + endpoints.baseUrl() + "/hook/" + b + "/gone\"]")));
         lifecycle(eventsA.started("v2.0.0"));
         lifecycle(eventsB.started("v1.0.0"));
-        Eventually.await("A's three deliveries", Duration.ofSeconds(20), () -> deliveries(a),
+        await("A's three deliveries").atMost(Duration.ofSeconds(20)).until(() -> deliveries(a),
                 l -> l.size() == 3 && l.stream().allMatch(d -> "DELIVERED".equals(d.get("status"))));
-        Eventually.await("B's dead letter", Duration.ofSeconds(20), () -> deliveries(b),
+        await("B's dead letter").atMost(Duration.ofSeconds(20)).until(() -> deliveries(b),
                 l -> l.stream().anyMatch(d -> "DEAD".equals(d.get("status"))));
 
         // Stored with project and client; A's project environment uses production's rules, B's its own.

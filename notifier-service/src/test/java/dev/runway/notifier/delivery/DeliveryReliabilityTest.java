@@ -1,6 +1,7 @@
 package dev.runway.notifier.delivery;
 
 import static io.restassured.RestAssured.given;
+import static org.awaitility.Awaitility.await;
 import static org.hamcrest.MatcherAssert.assertThat;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.hasSize;
@@ -19,7 +20,6 @@ import dev.runway.events.DeploymentSucceeded;
 import dev.runway.events.Environment;
 import dev.runway.events.IncidentPriority;
 import dev.runway.events.ThresholdBreached;
-import dev.runway.notifier.support.Eventually;
 import dev.runway.notifier.support.Events;
 import dev.runway.notifier.support.NotifierEndpointsResource;
 import dev.runway.notifier.support.NotifierScenario;
@@ -72,7 +72,7 @@ class DeliveryReliabilityTest extends NotifierScenario {
         DeploymentFailed success = events.failed("v1.2.0", "smoke tests failed");
         lifecycle(success);
 
-        Map<String, Object> row = Eventually.await("flaky webhook delivered on the third attempt", IN_TIME,
+        Map<String, Object> row = await("flaky webhook delivered on the third attempt").atMost(IN_TIME).until(
                 () -> hookDelivery("DeploymentFailed", deliveries(id)),
                 d -> d != null && "DELIVERED".equals(d.get("status")));
         assertEquals(3, row.get("attempts"));
@@ -96,7 +96,7 @@ class DeliveryReliabilityTest extends NotifierScenario {
         lifecycle(events.deployRequested("v1.3.0", manifestWithHooks(id, "gone", "down")));
         lifecycle(events.failed("v1.3.0", "boom"));
 
-        List<Map<String, Object>> dead = Eventually.await("both manifest webhooks dead-lettered", IN_TIME,
+        List<Map<String, Object>> dead = await("both manifest webhooks dead-lettered").atMost(IN_TIME).until(
                 () -> deliveries(id, "DeploymentFailed").stream()
                         .filter(d -> "WEBHOOK".equals(d.get("channel")) && !"webhook:audit".equals(d.get("endpoint"))).toList(),
                 l -> l.size() == 2 && l.stream().allMatch(d -> "DEAD".equals(d.get("status"))));
@@ -124,7 +124,7 @@ class DeliveryReliabilityTest extends NotifierScenario {
         DeploymentSucceeded success = events.succeeded("v1.4.0");
         String eventId = success.getHeader().getEventId();
         lifecycle(success);
-        Eventually.await("first delivery", IN_TIME, () -> requestsFor(id, "/hook/" + id + "/ok").stream()
+        await("first delivery").atMost(IN_TIME).until(() -> requestsFor(id, "/hook/" + id + "/ok").stream()
                 .filter(r -> r.body().contains(eventId)).toList(), l -> l.size() == 1);
 
         // The same record again (same eventId), then a marker on the same partition: once the marker
@@ -133,9 +133,11 @@ class DeliveryReliabilityTest extends NotifierScenario {
         lifecycle(success);
         var marker = events.stepStarted("marker");
         lifecycle(marker);
-        Eventually.await("marker delivered", IN_TIME, () -> requestsFor(id, "/hook/" + id + "/ok").stream()
+        await("marker delivered").atMost(IN_TIME).until(() -> requestsFor(id, "/hook/" + id + "/ok").stream()
                 .filter(r -> r.body().contains(marker.getHeader().getEventId())).toList(), l -> l.size() == 1);
-        Eventually.sleep(1_000);
+        // A second longer: no late second call of the duplicate.
+        await("no second webhook call").during(Duration.ofSeconds(1)).atMost(Duration.ofSeconds(3)).until(
+                () -> endpoints.requests(r -> r.path().equals("/hook/" + id + "/ok") && r.body().contains(eventId)).size() == 1);
 
         assertThat(endpoints.requests(r -> r.path().equals("/hook/" + id + "/ok") && r.body().contains(eventId)), hasSize(1));
         assertThat(endpoints.requests(r -> r.path().startsWith("/slack") && r.body().contains(id)
@@ -155,7 +157,7 @@ class DeliveryReliabilityTest extends NotifierScenario {
         lifecycle(success);
 
         // Slack, e-mail, the healthy manifest webhook and the audit webhook all arrive...
-        Eventually.await("the healthy endpoints", Duration.ofSeconds(10), () -> List.of(
+        await("the healthy endpoints").atMost(Duration.ofSeconds(10)).until(() -> List.of(
                 endpoints.requests(r -> r.path().equals("/hook/" + id + "/ok") && r.body().contains(eventId)).size(),
                 endpoints.requests(r -> r.path().startsWith("/audit") && r.body().contains(eventId)).size(),
                 endpoints.requests(r -> r.path().startsWith("/slack") && r.body().contains(id) && r.body().contains("DeploymentSucceeded")).size(),
@@ -168,7 +170,7 @@ class DeliveryReliabilityTest extends NotifierScenario {
                 }).count()), l -> l.stream().allMatch(n -> n == 1));
 
         // ...and are recorded as delivered, while the hanging one is still in flight (its 4 s timeout not yet up).
-        List<Map<String, Object>> log = Eventually.await("four rows delivered", Duration.ofSeconds(10),
+        List<Map<String, Object>> log = await("four rows delivered").atMost(Duration.ofSeconds(10)).until(
                 () -> deliveries(id, "DeploymentSucceeded"),
                 l -> l.stream().filter(d -> "DELIVERED".equals(d.get("status"))).count() == 4);
         long tookMs = (System.nanoTime() - sent) / 1_000_000;
@@ -178,7 +180,7 @@ class DeliveryReliabilityTest extends NotifierScenario {
         assertEquals(5, log.size());
 
         // And the hanging one times out into a retry rather than blocking anything.
-        Map<String, Object> retried = Eventually.await("hanging attempt timed out", IN_TIME,
+        Map<String, Object> retried = await("hanging attempt timed out").atMost(IN_TIME).until(
                 () -> deliveries(id, "DeploymentSucceeded").stream().filter(d -> d.get("id").equals(hanging.get("id"))).findFirst().orElseThrow(),
                 d -> d.get("lastError") != null);
         assertThat((String) retried.get("lastError"), containsString("no answer within 4 s"));
@@ -197,10 +199,10 @@ class DeliveryReliabilityTest extends NotifierScenario {
                         $3, $1, 'SENDING', 3, now() - interval '1 second')""")
                 .execute(io.vertx.mutiny.sqlclient.Tuple.of(eventId, id, body)).await().atMost(Duration.ofSeconds(10));
 
-        Eventually.await("the orphaned delivery sent by the next pass", IN_TIME,
+        await("the orphaned delivery sent by the next pass").atMost(IN_TIME).until(
                 () -> endpoints.requests(r -> r.path().startsWith("/slack") && r.body().contains("orphaned delivery " + id)),
                 l -> l.size() == 1);
-        Eventually.await("and recorded", IN_TIME, () -> deliveries(id),
+        await("and recorded").atMost(IN_TIME).until(() -> deliveries(id),
                 l -> l.size() == 1 && "DELIVERED".equals(l.get(0).get("status")) && Integer.valueOf(1).equals(l.get(0).get("attempts")));
     }
 
@@ -216,16 +218,19 @@ class DeliveryReliabilityTest extends NotifierScenario {
         // A different metric is a different notification.
         health(events.breached("latency_p99", 2500, IncidentPriority.P1));
 
-        Eventually.await("both breaches reach Slack", IN_TIME, () -> endpoints.requests(r -> r.path().startsWith("/slack")
+        await("both breaches reach Slack").atMost(IN_TIME).until(() -> endpoints.requests(r -> r.path().startsWith("/slack")
                 && r.body().contains(id) && r.body().contains("ThresholdBreached")), l -> l.size() == 2);
-        List<Map<String, Object>> slackRows = Eventually.await("collapsed rows", IN_TIME,
+        List<Map<String, Object>> slackRows = await("collapsed rows").atMost(IN_TIME).until(
                 () -> deliveries(id, "ThresholdBreached").stream().filter(d -> "SLACK".equals(d.get("channel"))).toList(),
                 l -> l.size() == 4);
         Map<String, Object> original = slackRows.stream().filter(d -> first.getHeader().getEventId().equals(d.get("eventId")))
                 .findFirst().orElseThrow();
         assertEquals(2, original.get("repeats"));
         assertEquals(2, slackRows.stream().filter(d -> "COLLAPSED".equals(d.get("status"))).count());
-        Eventually.sleep(500);
+        // Half a second longer: no late Slack message for the collapsed repeats.
+        await("no second error_rate message").during(Duration.ofMillis(500)).atMost(Duration.ofSeconds(3)).until(
+                () -> endpoints.requests(r -> r.path().startsWith("/slack") && r.body().contains(id)
+                        && r.body().contains("error_rate")).size() == 1);
         assertThat(endpoints.requests(r -> r.path().startsWith("/slack") && r.body().contains(id)
                 && r.body().contains("error_rate")), hasSize(1));
     }

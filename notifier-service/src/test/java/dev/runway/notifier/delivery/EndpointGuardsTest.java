@@ -1,5 +1,6 @@
 package dev.runway.notifier.delivery;
 
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -56,12 +57,10 @@ class EndpointGuardsTest {
         guards.call(healthy, () -> Uni.createFrom().voidItem()).await().atMost(Duration.ofSeconds(5));
         assertEquals(CircuitBreakerState.CLOSED, guards.states().get(healthy));
 
-        // After the delay one trial call goes through; success closes the breaker again.
-        sleep(2_300);
-        guards.call(dead, () -> {
-            deadCalls.incrementAndGet();
-            return Uni.createFrom().voidItem();
-        }).await().atMost(Duration.ofSeconds(5));
+        // After the delay (2 s) one trial call goes through; success closes the breaker again. Calls
+        // refused while it is still open never reach the endpoint.
+        await("a trial call let through after the breaker's delay").atLeast(Duration.ofMillis(1_500)).atMost(Duration.ofSeconds(10))
+                .until(() -> trialCall(dead, deadCalls));
         assertEquals(5, deadCalls.get());
         assertEquals(CircuitBreakerState.CLOSED, guards.states().get(dead));
     }
@@ -85,11 +84,16 @@ class EndpointGuardsTest {
         assertEquals(true, tookMs >= 3_900 && tookMs < 9_000, "timed out after " + tookMs + " ms");
     }
 
-    private static void sleep(long ms) {
+    /** Whether a successful call to {@code endpoint} got through its guard (false: refused, the breaker is open). */
+    private boolean trialCall(String endpoint, AtomicInteger calls) {
         try {
-            Thread.sleep(ms);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
+            guards.call(endpoint, () -> {
+                calls.incrementAndGet();
+                return Uni.createFrom().voidItem();
+            }).await().atMost(Duration.ofSeconds(5));
+            return true;
+        } catch (CircuitBreakerOpenException e) {
+            return false;
         }
     }
 }

@@ -1,5 +1,6 @@
 package dev.runway.notifier.messaging;
 
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -10,15 +11,18 @@ import static org.hamcrest.Matchers.startsWith;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 import java.util.Properties;
 import java.util.UUID;
 
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
@@ -55,7 +59,7 @@ class DeadLetterQueueTest extends NotifierScenario {
                 KafkaProducer<String, byte[]> raw = rawProducer()) {
             raw.send(new ProducerRecord<>(Topics.DEPLOYMENTS, id, garbage)).get();
 
-            ConsumerRecord<String, byte[]> dead = await(dlq, id);
+            ConsumerRecord<String, byte[]> dead = awaitDeadLetter(dlq, id);
             assertNotNull(header(dead, "dead-letter-reason"), "reason header");
             assertThat(header(dead, "dead-letter-reason"), startsWith("undecodable record"));
             assertEquals(PoisonRecordException.class.getName(), header(dead, "dead-letter-exception-class-name"));
@@ -74,7 +78,7 @@ class DeadLetterQueueTest extends NotifierScenario {
         try (KafkaConsumer<String, byte[]> dlq = dlqConsumerAtEnd(DLQ)) {
             // A health decision on the lifecycle topic: decodable, but not a lifecycle event.
             lifecycle(new Events(id, Environment.PRODUCTION, "acme-shop").healthPassed());
-            ConsumerRecord<String, byte[]> dead = await(dlq, id);
+            ConsumerRecord<String, byte[]> dead = awaitDeadLetter(dlq, id);
             assertThat(header(dead, "dead-letter-reason"), containsString("HealthCheckPassed does not belong on runway.deployments"));
             assertEquals(PoisonRecordException.class.getName(), header(dead, "dead-letter-exception-class-name"));
             assertEquals(Topics.DEPLOYMENTS, header(dead, "dead-letter-topic"));
@@ -85,43 +89,54 @@ class DeadLetterQueueTest extends NotifierScenario {
     void shouldDeadLetterARecordThatDoesNotBelongOnTheHealthDecisionsTopic() {
         String id = newDeploymentId();
         try (KafkaConsumer<String, byte[]> dlq = dlqConsumerAtEnd(HEALTH_DLQ)) {
-            // A lifecycle event on the decisions topic: its own topic's DLQ, not the lifecycle one.
+            // A lifecycle event on the decisions topic: its own topic's DLQ, not the lifecycle one. The
+            // orchestrator reads this topic too; the notifier's dead letter is the one with its reason.
             health(new Events(id, Environment.PRODUCTION, "acme-shop").stepStarted("deploy-green"));
-            ConsumerRecord<String, byte[]> dead = await(dlq, id);
+            ConsumerRecord<String, byte[]> dead = awaitDeadLetter(dlq, id, "does not belong on");
             assertThat(header(dead, "dead-letter-reason"), containsString("StepStarted does not belong on runway.health.decisions"));
             assertEquals(Topics.HEALTH_DECISIONS, header(dead, "dead-letter-topic"));
         }
     }
 
-    /** Plain bytes: a dead letter's value is whatever could (not) be decoded. Joins, then starts at the end. */
+    /** Plain bytes: a dead letter's value is whatever could (not) be decoded. Every partition, at its end. */
     private static KafkaConsumer<String, byte[]> dlqConsumerAtEnd(String topic) {
         Properties props = new Properties();
         props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, Backbone.get().kafkaBootstrap());
         props.put(ConsumerConfig.GROUP_ID_CONFIG, "notifier-dlq-test-" + UUID.randomUUID());
-        props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "latest");
         props.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
         props.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
         KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(props);
-        consumer.subscribe(List.of(topic));
-        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-        while (consumer.assignment().isEmpty() && System.nanoTime() < deadline) {
-            consumer.poll(Duration.ofMillis(100));
-        }
-        consumer.seekToEnd(consumer.assignment());
-        consumer.assignment().forEach(consumer::position);
+        // Assigned, not subscribed: no group join to wait for, and the position is fixed before anything is sent.
+        List<TopicPartition> partitions = consumer.partitionsFor(topic).stream()
+                .map(p -> new TopicPartition(topic, p.partition())).toList();
+        consumer.assign(partitions);
+        consumer.seekToEnd(partitions);
+        partitions.forEach(consumer::position);
         return consumer;
     }
 
-    private static ConsumerRecord<String, byte[]> await(KafkaConsumer<String, byte[]> consumer, String key) {
-        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-        while (System.nanoTime() < deadline) {
-            for (ConsumerRecord<String, byte[]> r : consumer.poll(Duration.ofMillis(200))) {
-                if (key.equals(r.key())) {
-                    return r;
-                }
+    private static ConsumerRecord<String, byte[]> awaitDeadLetter(KafkaConsumer<String, byte[]> consumer, String key) {
+        return awaitDeadLetter(consumer, key, "");
+    }
+
+    /**
+     * The first dead letter keyed {@code key} whose reason contains {@code reasonPart}. The consumer is
+     * polled on this thread: it is not thread-safe.
+     */
+    private static ConsumerRecord<String, byte[]> awaitDeadLetter(KafkaConsumer<String, byte[]> consumer, String key, String reasonPart) {
+        return await("a dead letter keyed " + key).atMost(Duration.ofSeconds(30)).pollInSameThread()
+                .until(() -> first(consumer.poll(Duration.ofMillis(200)), key, reasonPart), Optional::isPresent)
+                .orElseThrow();
+    }
+
+    private static Optional<ConsumerRecord<String, byte[]>> first(ConsumerRecords<String, byte[]> records, String key, String reasonPart) {
+        for (ConsumerRecord<String, byte[]> r : records) {
+            String reason = header(r, "dead-letter-reason");
+            if (key.equals(r.key()) && (reasonPart.isEmpty() || reason != null && reason.contains(reasonPart))) {
+                return Optional.of(r);
             }
         }
-        throw new AssertionError("no dead letter keyed " + key + " within 30 s");
+        return Optional.empty();
     }
 
     private static String header(ConsumerRecord<String, byte[]> record, String name) {

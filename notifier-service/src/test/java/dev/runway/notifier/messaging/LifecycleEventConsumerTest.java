@@ -1,5 +1,6 @@
 package dev.runway.notifier.messaging;
 
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.time.Clock;
@@ -14,7 +15,6 @@ import org.junit.jupiter.api.Test;
 import dev.runway.events.DeploymentSucceeded;
 import dev.runway.events.Environment;
 import dev.runway.events.Envelopes;
-import dev.runway.notifier.support.Eventually;
 import dev.runway.notifier.support.NotifierEndpointsResource;
 import dev.runway.notifier.support.NotifierScenario;
 import dev.runway.testsupport.BackboneTestResource;
@@ -38,7 +38,7 @@ class LifecycleEventConsumerTest extends NotifierScenario {
 
         lifecycle(sent);
 
-        Optional<SpecificRecord> got = Eventually.await("the event received", Duration.ofSeconds(30),
+        Optional<SpecificRecord> got = await("the event received").atMost(Duration.ofSeconds(30)).until(
                 () -> received.byEventId(sent.getHeader().getEventId()), Optional::isPresent);
         assertEquals(Optional.of(sent), got);
     }

@@ -1,6 +1,7 @@
 package dev.runway.notifier.support;
 
 import static io.restassured.RestAssured.given;
+import static org.awaitility.Awaitility.await;
 
 import java.time.Duration;
 import java.util.List;
@@ -9,6 +10,7 @@ import java.util.UUID;
 
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.clients.producer.KafkaProducer;
+import org.awaitility.core.ConditionTimeoutException;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -55,9 +57,10 @@ public abstract class NotifierScenario {
     }
 
     /**
-     * The notifier's consumers start at the end of their topics, in a group of this run: send a
-     * probe (development: announced nowhere) until each consumer has seen one, so nothing a test
-     * sends afterwards is missed.
+     * The notifier's consumers start at the end of their topics, in a group of this run: a probe sent
+     * before a consumer has its partitions is never seen. So send a probe (development: announced
+     * nowhere) and give it three seconds, again until each consumer has seen one; nothing a test sends
+     * afterwards is missed.
      */
     @BeforeEach
     void awaitConsumers() {
@@ -66,23 +69,22 @@ public abstract class NotifierScenario {
         }
         Events probe = new Events("probe-" + UUID.randomUUID(), Environment.DEVELOPMENT, "probe");
         for (String topic : List.of(Topics.DEPLOYMENTS, Topics.HEALTH_DECISIONS)) {
-            long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
-            boolean seen = false;
-            while (!seen && System.nanoTime() < deadline) {
-                SpecificRecord record = topic.equals(Topics.DEPLOYMENTS) ? probe.stepStarted("probe") : probe.healthPassed();
-                publish(topic, record);
-                String eventId = Envelopes.headerOf(record).getEventId();
-                long until = System.nanoTime() + Duration.ofSeconds(3).toNanos();
-                while (!seen && System.nanoTime() < until) {
-                    seen = received.byEventId(eventId).isPresent();
-                    Eventually.sleep(100);
-                }
-            }
-            if (!seen) {
-                throw new AssertionError("the notifier's consumer of " + topic + " never started");
-            }
+            await("the notifier's consumer of " + topic + " started").atMost(Duration.ofSeconds(90))
+                    .until(() -> probeSeen(topic, probe));
         }
         consumersReady = true;
+    }
+
+    private boolean probeSeen(String topic, Events probe) {
+        SpecificRecord record = topic.equals(Topics.DEPLOYMENTS) ? probe.stepStarted("probe") : probe.healthPassed();
+        publish(topic, record);
+        String eventId = Envelopes.headerOf(record).getEventId();
+        try {
+            await().atMost(Duration.ofSeconds(3)).until(() -> received.byEventId(eventId).isPresent());
+            return true;
+        } catch (ConditionTimeoutException e) {
+            return false;
+        }
     }
 
     protected static void publish(String topic, SpecificRecord record) {

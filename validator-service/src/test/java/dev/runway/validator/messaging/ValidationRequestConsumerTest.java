@@ -1,5 +1,6 @@
 package dev.runway.validator.messaging;
 
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -10,6 +11,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 import java.util.Properties;
 import java.util.Set;
 import java.util.UUID;
@@ -18,6 +20,7 @@ import java.util.stream.Collectors;
 import org.apache.avro.generic.GenericRecord;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
@@ -312,15 +315,19 @@ class ValidationRequestConsumerTest {
         return consumer;
     }
 
+    /** The first record keyed {@code key}; the consumer is polled on this thread (it is not thread-safe). */
     private static ConsumerRecord<String, byte[]> awaitKey(KafkaConsumer<String, byte[]> consumer, String key) {
-        long deadline = System.nanoTime() + WAIT.toNanos();
-        while (System.nanoTime() < deadline) {
-            for (ConsumerRecord<String, byte[]> r : consumer.poll(Duration.ofMillis(200))) {
-                if (key.equals(r.key())) {
-                    return r;
-                }
+        return await("a dead letter with key " + key).atMost(WAIT).pollInSameThread()
+                .until(() -> firstKeyed(consumer.poll(Duration.ofMillis(200)), key), Optional::isPresent)
+                .orElseThrow();
+    }
+
+    private static Optional<ConsumerRecord<String, byte[]>> firstKeyed(ConsumerRecords<String, byte[]> records, String key) {
+        for (ConsumerRecord<String, byte[]> r : records) {
+            if (key.equals(r.key())) {
+                return Optional.of(r);
             }
         }
-        throw new AssertionError("no dead letter with key " + key + " within " + WAIT);
+        return Optional.empty();
     }
 }
