@@ -1,6 +1,7 @@
 package dev.runway.notifier.delivery;
 
 import java.time.Duration;
+import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -185,7 +186,7 @@ public class DeliveryRepository {
     }
 
     public record DeadLetter(long id, long deliveryId, String eventId, String deploymentId, String project, String client,
-            String channel, String endpoint, int attempts, String reason, java.time.OffsetDateTime createdAt) {
+            String channel, String endpoint, int attempts, String reason, OffsetDateTime createdAt) {
     }
 
     /**

@@ -3,6 +3,7 @@ package dev.runway.notifier.routing;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 
@@ -25,6 +26,7 @@ import dev.runway.events.ThresholdBreached;
 import dev.runway.events.ApprovalRequested;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.json.JsonArray;
+import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.SqlConnection;
 import io.vertx.mutiny.sqlclient.Tuple;
@@ -50,7 +52,7 @@ public class DeploymentStore {
                         components = EXCLUDED.components, slack_channel = EXCLUDED.slack_channel,
                         emails = EXCLUDED.emails, webhooks = EXCLUDED.webhooks, updated_at = now()
                     RETURNING *""")
-                    .execute(Tuple.from(java.util.Arrays.asList(h.getDeploymentId(), h.getEnvironment().name(), h.getProject(),
+                    .execute(Tuple.from(Arrays.asList(h.getDeploymentId(), h.getEnvironment().name(), h.getProject(),
                             r.getVersion(), r.getRequestedBy(), String.join(",", r.getComponents()),
                             n.slack().orElse(""),
                             new JsonArray(new ArrayList<>(n.emails())), new JsonArray(new ArrayList<>(n.webhooks())), h.getClient())))
@@ -101,7 +103,7 @@ public class DeploymentStore {
     }
 
     /** Manifest webhook URLs of a deployment, to resolve a {@code webhook:…#hash} endpoint when sending. */
-    public Uni<List<String>> manifestWebhooks(io.vertx.mutiny.sqlclient.Pool pool, String deploymentId) {
+    public Uni<List<String>> manifestWebhooks(Pool pool, String deploymentId) {
         return pool.preparedQuery("SELECT webhooks FROM deployments WHERE deployment_id = $1")
                 .execute(Tuple.of(deploymentId))
                 .map(rows -> {

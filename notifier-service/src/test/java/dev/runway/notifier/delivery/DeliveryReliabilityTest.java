@@ -9,11 +9,17 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
+
+import jakarta.inject.Inject;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+
+import com.icegreen.greenmail.util.GreenMailUtil;
 
 import dev.runway.events.DeploymentFailed;
 import dev.runway.events.DeploymentSucceeded;
@@ -25,10 +31,13 @@ import dev.runway.notifier.support.NotifierEndpointsResource;
 import dev.runway.notifier.support.NotifierScenario;
 import dev.runway.notifier.support.Signatures;
 import dev.runway.notifier.support.TestEndpoints;
+import dev.runway.notifier.support.Tokens;
 import dev.runway.testsupport.BackboneTestResource;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.common.ResourceArg;
 import io.quarkus.test.junit.QuarkusTest;
+import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.Tuple;
 
 /**
  * Retries, dead letters, redelivery, a hanging endpoint and de-noising, against the real HTTP
@@ -41,8 +50,8 @@ class DeliveryReliabilityTest extends NotifierScenario {
 
     private static final Duration IN_TIME = Duration.ofSeconds(20);
 
-    @jakarta.inject.Inject
-    io.vertx.mutiny.sqlclient.Pool pool;
+    @Inject
+    Pool pool;
 
     @AfterEach
     void releaseHangingRequests() {
@@ -105,7 +114,7 @@ class DeliveryReliabilityTest extends NotifierScenario {
         assertEquals(1, gone.get("attempts"), "410 is not retried");
         assertEquals(3, down.get("attempts"), "503 is retried until the last attempt");
 
-        List<Map<String, Object>> letters = given().header("Authorization", dev.runway.notifier.support.Tokens.sre()).queryParam("deploymentId", id)
+        List<Map<String, Object>> letters = given().header("Authorization", Tokens.sre()).queryParam("deploymentId", id)
                 .when().get("/deliveries/dead-letters")
                 .then().statusCode(200).extract().jsonPath().getList("$");
         assertThat(letters.stream().filter(l -> l.get("eventId").equals(gone.get("eventId"))).toList(), hasSize(2));
@@ -161,9 +170,9 @@ class DeliveryReliabilityTest extends NotifierScenario {
                 endpoints.requests(r -> r.path().equals("/hook/" + id + "/ok") && r.body().contains(eventId)).size(),
                 endpoints.requests(r -> r.path().startsWith("/audit") && r.body().contains(eventId)).size(),
                 endpoints.requests(r -> r.path().startsWith("/slack") && r.body().contains(id) && r.body().contains("DeploymentSucceeded")).size(),
-                (int) java.util.Arrays.stream(greenMail.getReceivedMessages()).filter(m -> {
+                (int) Arrays.stream(greenMail.getReceivedMessages()).filter(m -> {
                     try {
-                        return m.getSubject().contains("deployment successful") && com.icegreen.greenmail.util.GreenMailUtil.getBody(m).contains(id);
+                        return m.getSubject().contains("deployment successful") && GreenMailUtil.getBody(m).contains(id);
                     } catch (Exception e) {
                         return false;
                     }
@@ -190,14 +199,14 @@ class DeliveryReliabilityTest extends NotifierScenario {
     void shouldResendADeliveryWhoseSenderVanishedOnceItsLeaseExpires() {
         // As a crashed instance leaves it: claimed (SENDING), lease run out, never recorded.
         String id = newDeploymentId();
-        String eventId = java.util.UUID.randomUUID().toString();
+        String eventId = UUID.randomUUID().toString();
         String body = "{\"text\":\"orphaned delivery " + id + "\",\"channel\":\"#recovery\"}";
         pool.preparedQuery("""
                 INSERT INTO deliveries (event_id, event_type, deployment_id, environment, project, severity, channel,
                                         endpoint, payload, fingerprint, status, max_attempts, lease_until)
                 VALUES ($1, 'DeploymentSucceeded', $2, 'PRODUCTION', 'acme-shop', 'INFO', 'SLACK', 'slack:#recovery',
                         $3, $1, 'SENDING', 3, now() - interval '1 second')""")
-                .execute(io.vertx.mutiny.sqlclient.Tuple.of(eventId, id, body)).await().atMost(Duration.ofSeconds(10));
+                .execute(Tuple.of(eventId, id, body)).await().atMost(Duration.ofSeconds(10));
 
         await("the orphaned delivery sent by the next pass").atMost(IN_TIME).until(
                 () -> endpoints.requests(r -> r.path().startsWith("/slack") && r.body().contains("orphaned delivery " + id)),

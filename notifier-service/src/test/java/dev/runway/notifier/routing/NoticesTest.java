@@ -22,6 +22,8 @@ import dev.runway.events.RollbackDecided;
 import dev.runway.events.RollbackMode;
 import dev.runway.events.StartWatch;
 import dev.runway.events.ThresholdBreached;
+import dev.runway.events.Thresholds;
+import dev.runway.events.WatchPhase;
 
 /** The wording of the seed's messages, without any infrastructure. */
 class NoticesTest {
@@ -94,8 +96,8 @@ class NoticesTest {
     @Test
     void shouldRefuseRecordsItDoesNotAnnounce() {
         StartWatch command = StartWatch.newBuilder().setHeader(header(Environment.PRODUCTION)).setWatchId("w")
-                .setStep("s").setVersion("v").setPhase(dev.runway.events.WatchPhase.VERIFY_GREEN).setTrafficPercent(0)
-                .setWindowSeconds(1).setThresholds(dev.runway.events.Thresholds.newBuilder().setErrorRatePercent(5)
+                .setStep("s").setVersion("v").setPhase(WatchPhase.VERIFY_GREEN).setTrafficPercent(0)
+                .setWindowSeconds(1).setThresholds(Thresholds.newBuilder().setErrorRatePercent(5)
                         .setSustainedSeconds(1).build()).setTargets(List.of()).build();
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Notices.of(command, ctx(), Optional.empty()));
         assertThat(e.getMessage(), containsString("StartWatch"));

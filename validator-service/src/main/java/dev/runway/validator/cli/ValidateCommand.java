@@ -5,6 +5,7 @@ import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
@@ -90,7 +91,7 @@ public class ValidateCommand implements Callable<Integer> {
             new ReportPrinter(color != null ? color : System.console() != null).print(result, environment.toLowerCase(Locale.ROOT), out);
             return result.errors() > 0 ? 1 : 0;
         } catch (SourceUnavailableException e) {
-            Report result = Validator.unreadable(e.getMessage(), java.time.Duration.ZERO);
+            Report result = Validator.unreadable(e.getMessage(), Duration.ZERO);
             new ReportPrinter(false).print(result, environment, out);
             err.println(e.getMessage());
             return 1;

@@ -8,6 +8,8 @@ import java.util.List;
 import java.util.Optional;
 import java.util.function.Supplier;
 
+import org.eclipse.jgit.errors.IncorrectObjectTypeException;
+import org.eclipse.jgit.errors.MissingObjectException;
 import org.eclipse.jgit.lib.Constants;
 import org.eclipse.jgit.lib.ObjectId;
 import org.eclipse.jgit.lib.Ref;
@@ -134,7 +136,7 @@ final class JGitFacts implements GitFacts {
     private static RevCommit parseCommitOrNull(RevWalk walk, ObjectId id) throws IOException {
         try {
             return walk.parseCommit(id);
-        } catch (org.eclipse.jgit.errors.IncorrectObjectTypeException | org.eclipse.jgit.errors.MissingObjectException e) {
+        } catch (IncorrectObjectTypeException | MissingObjectException e) {
             return null; // a tag on a tree or blob, or a ref to a missing object: not a release
         }
     }

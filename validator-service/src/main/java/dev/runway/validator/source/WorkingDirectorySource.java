@@ -20,6 +20,7 @@ import org.eclipse.jgit.api.Status;
 import org.eclipse.jgit.api.StatusCommand;
 import org.eclipse.jgit.api.errors.GitAPIException;
 import org.eclipse.jgit.dircache.DirCacheIterator;
+import org.eclipse.jgit.lib.FileMode;
 import org.eclipse.jgit.lib.ObjectId;
 import org.eclipse.jgit.lib.Repository;
 import org.eclipse.jgit.storage.file.FileRepositoryBuilder;
@@ -112,8 +113,8 @@ public final class WorkingDirectorySource implements ProjectSource {
                     }
                     continue;
                 }
-                if (!path.startsWith(prefix) || !disk.getEntryFileMode().equals(org.eclipse.jgit.lib.FileMode.REGULAR_FILE)
-                        && !disk.getEntryFileMode().equals(org.eclipse.jgit.lib.FileMode.EXECUTABLE_FILE)) {
+                if (!path.startsWith(prefix) || !disk.getEntryFileMode().equals(FileMode.REGULAR_FILE)
+                        && !disk.getEntryFileMode().equals(FileMode.EXECUTABLE_FILE)) {
                     continue;
                 }
                 addBounded(files, path.substring(prefix.length()));

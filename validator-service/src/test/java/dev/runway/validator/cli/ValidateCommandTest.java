@@ -7,6 +7,7 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Comparator;
 
 import org.junit.jupiter.api.Test;
 
@@ -113,7 +114,7 @@ class ValidateCommandTest {
             assertTrue(noGit.out().contains("✓ Found: deploy.manifest.yaml"), noGit.out());
         } finally {
             try (var files = Files.walk(plain)) {
-                files.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+                files.sorted(Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
             }
         }
     }

@@ -10,14 +10,17 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.Properties;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.ExecutionException;
 import java.util.stream.Collectors;
 
 import org.apache.avro.generic.GenericRecord;
+import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
@@ -25,6 +28,7 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
@@ -46,12 +50,14 @@ import dev.runway.events.Topics;
 import dev.runway.events.ValidationFailed;
 import dev.runway.events.ValidationOutcome;
 import dev.runway.events.ValidationPassed;
+import dev.runway.events.ValidationReport;
 import dev.runway.messaging.inbound.PoisonRecordException;
 import dev.runway.testsupport.AvroKafka;
 import dev.runway.testsupport.Backbone;
 import dev.runway.testsupport.BackboneTestResource;
 import dev.runway.validator.fixtures.FixtureRepo;
 import dev.runway.validator.validation.ProcessedRequests;
+import io.apicurio.registry.serde.avro.AvroKafkaDeserializer;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.common.ResourceArg;
 import io.quarkus.test.junit.QuarkusTest;
@@ -131,7 +137,7 @@ class ValidationRequestConsumerTest {
         props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, Backbone.get().kafkaBootstrap());
         props.put(ConsumerConfig.GROUP_ID_CONFIG, "test-" + UUID.randomUUID());
         props.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
-        props.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, io.apicurio.registry.serde.avro.AvroKafkaDeserializer.class.getName());
+        props.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, AvroKafkaDeserializer.class.getName());
         KafkaConsumer<String, Object> consumer = new KafkaConsumer<>(props);
         atEnd(consumer, Topics.VALIDATION_RESULTS);
         return consumer;
@@ -140,13 +146,13 @@ class ValidationRequestConsumerTest {
     /** Takes every partition of {@code topic} and moves to its end, before anything is sent. */
     static void atEnd(KafkaConsumer<?, ?> consumer, String topic) {
         var partitions = consumer.partitionsFor(topic).stream()
-                .map(p -> new org.apache.kafka.common.TopicPartition(topic, p.partition())).toList();
+                .map(p -> new TopicPartition(topic, p.partition())).toList();
         consumer.assign(partitions);
         consumer.seekToEnd(partitions);
         partitions.forEach(consumer::position);
     }
 
-    static <T extends org.apache.avro.specific.SpecificRecord> T as(ConsumerRecord<String, Object> record, Class<T> type) {
+    static <T extends SpecificRecord> T as(ConsumerRecord<String, Object> record, Class<T> type) {
         GenericRecord g = (GenericRecord) record.value();
         assertEquals(type.getName(), g.getSchema().getFullName(), "answer type");
         return AvroKafka.toSpecific(g, type);
@@ -238,7 +244,7 @@ class ValidationRequestConsumerTest {
             AvroKafka.send(producer, Topics.VALIDATION_REQUESTS, id, request(id, example.dir().toString(), example.head(), "1.0.0", null));
             AvroKafka.send(producer, Topics.VALIDATION_REQUESTS, marker,
                     request(marker, example.dir().toString(), example.head(), "1.0.0", null));
-            List<String> keysSeen = new java.util.ArrayList<>();
+            List<String> keysSeen = new ArrayList<>();
             AvroKafka.await(results, r -> {
                 keysSeen.add(r.key());
                 return marker.equals(r.key());
@@ -280,13 +286,13 @@ class ValidationRequestConsumerTest {
 
             String foreignKey = UUID.randomUUID().toString();
             EventHeader h = Envelopes.first(foreignKey, Environment.STAGING, "acme-shop", Clock.systemUTC());
-            ValidationPassed foreign = ValidationPassed.newBuilder().setHeader(h).setReport(dev.runway.events.ValidationReport.newBuilder()
+            ValidationPassed foreign = ValidationPassed.newBuilder().setHeader(h).setReport(ValidationReport.newBuilder()
                     .setOutcome(ValidationOutcome.PASSED).setErrors(0).setWarnings(0).setChecks(List.of()).setDurationMs(0).build()).build();
             AvroKafka.send(producer, Topics.VALIDATION_REQUESTS, foreignKey, foreign);
             ConsumerRecord<String, byte[]> deadForeign = awaitKey(dlq, foreignKey);
             assertTrue(header(deadForeign, "dead-letter-reason").contains("carries DeployRequested only"), header(deadForeign, "dead-letter-reason"));
             assertEquals(Topics.VALIDATION_REQUESTS, header(deadForeign, "dead-letter-topic"));
-        } catch (InterruptedException | java.util.concurrent.ExecutionException e) {
+        } catch (InterruptedException | ExecutionException e) {
             throw new IllegalStateException(e);
         }
     }

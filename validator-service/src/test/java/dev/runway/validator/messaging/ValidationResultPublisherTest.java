@@ -9,7 +9,16 @@ import java.util.UUID;
 
 import org.junit.jupiter.api.Test;
 
-import dev.runway.events.*;
+import dev.runway.events.CheckResult;
+import dev.runway.events.CheckStatus;
+import dev.runway.events.Environment;
+import dev.runway.events.Envelopes;
+import dev.runway.events.EventHeader;
+import dev.runway.events.Severity;
+import dev.runway.events.Topics;
+import dev.runway.events.ValidationOutcome;
+import dev.runway.events.ValidationPassed;
+import dev.runway.events.ValidationReport;
 import dev.runway.testsupport.AvroKafka;
 import dev.runway.testsupport.AvroKafka.Received;
 import dev.runway.testsupport.BackboneTestResource;

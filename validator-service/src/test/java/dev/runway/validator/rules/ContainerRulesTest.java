@@ -8,6 +8,7 @@ import org.junit.jupiter.api.Test;
 
 import dev.runway.events.ValidationOutcome;
 import dev.runway.validator.fixtures.FixtureRepo;
+import dev.runway.validator.fixtures.Reports;
 
 /** Phase 8: Dockerfiles for enabled server components, pinned base images. */
 class ContainerRulesTest {
@@ -25,7 +26,7 @@ class ContainerRulesTest {
         try (FixtureRepo repo = FixtureRepo.released()) {
             repo.delete("services/api/Dockerfile")
                     .edit("deploy.manifest.yaml", "  api:\n    enabled: true", "  api:\n    enabled: false").release("v1.1.0");
-            dev.runway.validator.fixtures.Reports.assertPassed(repo.validate(), Rule.DOCKERFILE);
+            Reports.assertPassed(repo.validate(), Rule.DOCKERFILE);
         }
     }
 
@@ -50,7 +51,7 @@ class ContainerRulesTest {
                     FROM build
                     CMD ["node", "src/server.js"]
                     """).release("v1.1.0");
-            dev.runway.validator.fixtures.Reports.assertPassed(repo.validate(), Rule.BASE_IMAGE);
+            Reports.assertPassed(repo.validate(), Rule.BASE_IMAGE);
         }
     }
 }

@@ -3,6 +3,7 @@ package dev.runway.validator.rules;
 import static dev.runway.validator.fixtures.Reports.assertFailed;
 import static dev.runway.validator.fixtures.Reports.assertPassed;
 import static dev.runway.validator.fixtures.Reports.dump;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 
 import org.junit.jupiter.api.Test;
@@ -43,7 +44,7 @@ class EnvironmentRulesTest {
             String text = repo.read(STAGING);
             repo.write(STAGING, text.replaceAll("(?m)^JWT_SECRET=.*\n", "")).release("v1.1.0");
             Check c = assertFailed(repo.validate(), Rule.ENV_REQUIRED_VARIABLE, "JWT_SECRET");
-            org.junit.jupiter.api.Assertions.assertEquals(STAGING, c.file());
+            assertEquals(STAGING, c.file());
         }
     }
 

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
@@ -21,6 +22,7 @@ import dev.runway.events.CheckStatus;
 import dev.runway.events.ValidationOutcome;
 import dev.runway.manifest.ManifestReader;
 import dev.runway.validator.fixtures.FixtureRepo;
+import dev.runway.validator.fixtures.Reports;
 
 /**
  * Manifests written to hurt the validator: deep nesting, huge strings and numbers, alias bombs,
@@ -63,7 +65,7 @@ class HostileManifestTest {
         cases.add(new Hostile("top-level list", "- version: \"1.0\"\n", Rule.MANIFEST_YAML));
         cases.add(new Hostile("top-level scalar", "just a string", Rule.MANIFEST_YAML));
         cases.add(new Hostile("empty", "", Rule.MANIFEST_YAML));
-        cases.add(new Hostile("binary", new String(new byte[] { 0, 1, 2, (byte) 0xff, 0x7f, 0 }, java.nio.charset.StandardCharsets.ISO_8859_1),
+        cases.add(new Hostile("binary", new String(new byte[] { 0, 1, 2, (byte) 0xff, 0x7f, 0 }, StandardCharsets.ISO_8859_1),
                 Rule.MANIFEST_YAML));
         cases.add(new Hostile("java type tag", "version: !!javax.script.ScriptEngineManager [!!java.net.URLClassLoader [[!!java.net.URL [\"http://127.0.0.1:9/\"]]]]\n",
                 Rule.MANIFEST_SCHEMA));
@@ -127,9 +129,9 @@ class HostileManifestTest {
     void committedManifestThatIsNotUtf8OrTooLargeFailsCleanly() {
         try (FixtureRepo r = FixtureRepo.released()) {
             r.writeBytes("deploy.manifest.yaml", new byte[] { 'a', ':', ' ', (byte) 0xc3, (byte) 0x28, '\n' }).release("v1.1.0");
-            dev.runway.validator.fixtures.Reports.assertFailed(r.validate(), Rule.MANIFEST_YAML, "not UTF-8");
+            Reports.assertFailed(r.validate(), Rule.MANIFEST_YAML, "not UTF-8");
             r.write("deploy.manifest.yaml", "# " + "x".repeat(ManifestReader.MAX_BYTES) + "\n").release("v1.2.0");
-            dev.runway.validator.fixtures.Reports.assertFailed(r.validate(), Rule.MANIFEST_YAML, "too large");
+            Reports.assertFailed(r.validate(), Rule.MANIFEST_YAML, "too large");
         }
     }
 

@@ -9,6 +9,7 @@ import org.junit.jupiter.api.Test;
 
 import dev.runway.events.CheckStatus;
 import dev.runway.validator.fixtures.FixtureRepo;
+import dev.runway.validator.fixtures.Reports;
 
 /** Phase 7: naming (000 §8.1), order, schema changes with migrations, forward-compatibility (004). */
 class MigrationRulesTest {
@@ -122,7 +123,7 @@ class MigrationRulesTest {
             Report report = repo.validate();
             assertFailed(report, Rule.FORWARD_COMPATIBLE, "changes a column type");
             assertFailed(report, Rule.FORWARD_COMPATIBLE, "adds NOT NULL column currency without a default");
-            assertEquals(2, dev.runway.validator.fixtures.Reports.of(report, Rule.FORWARD_COMPATIBLE).size());
+            assertEquals(2, Reports.of(report, Rule.FORWARD_COMPATIBLE).size());
         }
     }
 }

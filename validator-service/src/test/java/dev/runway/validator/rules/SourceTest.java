@@ -13,6 +13,7 @@ import org.junit.jupiter.api.Test;
 
 import dev.runway.events.ValidationOutcome;
 import dev.runway.validator.fixtures.FixtureRepo;
+import dev.runway.validator.fixtures.Reports;
 import dev.runway.validator.source.GitCommitSource;
 import dev.runway.validator.source.SourceUnavailableException;
 
@@ -39,7 +40,7 @@ class SourceTest {
             GitCommitSource source = GitCommitSource.open(repo.dir().toUri().toString(), repo.head(), TIMEOUT);
             try (source) {
                 Report report = FixtureRepo.VALIDATOR.validate(source, repo.request());
-                assertEquals(ValidationOutcome.PASSED, report.outcome(), dev.runway.validator.fixtures.Reports.dump(report));
+                assertEquals(ValidationOutcome.PASSED, report.outcome(), Reports.dump(report));
             }
         }
     }
