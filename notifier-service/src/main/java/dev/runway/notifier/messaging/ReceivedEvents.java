@@ -13,8 +13,8 @@ import dev.runway.events.Envelopes;
 import io.micrometer.core.instrument.MeterRegistry;
 
 /**
- * The events this notifier has accepted, newest last (bounded, in memory), and a counter per
- * record type at {@code runway_notifier_events_received_total}. Notifications do not depend on it
+ * The events this notifier has accepted (their deliveries stored), newest last (bounded, in memory),
+ * and a counter per record type at {@code runway_notifier_events_received_total}. Notifications do not depend on it
  * (they go through Postgres); it answers "did the consumer see this record?" for operators and tests.
  */
 @ApplicationScoped
