@@ -22,13 +22,13 @@ import dev.runway.events.ApprovalGranted;
 import dev.runway.events.Environment;
 import dev.runway.events.Strategy;
 import dev.runway.events.Topics;
+import dev.runway.manifest.ManifestReader;
 import dev.runway.orchestrator.OrchestratorConfig;
 import dev.runway.orchestrator.api.Access;
 import dev.runway.orchestrator.api.DeploymentRequest;
 import dev.runway.orchestrator.api.ProblemException;
 import dev.runway.orchestrator.manifest.DeploymentWindow;
 import dev.runway.orchestrator.manifest.Manifest;
-import dev.runway.orchestrator.manifest.ManifestReader;
 import dev.runway.orchestrator.metrics.SagaMetrics;
 import dev.runway.orchestrator.outbox.Outbox;
 import dev.runway.orchestrator.outbox.OutboxRelay;
@@ -139,8 +139,9 @@ public class DeploymentService {
         Manifest manifest = null;
         String manifestText = null;
         if (request.manifest() != null && !request.manifest().isNull()) {
+            // A manifest sent as a JSON object is read as its JSON text: the same reader and limits as YAML text.
             manifestText = request.manifest().isTextual() ? request.manifest().asText() : request.manifest().toString();
-            manifest = request.manifest().isTextual() ? manifests.read(manifestText) : manifests.read(request.manifest());
+            manifest = Manifest.read(manifests, manifestText);
             if (!manifest.project().equals(request.project())) {
                 throw ProblemException.badRequest("project", "project '" + request.project()
                         + "' does not match the manifest's project.name '" + manifest.project() + "'");
@@ -149,7 +150,7 @@ public class DeploymentService {
         List<DeploymentPlan.ComponentPlan> components = components(request, manifest);
         String envKey = env.name().toLowerCase(Locale.ROOT);
         OrchestratorConfig.EnvironmentPolicy policy = config.environments().get(envKey);
-        Strategy strategy = request.strategy() != null ? ManifestReader.strategy(request.strategy()).orElseThrow()
+        Strategy strategy = request.strategy() != null ? Manifest.strategy(request.strategy()).orElseThrow()
                 : manifest != null && manifest.strategy().isPresent() ? manifest.strategy().get() : Strategy.BLUE_GREEN;
         int approvals = policy.approvals();
         if (manifest != null) {
