@@ -35,10 +35,9 @@ public class SagaStore {
         this.endpoints = endpoints;
     }
 
-    /** Freezes a new deployment's plan (and its components) and puts its saga at the start. */
+    /** Freezes a new deployment's plan and puts its saga at the start. */
     public void initialise(Deployment d, DeploymentPlan plan) {
         try {
-            d.components = json.writeValueAsString(plan.components());
             d.plan = json.writeValueAsString(plan);
             d.saga = json.writeValueAsString(Saga.Snapshot.initial());
         } catch (JsonProcessingException e) {
