@@ -21,6 +21,7 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.awaitility.core.ConditionTimeoutException;
 import org.junit.jupiter.api.Test;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -37,6 +38,7 @@ import dev.runway.events.ValidationPassed;
 import dev.runway.orchestrator.support.Manifests;
 import dev.runway.orchestrator.support.Participants;
 import dev.runway.orchestrator.support.Tokens;
+import dev.runway.orchestrator.support.Waits;
 import dev.runway.testsupport.AvroKafka;
 import dev.runway.testsupport.Backbone;
 import io.quarkus.test.common.QuarkusTestResource;
@@ -237,14 +239,14 @@ class TenancyConcurrencyBenchmark {
             }
         }
 
-        Map<String, Long> awaitEnded(Set<String> ids, Duration timeout) throws InterruptedException {
-            long deadline = System.nanoTime() + timeout.toNanos();
-            while (!ended.keySet().containsAll(ids)) {
-                if (System.nanoTime() > deadline) {
-                    throw new AssertionError(ids.stream().filter(id -> !ended.containsKey(id)).count() + " of " + ids.size()
-                            + " sagas did not end within " + timeout);
-                }
-                Thread.sleep(5);
+        /** The responder thread notes each end as it reads it; polling here does not change the times measured. */
+        Map<String, Long> awaitEnded(Set<String> ids, Duration timeout) {
+            try {
+                Waits.await("every saga of the round ending").atMost(timeout).pollInterval(Duration.ofMillis(5))
+                        .until(() -> ended.keySet().containsAll(ids));
+            } catch (ConditionTimeoutException e) {
+                throw new AssertionError(ids.stream().filter(id -> !ended.containsKey(id)).count() + " of " + ids.size()
+                        + " sagas did not end within " + timeout, e);
             }
             return ended;
         }

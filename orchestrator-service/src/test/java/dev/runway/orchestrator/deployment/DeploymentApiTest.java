@@ -11,6 +11,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.DayOfWeek;
+import java.time.Duration;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.util.Arrays;
@@ -30,6 +31,7 @@ import dev.runway.events.DeploymentStarted;
 import dev.runway.orchestrator.support.Manifests;
 import dev.runway.orchestrator.support.Participants;
 import dev.runway.orchestrator.support.Tokens;
+import dev.runway.orchestrator.support.Waits;
 import dev.runway.testsupport.BackboneTestResource;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.common.ResourceArg;
@@ -111,7 +113,8 @@ class DeploymentApiTest {
                 .then().statusCode(202).extract().path("id");
         participants.send(Participants.success(participants.next(id, DeployRequested.class)));
         awaitState(id, "AWAITING_WINDOW");
-        DeploymentSagaTest.sleep(1500);
+        Waits.await("a closed window holding " + id).during(Duration.ofMillis(1500)).atMost(Duration.ofSeconds(10))
+                .until(() -> DeploymentSagaTest.get(id).getString("state"), equalTo("AWAITING_WINDOW"));
         assertEquals("AWAITING_WINDOW", DeploymentSagaTest.get(id).getString("state"), "a closed window holds the deployment");
 
         act(SAM, id, "window-override", Map.of()).then().statusCode(400).contentType("application/problem+json")

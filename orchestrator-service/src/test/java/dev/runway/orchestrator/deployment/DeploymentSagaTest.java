@@ -23,6 +23,7 @@ import dev.runway.events.*;
 import dev.runway.orchestrator.support.Manifests;
 import dev.runway.orchestrator.support.Participants;
 import dev.runway.orchestrator.support.Tokens;
+import dev.runway.orchestrator.support.Waits;
 import dev.runway.testsupport.BackboneTestResource;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.common.ResourceArg;
@@ -80,26 +81,9 @@ class DeploymentSagaTest {
                 .then().statusCode(200).extract().jsonPath();
     }
 
-    /** Polls the API until the deployment reaches {@code state}. */
+    /** Reads the deployment through the API until it reaches {@code state}. */
     static JsonPath awaitState(String id, String state) {
-        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-        JsonPath last = null;
-        while (System.nanoTime() < deadline) {
-            last = get(id);
-            if (state.equals(last.getString("state"))) {
-                return last;
-            }
-            sleep(100);
-        }
-        throw new AssertionError("deployment " + id + " did not reach " + state + "; last: " + (last == null ? null : last.prettify()));
-    }
-
-    static void sleep(long ms) {
-        try {
-            Thread.sleep(ms);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        return Waits.untilState(id, state, Duration.ofSeconds(30), () -> get(id));
     }
 
     /** Commands issued for the deployment, as step names in order. */

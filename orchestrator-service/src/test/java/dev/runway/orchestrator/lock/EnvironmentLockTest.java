@@ -12,6 +12,7 @@ import java.util.UUID;
 import org.junit.jupiter.api.Test;
 
 import dev.runway.events.Environment;
+import dev.runway.orchestrator.support.Waits;
 import dev.runway.testsupport.BackboneTestResource;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.common.ResourceArg;
@@ -109,11 +110,12 @@ class EnvironmentLockTest {
     }
 
     @Test
-    void shouldRecoverAnExpiredLeaseWithAHigherToken() throws InterruptedException {
+    void shouldRecoverAnExpiredLeaseWithAHigherToken() {
         String a = id();
         long token = acquire(a, 0).orElseThrow();
         // The test profile's lease is 6 s; a crashed orchestrator renews nothing.
-        Thread.sleep(lock.lease().toMillis() + 500);
+        Waits.await("the lease expiring").atMost(lock.lease().plusSeconds(5)).pollInterval(Duration.ofMillis(100))
+                .until(() -> lock.holder(project, ENV).await().atMost(WAIT).isEmpty());
         assertFalse(lock.renew(project, ENV, a, token).await().atMost(WAIT), "the lease expired");
         long recovered = lock.reacquire(project, ENV, a, token).await().atMost(WAIT).orElseThrow();
         taken.put(a, recovered);

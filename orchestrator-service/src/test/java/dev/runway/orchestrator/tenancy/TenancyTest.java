@@ -27,6 +27,7 @@ import dev.runway.events.Envelopes;
 import dev.runway.orchestrator.support.Manifests;
 import dev.runway.orchestrator.support.Participants;
 import dev.runway.orchestrator.support.Tokens;
+import dev.runway.orchestrator.support.Waits;
 import dev.runway.testsupport.BackboneTestResource;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.common.ResourceArg;
@@ -81,25 +82,8 @@ class TenancyTest {
     }
 
     private static JsonPath awaitState(String id, String state) {
-        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-        JsonPath last = null;
-        while (System.nanoTime() < deadline) {
-            last = given().header("Authorization", AGENCY).when().get("/deployments/" + id).then().statusCode(200)
-                    .extract().jsonPath();
-            if (state.equals(last.getString("state"))) {
-                return last;
-            }
-            sleep(100);
-        }
-        throw new AssertionError(id + " did not reach " + state + "; last: " + (last == null ? null : last.prettify()));
-    }
-
-    private static void sleep(long ms) {
-        try {
-            Thread.sleep(ms);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        return Waits.untilState(id, state, Duration.ofSeconds(30), () -> given().header("Authorization", AGENCY)
+                .when().get("/deployments/" + id).then().statusCode(200).extract().jsonPath());
     }
 
     @Test
