@@ -1,5 +1,6 @@
 package dev.runway.orchestrator.bench;
 
+import java.lang.management.ManagementFactory;
 import java.net.URI;
 import java.net.URL;
 import java.net.http.HttpClient;
@@ -89,7 +90,7 @@ class TenancyConcurrencyBenchmark {
             StringBuilder report = new StringBuilder(String.format("%nTenancyConcurrencyBenchmark: N concurrent deployments of N"
                     + " projects to staging (blue-green, no database, monitoring 0, participants answer at once)%n"
                     + "  %d cores, load average at start %.2f; warm-up round of %d%n", Runtime.getRuntime().availableProcessors(),
-                    java.lang.management.ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage(), warmup));
+                    ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage(), warmup));
             report.append(String.format("  %5s | %6s | %12s | %10s | %10s | %10s | %s%n", "N", "rounds", "wall (median)",
                     "saga p50", "saga p99", "saga max", "deployments/s"));
             for (int n : sizes) {
@@ -119,7 +120,7 @@ class TenancyConcurrencyBenchmark {
                         r.p(50), r.p(99), r.sorted[r.sorted.length - 1], n / (r.wallMs / 1000.0)));
             }
             report.append(String.format("  load average at end %.2f%n",
-                    java.lang.management.ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage()));
+                    ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage()));
             System.out.println(report);
         }
     }

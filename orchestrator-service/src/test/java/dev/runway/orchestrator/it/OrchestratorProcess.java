@@ -16,6 +16,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 
 import org.apache.kafka.clients.admin.Admin;
@@ -208,7 +209,7 @@ final class OrchestratorProcess implements AutoCloseable {
         if (process != null) {
             process.destroyForcibly();
             try {
-                if (!process.waitFor(30, java.util.concurrent.TimeUnit.SECONDS)) {
+                if (!process.waitFor(30, TimeUnit.SECONDS)) {
                     throw new IllegalStateException("orchestrator did not die");
                 }
             } catch (InterruptedException e) {

@@ -5,10 +5,13 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 import dev.runway.events.Environment;
@@ -36,7 +39,7 @@ class EnvironmentLockTest {
 
     private final EnvironmentLock lock;
     /** Everything a test took or queued, given back after it whatever happened. */
-    private final java.util.Map<String, Long> taken = new java.util.HashMap<>();
+    private final Map<String, Long> taken = new HashMap<>();
     /** Strictly increasing enqueue times: equal scores would order the queue by id. */
     private long clock = System.currentTimeMillis();
 
@@ -56,7 +59,7 @@ class EnvironmentLockTest {
         return token;
     }
 
-    @org.junit.jupiter.api.AfterEach
+    @AfterEach
     void giveBack() {
         taken.forEach((id, token) -> {
             lock.release(project, ENV, id, token).await().atMost(WAIT);

@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Properties;
 import java.util.UUID;
+import java.util.concurrent.ExecutionException;
 
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -75,7 +76,7 @@ class ReplyDeadLetterTest {
             assertNotNull(reason);
             assertTrue(new String(reason.value(), StandardCharsets.UTF_8).length() > 5);
             assertNotNull(record.headers().lastHeader(DeadLetter.OFFSET));
-        } catch (InterruptedException | java.util.concurrent.ExecutionException e) {
+        } catch (InterruptedException | ExecutionException e) {
             throw new IllegalStateException(e);
         }
     }

@@ -2,9 +2,12 @@ package dev.runway.orchestrator.support;
 
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
@@ -20,7 +23,45 @@ import org.awaitility.core.ConditionFactory;
 import org.awaitility.core.ConditionTimeoutException;
 import org.awaitility.core.TerminalFailureException;
 
-import dev.runway.events.*;
+import dev.runway.events.ApplyMigrations;
+import dev.runway.events.BackupDatabase;
+import dev.runway.events.CheckResult;
+import dev.runway.events.CheckStatus;
+import dev.runway.events.ComponentSpec;
+import dev.runway.events.DatabaseBackedUp;
+import dev.runway.events.DatabaseRestored;
+import dev.runway.events.DeployGreen;
+import dev.runway.events.DeployRequested;
+import dev.runway.events.DeploymentStarted;
+import dev.runway.events.Envelopes;
+import dev.runway.events.EventHeader;
+import dev.runway.events.GreenDeployed;
+import dev.runway.events.GreenRemoved;
+import dev.runway.events.HealthCheckPassed;
+import dev.runway.events.IncidentPriority;
+import dev.runway.events.MigrationApplied;
+import dev.runway.events.ReleaseEndpoint;
+import dev.runway.events.RemoveGreen;
+import dev.runway.events.RestoreDatabase;
+import dev.runway.events.RollOut;
+import dev.runway.events.RollbackDecided;
+import dev.runway.events.RollbackTraffic;
+import dev.runway.events.RolledOut;
+import dev.runway.events.RolloutUndone;
+import dev.runway.events.Sample;
+import dev.runway.events.ShiftTraffic;
+import dev.runway.events.StartWatch;
+import dev.runway.events.StepFailed;
+import dev.runway.events.StopWatch;
+import dev.runway.events.ThresholdBreached;
+import dev.runway.events.Topics;
+import dev.runway.events.TrafficRolledBack;
+import dev.runway.events.TrafficShifted;
+import dev.runway.events.UndoRollout;
+import dev.runway.events.ValidationFailed;
+import dev.runway.events.ValidationOutcome;
+import dev.runway.events.ValidationPassed;
+import dev.runway.events.ValidationReport;
 import dev.runway.testsupport.AvroKafka;
 import dev.runway.testsupport.Backbone;
 
@@ -225,7 +266,7 @@ public final class Participants implements AutoCloseable {
 
     /** The front the simulated executor reports for a component: the project environment's own. */
     public static String front(EventHeader h, String component) {
-        return "http://" + h.getProject() + "-" + h.getEnvironment().name().toLowerCase(java.util.Locale.ROOT) + ".front.test/"
+        return "http://" + h.getProject() + "-" + h.getEnvironment().name().toLowerCase(Locale.ROOT) + ".front.test/"
                 + component;
     }
 
@@ -238,7 +279,7 @@ public final class Participants implements AutoCloseable {
         return ThresholdBreached.newBuilder().setHeader(replyTo(watch)).setWatchId(watch.getWatchId()).setStep(watch.getStep())
                 .setMetric("error_rate").setValue(12.5).setThreshold(watch.getThresholds().getErrorRatePercent())
                 .setWindowSeconds(watch.getThresholds().getSustainedSeconds()).setSource("http://green/q/metrics")
-                .setSamples(List.of(Sample.newBuilder().setAt(java.time.Instant.now().truncatedTo(java.time.temporal.ChronoUnit.MILLIS)).setValue(12.5).build()))
+                .setSamples(List.of(Sample.newBuilder().setAt(Instant.now().truncatedTo(ChronoUnit.MILLIS)).setValue(12.5).build()))
                 .setPriority(priority).build();
     }
 
