@@ -5,12 +5,14 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.ZoneId;
 import java.util.Locale;
+import java.util.Optional;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 
 import dev.runway.cli.api.ApiClient;
 import dev.runway.cli.api.Json;
+import dev.runway.cli.api.Views;
 import dev.runway.cli.console.Console;
 import dev.runway.cli.deploy.Durations;
 import dev.runway.cli.timeline.Follower;
@@ -87,7 +89,7 @@ public final class Context {
     public Follower follower(Settings s, ApiClient api, String id) {
         Follower.Source source = () -> {
             ApiClient.Response r = api.get("deployments/" + id);
-            return new Follower.Snapshot(r.as(dev.runway.cli.api.Views.Deployment.class), r.json());
+            return new Follower.Snapshot(r.as(Views.Deployment.class), r.json());
         };
         return new Follower(source, timeline(), console.out(), console.err(), console.tty(), s.json(), clock,
                 d -> Thread.sleep(d.toMillis()), s.poll(), Duration.ofSeconds(10), Duration.ofSeconds(30))
@@ -97,11 +99,11 @@ public final class Context {
                         String path = "projects/" + ApiClient.segment(d.project()) + "/environments/"
                                 + d.environment().toLowerCase(Locale.ROOT);
                         JsonNode lock = api.get(path).json().path("lock");
-                        return !lock.isObject() ? java.util.Optional.empty()
-                                : java.util.Optional.of("deployment " + lock.path("deploymentId").asText() + " (fencing token "
+                        return !lock.isObject() ? Optional.empty()
+                                : Optional.of("deployment " + lock.path("deploymentId").asText() + " (fencing token "
                                         + lock.path("fencingToken").asText() + ")");
                     } catch (RuntimeException e) {
-                        return java.util.Optional.empty();
+                        return Optional.empty();
                     }
                 });
     }

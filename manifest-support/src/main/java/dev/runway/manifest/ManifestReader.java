@@ -4,20 +4,21 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
+import java.util.Locale;
+import java.util.Map;
 
 import org.yaml.snakeyaml.LoaderOptions;
 
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
-import com.fasterxml.jackson.dataformat.yaml.YAMLParser;
 import com.networknt.schema.JsonSchema;
 import com.networknt.schema.JsonSchemaFactory;
 import com.networknt.schema.PathType;
@@ -29,9 +30,9 @@ import com.networknt.schema.ValidationMessage;
  * The one reader of deploy manifests, with one set of limits, for every part of Runway that reads
  * them (the orchestrator at the API, the validator, the notifier, the CLI): a manifest accepted by
  * one is accepted by all. It reads defensively and checks against the contract's JSON Schema. The YAML
- * parser is bounded (size, nesting, string length, one document, no duplicate keys) and refuses
- * aliases: Jackson does not expand them, so an aliased manifest would be read wrongly, and refusing
- * them also closes the door on alias bombs.
+ * parser is bounded (size, nesting, string and number length, one document, no duplicate keys) and
+ * refuses aliases and anchors: Jackson does not expand aliases, so an aliased manifest would be read
+ * wrongly, a manifest has no use for them, and refusing them closes the door on alias bombs.
  */
 public final class ManifestReader {
 
@@ -40,6 +41,9 @@ public final class ManifestReader {
     public static final int MAX_BYTES = 256 * 1024;
     public static final int MAX_DEPTH = 40;
     public static final int MAX_STRING = 16 * 1024;
+    /** Longest number, in characters; a longer numeral is refused, or read as text past 1,024 characters. */
+    public static final int MAX_NUMBER = 64;
+    /** Most schema errors reported ({@link #check}); the rest are counted. */
     public static final int MAX_SCHEMA_ERRORS = 25;
 
     /** Parsed manifest, or why it could not be read. */
@@ -49,22 +53,34 @@ public final class ManifestReader {
         }
     }
 
+    /** A schema error: the JSON pointer of the value it is about ("" for the whole manifest) and what is wrong. */
+    public record SchemaError(String pointer, String message) {
+    }
+
+    /** The first {@link #MAX_SCHEMA_ERRORS} schema errors in pointer order, and how many there are in all. */
+    public record SchemaCheck(List<SchemaError> errors, int total) {
+        public boolean ok() {
+            return total == 0;
+        }
+    }
+
+    private final LoaderOptions limits;
     private final ObjectMapper yaml;
     private final JsonSchema schema;
 
     public ManifestReader() {
-        LoaderOptions loader = new LoaderOptions();
-        loader.setCodePointLimit(MAX_BYTES);
-        loader.setNestingDepthLimit(MAX_DEPTH);
-        loader.setMaxAliasesForCollections(0);
-        loader.setAllowDuplicateKeys(false);
-        loader.setAllowRecursiveKeys(false);
+        limits = new LoaderOptions();
+        limits.setCodePointLimit(MAX_BYTES);
+        limits.setNestingDepthLimit(MAX_DEPTH);
+        limits.setMaxAliasesForCollections(0);
+        limits.setAllowDuplicateKeys(false);
+        limits.setAllowRecursiveKeys(false);
         YAMLFactory factory = YAMLFactory.builder()
-                .loaderOptions(loader)
+                .loaderOptions(limits)
                 .streamReadConstraints(StreamReadConstraints.builder()
                         .maxNestingDepth(MAX_DEPTH)
                         .maxStringLength(MAX_STRING)
-                        .maxNumberLength(64)
+                        .maxNumberLength(MAX_NUMBER)
                         .maxDocumentLength(MAX_BYTES)
                         .build())
                 .build();
@@ -94,15 +110,19 @@ public final class ManifestReader {
             return new Parsed(null, "manifest is larger than " + MAX_BYTES + " bytes");
         }
         try (JsonParser parser = yaml.createParser(text)) {
-            JsonNode root = readWithoutAliases(parser);
+            JsonNode root = parser.nextToken() == null ? null : yaml.readTree(parser);
             if (root == null || root.isMissingNode() || root.isNull()) {
                 return new Parsed(null, "manifest is empty");
             }
             if (!root.isObject()) {
-                return new Parsed(null, "manifest must be a mapping at the top, found " + root.getNodeType().name().toLowerCase());
+                return new Parsed(null, "manifest must be a mapping at the top, found " + root.getNodeType().name().toLowerCase(Locale.ROOT));
             }
             if (parser.nextToken() != null) {
                 return new Parsed(null, "manifest holds more than one YAML document");
+            }
+            String anchored = AnchorScan.refusal(text, limits);
+            if (anchored != null) {
+                return new Parsed(null, "invalid YAML: " + anchored);
             }
             String tooLong = longText(root);
             if (tooLong != null) {
@@ -119,15 +139,6 @@ public final class ManifestReader {
         }
     }
 
-    /** Tokens through Jackson, refusing aliases and anchors (the YAML parser hands aliases out as strings). */
-    private JsonNode readWithoutAliases(JsonParser parser) throws IOException {
-        AliasRefusingParser refusing = new AliasRefusingParser((YAMLParser) parser);
-        if (refusing.nextToken() == null) {
-            return null;
-        }
-        return yaml.readTree(refusing);
-    }
-
     /**
      * The YAML parser does not apply Jackson's string-length limit, so it is checked on the tree:
      * no manifest value needs more than {@link #MAX_STRING} characters.
@@ -136,8 +147,7 @@ public final class ManifestReader {
         if (node.isTextual() && node.textValue().length() > MAX_STRING) {
             return "a value is longer than " + MAX_STRING + " characters";
         }
-        for (var it = node.properties().iterator(); it.hasNext();) {
-            var e = it.next();
+        for (Map.Entry<String, JsonNode> e : node.properties()) {
             if (e.getKey().length() > MAX_STRING) {
                 return "a key is longer than " + MAX_STRING + " characters";
             }
@@ -157,7 +167,7 @@ public final class ManifestReader {
         return null;
     }
 
-    /** Schema errors as "pointer: message", at most {@link #MAX_SCHEMA_ERRORS}. */
+    /** Every schema error's message ("pointer: what is wrong"), sorted; callers show at most {@link #MAX_SCHEMA_ERRORS}. */
     public List<String> schemaErrors(JsonNode root) {
         List<String> errors = new ArrayList<>();
         for (ValidationMessage m : schema.validate(root)) {
@@ -165,6 +175,16 @@ public final class ManifestReader {
         }
         errors.sort(null);
         return errors;
+    }
+
+    /** The schema errors with the pointer of each value they are about, at most {@link #MAX_SCHEMA_ERRORS}. */
+    public SchemaCheck check(JsonNode root) {
+        List<SchemaError> errors = new ArrayList<>();
+        for (ValidationMessage m : schema.validate(root)) {
+            errors.add(new SchemaError(m.getInstanceLocation() == null ? "" : m.getInstanceLocation().toString(), m.getMessage()));
+        }
+        errors.sort(Comparator.comparing(SchemaError::pointer).thenComparing(SchemaError::message));
+        return new SchemaCheck(List.copyOf(errors.subList(0, Math.min(errors.size(), MAX_SCHEMA_ERRORS))), errors.size());
     }
 
     private static String firstLine(String s) {

@@ -11,6 +11,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
@@ -149,7 +150,7 @@ class AvroContractTest {
     @Test
     void deployGreenRoundTrips() {
         EventHeader cause = Envelopes.first("d-2", Environment.STAGING, "ledger", CLOCK);
-        EventHeader header = Envelopes.causedBy(cause, Clock.offset(CLOCK, java.time.Duration.ofSeconds(5)));
+        EventHeader header = Envelopes.causedBy(cause, Clock.offset(CLOCK, Duration.ofSeconds(5)));
         assertEquals(cause.getEventId(), header.getCausationId());
         assertEquals(cause.getCorrelationId(), header.getCorrelationId());
         DeployGreen command = DeployGreen.newBuilder()

@@ -1,10 +1,14 @@
 package dev.runway.cli.api;
 
 import java.io.IOException;
+import java.net.ConnectException;
 import java.net.URI;
+import java.net.URLEncoder;
 import java.net.http.HttpClient;
+import java.net.http.HttpConnectTimeoutException;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.net.http.HttpTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Map;
@@ -60,7 +64,7 @@ public final class ApiClient {
 
     /** A value as one URL path segment: project names come from users and manifests. */
     public static String segment(String value) {
-        return java.net.URLEncoder.encode(value, StandardCharsets.UTF_8).replace("+", "%20");
+        return URLEncoder.encode(value, StandardCharsets.UTF_8).replace("+", "%20");
     }
 
     public Response get(String path) {
@@ -94,9 +98,9 @@ public final class ApiClient {
         try {
             answer = http.send(request, HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
         } catch (IOException e) {
-            String why = e instanceof java.net.http.HttpConnectTimeoutException ? "connection timed out"
-                    : e instanceof java.net.http.HttpTimeoutException ? "no answer within 30 s"
-                    : e instanceof java.net.ConnectException ? "connection refused"
+            String why = e instanceof HttpConnectTimeoutException ? "connection timed out"
+                    : e instanceof HttpTimeoutException ? "no answer within 30 s"
+                    : e instanceof ConnectException ? "connection refused"
                     : e.getMessage() == null || e.getMessage().isBlank() ? e.getClass().getSimpleName() : e.getMessage();
             throw new UnreachableException("cannot reach the orchestrator at " + base + " (" + why + ")");
         } catch (InterruptedException e) {

@@ -1,5 +1,6 @@
 package dev.runway.cli.commands;
 
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 
@@ -52,7 +53,7 @@ public class ApproveCommand implements Callable<Integer> {
         }
         Views.Deployment d = answer.as(Views.Deployment.class);
         int required = d.approvals() == null ? 0 : d.approvals().required();
-        var given = d.approvals() == null ? java.util.List.<String>of() : d.approvals().givenList();
+        var given = d.approvals() == null ? List.<String>of() : d.approvals().givenList();
         var out = ctx.console().out();
         out.println("Approved deployment " + d.id() + " (" + d.project() + " " + d.version() + " → " + d.environment() + ")");
         out.println(given.size() + " of " + required + " approvals given" + (given.isEmpty() ? "" : ": " + String.join(", ", given)));

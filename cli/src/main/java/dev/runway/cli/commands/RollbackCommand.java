@@ -1,5 +1,6 @@
 package dev.runway.cli.commands;
 
+import java.io.IOException;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -174,7 +175,7 @@ public class RollbackCommand implements Callable<Integer> {
         }
         try {
             return RequestBuilder.projectNameOf(Files.readString(manifest, StandardCharsets.UTF_8), manifest);
-        } catch (java.io.IOException e) {
+        } catch (IOException e) {
             throw new UsageException("cannot read " + manifest + ": " + e.getMessage());
         }
     }

@@ -5,15 +5,20 @@ import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
 
 import dev.runway.cli.Context;
 import dev.runway.cli.ExitCodes;
 import dev.runway.cli.GlobalOptions;
 import dev.runway.cli.UsageException;
 import dev.runway.cli.api.ApiClient;
+import dev.runway.cli.api.Json;
 import dev.runway.cli.api.Views;
 import dev.runway.cli.deploy.Environments;
 import picocli.CommandLine.Command;
@@ -141,7 +146,7 @@ public class StatusCommand implements Callable<Integer> {
         LogsCommand.print(ctx, d);
     }
 
-    private void projectEnvironment(com.fasterxml.jackson.databind.JsonNode view, String name, String env) {
+    private void projectEnvironment(JsonNode view, String name, String env) {
         var out = ctx.console().out();
         Board.projectEnvironment(out, view, name, env, ZoneId.systemDefault());
         out.println();
@@ -158,12 +163,12 @@ public class StatusCommand implements Callable<Integer> {
     }
 
     /** Summaries of a list; entries that are not summaries are left out rather than failing the view. */
-    private static List<Views.Summary> summaries(com.fasterxml.jackson.databind.JsonNode list) {
-        List<Views.Summary> out = new java.util.ArrayList<>();
-        for (com.fasterxml.jackson.databind.JsonNode n : Board.array(list)) {
+    private static List<Views.Summary> summaries(JsonNode list) {
+        List<Views.Summary> out = new ArrayList<>();
+        for (JsonNode n : Board.array(list)) {
             try {
-                out.add(dev.runway.cli.api.Json.MAPPER.treeToValue(n, Views.Summary.class));
-            } catch (com.fasterxml.jackson.core.JsonProcessingException | IllegalArgumentException e) {
+                out.add(Json.MAPPER.treeToValue(n, Views.Summary.class));
+            } catch (JsonProcessingException | IllegalArgumentException e) {
                 // not a deployment summary
             }
         }

@@ -1,5 +1,6 @@
 package dev.runway.cli.console;
 
+import java.io.OutputStreamWriter;
 import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
@@ -48,11 +49,11 @@ public final class Console {
     }
 
     public PrintWriter outWriter() {
-        return new PrintWriter(new java.io.OutputStreamWriter(out, StandardCharsets.UTF_8), true);
+        return new PrintWriter(new OutputStreamWriter(out, StandardCharsets.UTF_8), true);
     }
 
     public PrintWriter errWriter() {
-        return new PrintWriter(new java.io.OutputStreamWriter(err, StandardCharsets.UTF_8), true);
+        return new PrintWriter(new OutputStreamWriter(err, StandardCharsets.UTF_8), true);
     }
 
     public Style style() {

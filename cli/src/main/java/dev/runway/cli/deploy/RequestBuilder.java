@@ -5,6 +5,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -120,7 +121,7 @@ public final class RequestBuilder {
         if (given == null) {
             return List.of();
         }
-        List<String> names = given.stream().flatMap(s -> java.util.Arrays.stream(s.split(","))).map(String::strip)
+        List<String> names = given.stream().flatMap(s -> Arrays.stream(s.split(","))).map(String::strip)
                 .filter(s -> !s.isEmpty()).distinct().toList();
         if (names.contains("all")) {
             if (names.size() > 1) {

@@ -15,6 +15,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 import dev.runway.cli.CliRun;
 import dev.runway.cli.FakeOrchestrator;
+import dev.runway.cli.api.Json;
 
 /** status --board, status -e [-p] and rollback -p against a local HTTP server that answers as the orchestrator would. */
 class ProjectCommandsTest {
@@ -140,7 +141,7 @@ class ProjectCommandsTest {
         assertEquals("POST", sent.method());
         assertEquals("/projects/demo-shop/environments/production/rollback", sent.path());
         assertEquals("Bearer " + TOKEN, sent.authorization());
-        assertEquals("error budget", dev.runway.cli.api.Json.MAPPER.readTree(sent.body()).path("reason").asText(), sent.body());
+        assertEquals("error budget", Json.MAPPER.readTree(sent.body()).path("reason").asText(), sent.body());
     }
 
     @Test

@@ -13,6 +13,7 @@ import java.time.Instant;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.util.ArrayDeque;
+import java.util.Arrays;
 import java.util.Deque;
 import java.util.List;
 
@@ -90,7 +91,7 @@ class FollowerTest {
     void shouldPrintAProgressLineEveryTenSecondsWhenNotATerminal() throws InterruptedException {
         Views.Deployment shifting = Snapshots.shifting();
         Views.Deployment[] polls = new Views.Deployment[8];
-        java.util.Arrays.fill(polls, shifting);
+        Arrays.fill(polls, shifting);
         polls[7] = Snapshots.rolledBack();
         clock.now = Instant.parse("2026-01-15T12:00:12Z");
         follower(replay(polls), false).follow(null);

@@ -2,42 +2,22 @@ package dev.runway.orchestrator.deployment;
 
 import java.time.Clock;
 import java.time.Duration;
-import java.time.temporal.ChronoUnit;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.List;
-import java.util.UUID;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
 import org.apache.avro.specific.SpecificRecord;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
-
-import dev.runway.events.ApprovalRequested;
-import dev.runway.events.DeploymentCancelled;
-import dev.runway.events.DeploymentFailed;
-import dev.runway.events.DeploymentRolledBack;
-import dev.runway.events.DeploymentStarted;
-import dev.runway.events.DeploymentSucceeded;
-import dev.runway.events.Environment;
 import dev.runway.events.EventHeader;
-import dev.runway.events.NeedsAttention;
-import dev.runway.events.StepCompleted;
 import dev.runway.events.StepKind;
-import dev.runway.events.StepStarted;
-import dev.runway.events.Strategy;
-import dev.runway.events.Topics;
 import dev.runway.orchestrator.OrchestratorConfig;
-import dev.runway.orchestrator.audit.AuditEntry;
 import dev.runway.orchestrator.metrics.SagaMetrics;
-import dev.runway.orchestrator.outbox.Outbox;
 import dev.runway.orchestrator.saga.Action;
 import dev.runway.orchestrator.saga.DeploymentState;
 import dev.runway.orchestrator.saga.Effect;
 import dev.runway.orchestrator.saga.Saga;
-import dev.runway.orchestrator.saga.SagaDefinition;
 import dev.runway.orchestrator.saga.SagaStep;
 import dev.runway.orchestrator.saga.participants.Command;
 import dev.runway.orchestrator.saga.participants.ExecutorProxy;
@@ -46,10 +26,12 @@ import dev.runway.orchestrator.saga.participants.ValidatorProxy;
 import io.smallrye.mutiny.Uni;
 
 /**
- * Carries out a saga's {@link Effect}s inside the caller's transaction: step rows, audit entries,
- * outbox records (the participants' commands, built by their proxies, and lifecycle events), and the
- * orchestrator's own steps through {@link Gates}. Gates that are already open and local steps
- * complete at once, so one call may move a saga several steps.
+ * Carries out a saga's {@link Effect}s inside the caller's transaction: what each effect means for the
+ * step rows and the audit log ({@link SagaStore}), the records to publish ({@link LifecycleEvents};
+ * the participants' commands are built by their proxies), and the orchestrator's own steps
+ * ({@link Gates}). Gates that are already open and local steps complete at once, so one call may move
+ * a saga several steps. Loading, auditing and publishing stay reachable here for the callers that
+ * drive a saga (API, replies, watchdog).
  */
 @ApplicationScoped
 public class SagaRunner {
@@ -65,52 +47,40 @@ public class SagaRunner {
     public record Loaded(Deployment deployment, DeploymentPlan plan, Saga saga) {
     }
 
-    private final Outbox outbox;
+    private final SagaStore store;
+    private final LifecycleEvents events;
     private final Gates gates;
-    private final ObjectMapper json;
     private final OrchestratorConfig config;
     private final SagaMetrics metrics;
-    private final ReleaseEndpoints endpoints;
     private final ValidatorProxy validator;
     private final ExecutorProxy executor;
     private final HealthWatcherProxy healthWatcher;
     private final Clock clock = Clock.systemUTC();
 
-    public SagaRunner(Outbox outbox, Gates gates, ObjectMapper json, OrchestratorConfig config, SagaMetrics metrics,
-            ReleaseEndpoints endpoints, ValidatorProxy validator, ExecutorProxy executor, HealthWatcherProxy healthWatcher) {
-        this.outbox = outbox;
+    public SagaRunner(SagaStore store, LifecycleEvents events, Gates gates, OrchestratorConfig config, SagaMetrics metrics,
+            ValidatorProxy validator, ExecutorProxy executor, HealthWatcherProxy healthWatcher) {
+        this.store = store;
+        this.events = events;
         this.gates = gates;
-        this.json = json;
         this.config = config;
         this.metrics = metrics;
-        this.endpoints = endpoints;
         this.validator = validator;
         this.executor = executor;
         this.healthWatcher = healthWatcher;
     }
 
     public DeploymentPlan plan(Deployment d) {
-        try {
-            return json.readValue(d.plan, DeploymentPlan.class);
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException("unreadable plan of deployment " + d.id, e);
-        }
+        return store.plan(d);
     }
 
     public Loaded load(Deployment d) {
-        DeploymentPlan plan = plan(d);
-        try {
-            SagaDefinition definition = SagaDefinition.of(plan.shape(), config.timeouts().asStepTimeouts());
-            return new Loaded(d, plan, new Saga(definition, json.readValue(d.saga, Saga.Snapshot.class)));
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException("unreadable saga of deployment " + d.id, e);
-        }
+        return store.load(d);
     }
 
     /** Applies the effects, then stores the saga's snapshot on the entity. */
     public Uni<Void> apply(Loaded run, List<Effect> effects, Cause cause) {
         Deque<Effect> queue = new ArrayDeque<>(effects);
-        return drain(run, queue, cause).invoke(() -> store(run.deployment(), run.saga()));
+        return drain(run, queue, cause).invoke(() -> store.store(run.deployment(), run.saga()));
     }
 
     private Uni<Void> drain(Loaded run, Deque<Effect> queue, Cause cause) {
@@ -122,18 +92,6 @@ public class SagaRunner {
             queue.addAll(more);
             return drain(run, queue, cause);
         });
-    }
-
-    private void store(Deployment d, Saga saga) {
-        try {
-            d.saga = json.writeValueAsString(saga.snapshot());
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException(e);
-        }
-        d.state = saga.state();
-        d.currentStep = saga.currentStepName();
-        d.reason = saga.reason();
-        d.updatedAt = clock.instant();
     }
 
     private Uni<List<Effect>> handle(Loaded run, Effect effect, Cause cause) {
@@ -159,7 +117,7 @@ public class SagaRunner {
     }
 
     private Uni<Void> send(Command command) {
-        return outbox.add(command.topic(), command.record()).replaceWithVoid();
+        return events.send(command);
     }
 
     // ---- steps -------------------------------------------------------------------------------
@@ -173,18 +131,9 @@ public class SagaRunner {
         Duration timeout = forward ? step.timeout() : config.timeouts().compensation();
         d.deadlineAt = clock.instant().plus(timeout);
         d.state = forward ? step.action().state() : DeploymentState.COMPENSATING;
-        DeploymentStep row = new DeploymentStep();
-        row.deploymentId = d.id;
-        row.name = name;
-        row.kind = begin.kind().name();
-        row.status = StepStatus.RUNNING;
-        row.startedAt = clock.instant();
         EventHeader header = header(d, null);
-        row.commandEventId = header.getEventId();
-        Uni<Void> started = row.persist()
-                .flatMap(x -> outbox.add(Topics.DEPLOYMENTS, StepStarted.newBuilder().setHeader(header(d, null))
-                        .setStep(name).setKind(begin.kind()).setAttempt(1).build()))
-                .replaceWithVoid();
+        Uni<Void> started = store.stepStarted(d, name, begin.kind(), header.getEventId())
+                .flatMap(x -> events.stepStarted(d, name, begin.kind()));
         if (!forward) {
             metrics.compensation(d.environment, step.name());
             return started.flatMap(x -> send(executor.compensate(d, run.plan(), step, header))).replaceWith(List.of());
@@ -196,9 +145,7 @@ public class SagaRunner {
                     ? Uni.createFrom().item(saga.succeeded(step.name()))
                     : send(healthWatcher.startWatch(d, run.plan(), step, header)).replaceWith(List.<Effect>of());
             case GATE -> (step.action() == Action.APPROVAL && !d.dryRun
-                    ? outbox.add(Topics.DEPLOYMENTS, ApprovalRequested.newBuilder().setHeader(header(d, null))
-                            .setVersion(d.version).setRequiredApprovals(d.requiredApprovals)
-                            .setRequestedBy(d.requestedBy).build()).replaceWithVoid()
+                    ? events.approvalRequested(d)
                     : Uni.createFrom().voidItem()).flatMap(y -> gate(run, step));
             case LOCAL -> gates.releaseLock(d).replaceWith(saga.succeeded(step.name()));
         });
@@ -216,10 +163,7 @@ public class SagaRunner {
                 return Uni.createFrom().item(List.<Effect>of());
             }
             Uni<Void> started = step.action() == Action.ACQUIRE_LOCK && !d.dryRun
-                    ? outbox.add(Topics.DEPLOYMENTS, DeploymentStarted.newBuilder().setHeader(header(d, null))
-                            .setVersion(d.version).setStrategy(Strategy.valueOf(d.strategy))
-                            .setComponents(componentNames(run.plan()))
-                            .setFencingToken(d.fencingToken).setDryRun(d.dryRun).build()).replaceWithVoid()
+                    ? events.started(d, componentNames(run.plan()))
                     : Uni.createFrom().voidItem();
             return started.map(x -> run.saga().succeeded(step.name()));
         });
@@ -231,22 +175,12 @@ public class SagaRunner {
         return finishStep(d, step, done.kind(), StepStatus.COMPLETED, cause.detail()).flatMap(row -> {
             long ms = row == null ? 0 : Duration.between(row.startedAt, row.finishedAt).toMillis();
             metrics.step(d.environment, name, done.kind(), ms);
-            return outbox.add(Topics.DEPLOYMENTS, StepCompleted.newBuilder().setHeader(header(d, cause.eventId()))
-                    .setStep(name).setKind(done.kind()).setDurationMs(ms).setDetail(cause.detail()).build());
-        }).replaceWithVoid();
+            return events.stepCompleted(d, name, done.kind(), ms, cause);
+        });
     }
 
     private Uni<DeploymentStep> finishStep(Deployment d, SagaStep step, StepKind kind, StepStatus status, String detail) {
-        String name = kind == StepKind.FORWARD ? step.name() : step.compensationName();
-        return DeploymentStep.<DeploymentStep>find("deploymentId = ?1 and name = ?2 and status = ?3 order by id desc",
-                d.id, name, StepStatus.RUNNING).firstResult().map(row -> {
-                    if (row != null) {
-                        row.status = status;
-                        row.finishedAt = clock.instant();
-                        row.detail = detail;
-                    }
-                    return row;
-                });
+        return store.stepFinished(d, label(step, kind), status, detail);
     }
 
     private Uni<Void> abandon(Deployment d, SagaStep step, Cause cause) {
@@ -263,46 +197,13 @@ public class SagaRunner {
         d.deadlineAt = null;
         DeploymentState state = end.state();
         metrics.finished(d.environment, state);
-        EventHeader header = header(d, cause.eventId());
         List<String> names = componentNames(run.plan());
-        SpecificRecord event = switch (state) {
-            case SUCCEEDED -> DeploymentSucceeded.newBuilder().setHeader(header).setVersion(d.version)
-                    .setDurationMs(Duration.between(d.createdAt, d.finishedAt).toMillis()).setComponents(names).build();
-            case ROLLED_BACK -> DeploymentRolledBack.newBuilder().setHeader(header).setVersion(d.version)
-                    .setReason(end.reason()).setCompensations(end.compensations()).build();
-            case CANCELLED -> DeploymentCancelled.newBuilder().setHeader(header).setVersion(d.version)
-                    .setCancelledBy(cause.actor()).setReason(end.reason()).build();
-            case NEEDS_ATTENTION -> NeedsAttention.newBuilder().setHeader(header).setVersion(d.version)
-                    .setReason(end.reason()).setStep(d.currentStep).build();
-            default -> DeploymentFailed.newBuilder().setHeader(header).setVersion(d.version)
-                    .setReason(end.reason() == null ? "failed" : end.reason()).setFailedStep(d.currentStep).build();
-        };
-        Uni<Void> releases = state == DeploymentState.SUCCEEDED && !d.dryRun ? recordReleases(d, names) : Uni.createFrom().voidItem();
+        SpecificRecord event = events.ended(d, end, cause, names);
+        Uni<Void> releases = state == DeploymentState.SUCCEEDED && !d.dryRun ? store.recordReleases(d, names) : Uni.createFrom().voidItem();
         return gates.releaseLock(d)
                 .flatMap(x -> releases)
-                .flatMap(x -> outbox.add(Topics.DEPLOYMENTS, event))
+                .flatMap(x -> events.publish(event))
                 .flatMap(x -> audit(d, cause, "ended", state + (end.reason() == null ? "" : ": " + end.reason())));
-    }
-
-    private Uni<Void> recordReleases(Deployment d, List<String> components) {
-        var released = endpoints.of(d);
-        Uni<Void> chain = Uni.createFrom().voidItem();
-        for (String component : components) {
-            chain = chain.flatMap(x -> EnvironmentRelease.<EnvironmentRelease>find(
-                    "project = ?1 and environment = ?2 and component = ?3", d.project, d.environment, component)
-                    .firstResult().flatMap(existing -> {
-                        EnvironmentRelease release = existing == null ? new EnvironmentRelease() : existing;
-                        release.project = d.project;
-                        release.environment = d.environment;
-                        release.front = ReleaseEndpoints.of(released, component).front();
-                        release.component = component;
-                        release.version = d.version;
-                        release.deploymentId = d.id;
-                        release.releasedAt = d.finishedAt;
-                        return existing == null ? release.persist().replaceWithVoid() : Uni.createFrom().voidItem();
-                    }));
-        }
-        return chain;
     }
 
     /** The first lifecycle event, with the request as the validator will read it. */
@@ -313,18 +214,15 @@ public class SagaRunner {
 
     /** A lifecycle event outside a transition (e.g. a recommendation), through the outbox. */
     public Uni<Void> publishLifecycle(Deployment d, SpecificRecord event) {
-        return outbox.add(Topics.DEPLOYMENTS, event).replaceWithVoid();
+        return events.publish(event);
     }
 
     public Uni<Void> audit(Deployment d, Cause cause, String action, String detail) {
-        return AuditEntry.record(d.id, cause.actor(), action, detail, cause.eventId()).replaceWithVoid();
+        return store.audit(d, cause, action, detail);
     }
 
     public EventHeader header(Deployment d, String causationId) {
-        return EventHeader.newBuilder().setEventId(UUID.randomUUID().toString()).setDeploymentId(d.id.toString())
-                .setEnvironment(Environment.valueOf(d.environment)).setProject(d.project).setClient(d.client)
-                .setOccurredAt(clock.instant().truncatedTo(ChronoUnit.MILLIS))
-                .setCorrelationId(d.id.toString()).setCausationId(causationId).build();
+        return events.header(d, causationId);
     }
 
     private static List<String> componentNames(DeploymentPlan plan) {

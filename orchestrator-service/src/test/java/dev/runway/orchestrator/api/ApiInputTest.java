@@ -115,6 +115,30 @@ class ApiInputTest {
     }
 
     @Test
+    void shouldRefuseWhatTheSharedManifestReaderRefusesNamingTheReason() {
+        String manifest = Manifests.of("shop", false, null);
+        postWith("manifest", manifest + "x-base: &base {a: 1}\n").statusCode(400).contentType(PROBLEM)
+                .body("errors[0].field", equalTo("/manifest")).body("detail", containsString("anchors (&base) are not allowed"));
+        postWith("manifest", manifest.replace("healthcheck: /health", "healthcheck: *nowhere")).statusCode(400)
+                .contentType(PROBLEM).body("errors[0].field", equalTo("/manifest"))
+                .body("detail", containsString("aliases (*nowhere) are not allowed"));
+        postWith("manifest", manifest + manifest).statusCode(400).contentType(PROBLEM)
+                .body("errors[0].field", equalTo("/manifest")).body("detail", containsString("Duplicate field"));
+        postWith("manifest", manifest.replace("type: web", "type: \"" + "w".repeat(20_000) + "\"")).statusCode(400)
+                .contentType(PROBLEM).body("errors[0].field", equalTo("/manifest")).body("detail", containsString("longer than"));
+        // A manifest sent as a JSON object meets the same limits as YAML text.
+        Map<String, Object> deep = new HashMap<>();
+        Map<String, Object> level = deep;
+        for (int i = 0; i < 60; i++) {
+            Map<String, Object> inner = new HashMap<>();
+            level.put("k", inner);
+            level = inner;
+        }
+        postWith("manifest", deep).statusCode(400).contentType(PROBLEM).body("errors[0].field", equalTo("/manifest"))
+                .body("detail", containsString("nesting depth"));
+    }
+
+    @Test
     void shouldRefuseAMalformedProjectScopeClaimNamingIt() {
         String malformed = Tokens.scoped("mal", List.of("acme"), "viewer");
         given().header("Authorization", malformed).when().get("/projects").then().statusCode(403).contentType(PROBLEM)

@@ -3,7 +3,9 @@ package dev.runway.orchestrator.bench;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
+import java.util.HashMap;
 import java.util.Map;
+import java.util.UUID;
 
 import dev.runway.testsupport.Backbone;
 import dev.runway.testsupport.BackboneTestResource;
@@ -43,9 +45,9 @@ public class BenchBackbone extends BackboneTestResource {
         } catch (SQLException e) {
             throw new IllegalStateException("could not create " + DATABASE + ": " + e.getMessage(), e);
         }
-        Map<String, String> config = new java.util.HashMap<>(super.start());
+        Map<String, String> config = new HashMap<>(super.start());
         // Per run: the database is cleaned at start, so the queue and fence of an earlier run must not survive it.
-        config.put("runway.lock.key-prefix", "runway-bench-" + java.util.UUID.randomUUID().toString().substring(0, 8));
+        config.put("runway.lock.key-prefix", "runway-bench-" + UUID.randomUUID().toString().substring(0, 8));
         return config;
     }
 }

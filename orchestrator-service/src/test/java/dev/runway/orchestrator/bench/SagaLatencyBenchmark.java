@@ -2,6 +2,7 @@ package dev.runway.orchestrator.bench;
 
 import static io.restassured.RestAssured.given;
 
+import java.lang.management.ManagementFactory;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -63,7 +64,7 @@ class SagaLatencyBenchmark {
                     + " median %.1f ms, p90 %.1f ms, p99 %.1f ms%n%n",
                     runs, warmup, ms(pct(micros, 50)), ms(pct(micros, 90)), ms(pct(micros, 99)), ms(micros[runs - 1]),
                     ms(micros[0]), runs / (wall / 1e9), wall / 1e9, Runtime.getRuntime().availableProcessors(),
-                    java.lang.management.ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage(),
+                    ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage(),
                     turn.length, ms(pct(turn, 50)), ms(pct(turn, 90)), ms(pct(turn, 99)));
         }
     }

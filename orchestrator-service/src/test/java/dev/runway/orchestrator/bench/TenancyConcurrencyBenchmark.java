@@ -1,5 +1,6 @@
 package dev.runway.orchestrator.bench;
 
+import java.lang.management.ManagementFactory;
 import java.net.URI;
 import java.net.URL;
 import java.net.http.HttpClient;
@@ -21,6 +22,7 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.awaitility.core.ConditionTimeoutException;
 import org.junit.jupiter.api.Test;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -37,6 +39,7 @@ import dev.runway.events.ValidationPassed;
 import dev.runway.orchestrator.support.Manifests;
 import dev.runway.orchestrator.support.Participants;
 import dev.runway.orchestrator.support.Tokens;
+import dev.runway.orchestrator.support.Waits;
 import dev.runway.testsupport.AvroKafka;
 import dev.runway.testsupport.Backbone;
 import io.quarkus.test.common.QuarkusTestResource;
@@ -87,7 +90,7 @@ class TenancyConcurrencyBenchmark {
             StringBuilder report = new StringBuilder(String.format("%nTenancyConcurrencyBenchmark: N concurrent deployments of N"
                     + " projects to staging (blue-green, no database, monitoring 0, participants answer at once)%n"
                     + "  %d cores, load average at start %.2f; warm-up round of %d%n", Runtime.getRuntime().availableProcessors(),
-                    java.lang.management.ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage(), warmup));
+                    ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage(), warmup));
             report.append(String.format("  %5s | %6s | %12s | %10s | %10s | %10s | %s%n", "N", "rounds", "wall (median)",
                     "saga p50", "saga p99", "saga max", "deployments/s"));
             for (int n : sizes) {
@@ -117,7 +120,7 @@ class TenancyConcurrencyBenchmark {
                         r.p(50), r.p(99), r.sorted[r.sorted.length - 1], n / (r.wallMs / 1000.0)));
             }
             report.append(String.format("  load average at end %.2f%n",
-                    java.lang.management.ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage()));
+                    ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage()));
             System.out.println(report);
         }
     }
@@ -237,14 +240,14 @@ class TenancyConcurrencyBenchmark {
             }
         }
 
-        Map<String, Long> awaitEnded(Set<String> ids, Duration timeout) throws InterruptedException {
-            long deadline = System.nanoTime() + timeout.toNanos();
-            while (!ended.keySet().containsAll(ids)) {
-                if (System.nanoTime() > deadline) {
-                    throw new AssertionError(ids.stream().filter(id -> !ended.containsKey(id)).count() + " of " + ids.size()
-                            + " sagas did not end within " + timeout);
-                }
-                Thread.sleep(5);
+        /** The responder thread notes each end as it reads it; polling here does not change the times measured. */
+        Map<String, Long> awaitEnded(Set<String> ids, Duration timeout) {
+            try {
+                Waits.await("every saga of the round ending").atMost(timeout).pollInterval(Duration.ofMillis(5))
+                        .until(() -> ended.keySet().containsAll(ids));
+            } catch (ConditionTimeoutException e) {
+                throw new AssertionError(ids.stream().filter(id -> !ended.containsKey(id)).count() + " of " + ids.size()
+                        + " sagas did not end within " + timeout, e);
             }
             return ended;
         }

@@ -11,9 +11,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.DayOfWeek;
+import java.time.Duration;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -30,12 +32,14 @@ import dev.runway.events.DeploymentStarted;
 import dev.runway.orchestrator.support.Manifests;
 import dev.runway.orchestrator.support.Participants;
 import dev.runway.orchestrator.support.Tokens;
+import dev.runway.orchestrator.support.Waits;
 import dev.runway.testsupport.BackboneTestResource;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.common.ResourceArg;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
 import io.restassured.path.json.JsonPath;
+import io.restassured.response.Response;
 
 /** People and the API: approvals, windows, idempotency, the environment queue. Real backbone. */
 @QuarkusTest
@@ -62,7 +66,7 @@ class DeploymentApiTest {
         participants.close();
     }
 
-    private static io.restassured.response.Response post(String token, Map<String, Object> body, String idempotencyKey) {
+    private static Response post(String token, Map<String, Object> body, String idempotencyKey) {
         var request = given().header("Authorization", token).contentType(ContentType.JSON).body(body);
         if (idempotencyKey != null) {
             request = request.header("Idempotency-Key", idempotencyKey);
@@ -70,7 +74,7 @@ class DeploymentApiTest {
         return request.when().post("/deployments");
     }
 
-    private static io.restassured.response.Response act(String token, String id, String action, Map<String, Object> note) {
+    private static Response act(String token, String id, String action, Map<String, Object> note) {
         return given().header("Authorization", token).contentType(ContentType.JSON).body(note)
                 .when().post("/deployments/" + id + "/" + action);
     }
@@ -111,7 +115,8 @@ class DeploymentApiTest {
                 .then().statusCode(202).extract().path("id");
         participants.send(Participants.success(participants.next(id, DeployRequested.class)));
         awaitState(id, "AWAITING_WINDOW");
-        DeploymentSagaTest.sleep(1500);
+        Waits.await("a closed window holding " + id).during(Duration.ofMillis(1500)).atMost(Duration.ofSeconds(10))
+                .until(() -> DeploymentSagaTest.get(id).getString("state"), equalTo("AWAITING_WINDOW"));
         assertEquals("AWAITING_WINDOW", DeploymentSagaTest.get(id).getString("state"), "a closed window holds the deployment");
 
         act(SAM, id, "window-override", Map.of()).then().statusCode(400).contentType("application/problem+json")
@@ -135,7 +140,7 @@ class DeploymentApiTest {
                 .extract().path("id");
         post(DANA, body, key).then().statusCode(202).header("Idempotent-Replayed", "true")
                 .header("Location", containsString("/deployments/" + id)).body("id", equalTo(id));
-        Map<String, Object> other = new java.util.HashMap<>(body);
+        Map<String, Object> other = new HashMap<>(body);
         other.put("version", "9.9.9");
         post(DANA, other, key).then().statusCode(409).contentType("application/problem+json")
                 .body("detail", containsString("Idempotency-Key"));
@@ -163,7 +168,7 @@ class DeploymentApiTest {
         given().header("Authorization", DANA).when().get("/environments/development").then().statusCode(200)
                 .body("projects.find { it.project == '" + project + "' }.lock.deploymentId", equalTo(a))
                 .body("projects.find { it.project == '" + project + "' }.queue.id", hasItem(b));
-        assertEquals(List.of(), participants.commandsDuring(b, java.time.Duration.ofSeconds(1)), "b waits, it is not rejected");
+        assertEquals(List.of(), participants.commandsDuring(b, Duration.ofSeconds(1)), "b waits, it is not rejected");
 
         participants.send(Participants.success(participants.records(a).stream()
                 .filter(r -> "deploy-green".equals(Participants.step(r)) && Participants.isCommand(r)).findFirst().orElseThrow()));

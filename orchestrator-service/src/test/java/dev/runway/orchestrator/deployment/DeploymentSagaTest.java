@@ -2,12 +2,16 @@ package dev.runway.orchestrator.deployment;
 
 import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.not;
+import static org.hamcrest.Matchers.nullValue;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -19,10 +23,31 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
-import dev.runway.events.*;
+import dev.runway.events.CheckResult;
+import dev.runway.events.CheckStatus;
+import dev.runway.events.DeployRequested;
+import dev.runway.events.DeploymentFailed;
+import dev.runway.events.DeploymentRolledBack;
+import dev.runway.events.DeploymentStarted;
+import dev.runway.events.DeploymentSucceeded;
+import dev.runway.events.IncidentPriority;
+import dev.runway.events.NeedsAttention;
+import dev.runway.events.RemoveGreen;
+import dev.runway.events.RollOut;
+import dev.runway.events.RollbackTraffic;
+import dev.runway.events.Severity;
+import dev.runway.events.ShiftTraffic;
+import dev.runway.events.StartWatch;
+import dev.runway.events.StopWatch;
+import dev.runway.events.TargetKind;
+import dev.runway.events.TrafficShifted;
+import dev.runway.events.ValidationFailed;
+import dev.runway.events.ValidationOutcome;
+import dev.runway.events.WatchTarget;
 import dev.runway.orchestrator.support.Manifests;
 import dev.runway.orchestrator.support.Participants;
 import dev.runway.orchestrator.support.Tokens;
+import dev.runway.orchestrator.support.Waits;
 import dev.runway.testsupport.BackboneTestResource;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.common.ResourceArg;
@@ -61,7 +86,7 @@ class DeploymentSagaTest {
     }
 
     static Map<String, Object> body(String project, String environment, String manifest) {
-        Map<String, Object> body = new java.util.HashMap<>();
+        Map<String, Object> body = new HashMap<>();
         body.put("project", project);
         body.put("version", "1.4.2");
         body.put("environment", environment);
@@ -80,26 +105,9 @@ class DeploymentSagaTest {
                 .then().statusCode(200).extract().jsonPath();
     }
 
-    /** Polls the API until the deployment reaches {@code state}. */
+    /** Reads the deployment through the API until it reaches {@code state}. */
     static JsonPath awaitState(String id, String state) {
-        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-        JsonPath last = null;
-        while (System.nanoTime() < deadline) {
-            last = get(id);
-            if (state.equals(last.getString("state"))) {
-                return last;
-            }
-            sleep(100);
-        }
-        throw new AssertionError("deployment " + id + " did not reach " + state + "; last: " + (last == null ? null : last.prettify()));
-    }
-
-    static void sleep(long ms) {
-        try {
-            Thread.sleep(ms);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        return Waits.untilState(id, state, Duration.ofSeconds(30), () -> get(id));
     }
 
     /** Commands issued for the deployment, as step names in order. */
@@ -287,7 +295,7 @@ class DeploymentSagaTest {
         String id = post(body);
         participants.answerUntil(id, "shift-traffic");
         JsonPath view = get(id);
-        org.junit.jupiter.api.Assertions.assertNull(view.get("fencingToken"), "a dry run takes no lock");
+        assertNull(view.get("fencingToken"), "a dry run takes no lock");
         SpecificRecord shift = participants.records(id).stream().filter(ShiftTraffic.class::isInstance).findFirst().orElseThrow();
         participants.send(Participants.success(shift));
         JsonPath done = awaitState(id, "SUCCEEDED");
@@ -298,7 +306,7 @@ class DeploymentSagaTest {
         assertTrue(participants.records(id).stream().noneMatch(DeploymentStarted.class::isInstance));
         assertTrue(done.getList("steps.name").contains("verify-green"), "the plan still lists every step");
         given().header("Authorization", DEPLOYER).when().get("/projects/" + project + "/environments/staging").then().statusCode(200)
-                .body("live.find { it.deploymentId == '" + id + "' }", org.hamcrest.Matchers.nullValue());
+                .body("live.find { it.deploymentId == '" + id + "' }", nullValue());
     }
 
     @Test
@@ -312,6 +320,6 @@ class DeploymentSagaTest {
         int at = failed.getList("events.actor").indexOf("watchdog");
         assertTrue(at >= 0, "the audit log says who stopped it");
         given().header("Authorization", DEPLOYER).when().get("/projects/" + project + "/environments/staging").then().statusCode(200)
-                .body("lock.deploymentId", org.hamcrest.Matchers.not(equalTo(id)));
+                .body("lock.deploymentId", not(equalTo(id)));
     }
 }

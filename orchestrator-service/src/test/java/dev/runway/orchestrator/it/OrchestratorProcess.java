@@ -16,14 +16,18 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
+import org.awaitility.core.ConditionTimeoutException;
 
 import dev.runway.events.Topics;
+import dev.runway.orchestrator.support.Waits;
 import dev.runway.testsupport.Backbone;
 
 /**
@@ -174,27 +178,30 @@ final class OrchestratorProcess implements AutoCloseable {
     private void awaitReady() {
         HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
         HttpRequest ready = HttpRequest.newBuilder(URI.create(baseUrl() + "/q/health/ready")).timeout(Duration.ofSeconds(5)).build();
-        long deadline = System.nanoTime() + READY_WITHIN.toNanos();
-        String last = "no answer";
-        while (System.nanoTime() < deadline) {
-            if (!process.isAlive()) {
-                throw new AssertionError("orchestrator exited with " + process.exitValue() + " before it was ready\n" + tails());
-            }
-            try {
-                HttpResponse<String> response = http.send(ready, HttpResponse.BodyHandlers.ofString());
-                if (response.statusCode() == 200) {
-                    return;
-                }
-                last = response.statusCode() + " " + response.body();
-            } catch (IOException e) {
-                last = e.toString();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IllegalStateException(e);
-            }
-            sleep(250);
+        AtomicReference<String> last = new AtomicReference<>("no answer");
+        try {
+            Waits.await("the orchestrator being ready").atMost(READY_WITHIN).pollInterval(Duration.ofMillis(250))
+                    .until(() -> ready(http, ready, last));
+        } catch (ConditionTimeoutException e) {
+            throw new AssertionError("orchestrator not ready within " + READY_WITHIN + ": " + last.get() + "\n" + tails(), e);
         }
-        throw new AssertionError("orchestrator not ready within " + READY_WITHIN + ": " + last + "\n" + tails());
+    }
+
+    /** One readiness probe; a process that died fails at once. */
+    private boolean ready(HttpClient http, HttpRequest ready, AtomicReference<String> last) throws InterruptedException {
+        if (!process.isAlive()) {
+            throw new AssertionError("orchestrator exited with " + process.exitValue() + " before it was ready\n" + tails());
+        }
+        try {
+            HttpResponse<String> response = http.send(ready, HttpResponse.BodyHandlers.ofString());
+            if (response.statusCode() == 200) {
+                return true;
+            }
+            last.set(response.statusCode() + " " + response.body());
+        } catch (IOException e) {
+            last.set(e.toString());
+        }
+        return false;
     }
 
     /** SIGKILL: no shutdown hook, no graceful close of consumers, producers or transactions. */
@@ -202,7 +209,7 @@ final class OrchestratorProcess implements AutoCloseable {
         if (process != null) {
             process.destroyForcibly();
             try {
-                if (!process.waitFor(30, java.util.concurrent.TimeUnit.SECONDS)) {
+                if (!process.waitFor(30, TimeUnit.SECONDS)) {
                     throw new IllegalStateException("orchestrator did not die");
                 }
             } catch (InterruptedException e) {
@@ -254,14 +261,6 @@ final class OrchestratorProcess implements AutoCloseable {
             return socket.getLocalPort();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
-        }
-    }
-
-    static void sleep(long ms) {
-        try {
-            Thread.sleep(ms);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
         }
     }
 }

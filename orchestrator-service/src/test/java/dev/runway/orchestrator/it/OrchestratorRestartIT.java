@@ -41,6 +41,7 @@ import dev.runway.events.Topics;
 import dev.runway.orchestrator.support.Manifests;
 import dev.runway.orchestrator.support.Participants;
 import dev.runway.orchestrator.support.Tokens;
+import dev.runway.orchestrator.support.Waits;
 import dev.runway.testsupport.Backbone;
 import io.restassured.http.ContentType;
 import io.restassured.path.json.JsonPath;
@@ -112,10 +113,8 @@ class OrchestratorRestartIT {
         participants.send(Participants.success(deploy));
         // Stay down past the lease, so the restart must recover the project environment lock.
         String lockKey = service.keyPrefix() + ":pe:" + project + ":staging:lock";
-        long deadline = System.nanoTime() + service.lease().plusSeconds(10).toNanos();
-        while (redisGet(lockKey) != null && System.nanoTime() < deadline) {
-            OrchestratorProcess.sleep(200);
-        }
+        Waits.await("the lease of the killed orchestrator expiring").atMost(service.lease().plusSeconds(10))
+                .pollInterval(Duration.ofMillis(200)).until(() -> redisGet(lockKey) == null);
         assertNull(redisGet(lockKey), "the lease of the killed orchestrator expired while it was down");
 
         service.start(Map.of());
@@ -213,16 +212,7 @@ class OrchestratorRestartIT {
     }
 
     private JsonPath awaitState(OrchestratorProcess service, String id, String state) {
-        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-        JsonPath last = null;
-        while (System.nanoTime() < deadline) {
-            last = get(id);
-            if (state.equals(last.getString("state"))) {
-                return last;
-            }
-            OrchestratorProcess.sleep(200);
-        }
-        throw new AssertionError("deployment " + id + " did not reach " + state + "; last: " + (last == null ? null : last.prettify()));
+        return Waits.untilState(id, state, Duration.ofSeconds(60), () -> get(id));
     }
 
     /** Step → distinct command event ids, in the order the steps were first commanded. */

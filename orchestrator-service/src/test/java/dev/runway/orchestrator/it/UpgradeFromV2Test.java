@@ -20,6 +20,7 @@ import dev.runway.events.DeploymentStarted;
 import dev.runway.orchestrator.support.Manifests;
 import dev.runway.orchestrator.support.Participants;
 import dev.runway.orchestrator.support.Tokens;
+import dev.runway.orchestrator.support.Waits;
 import dev.runway.testsupport.Backbone;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -45,20 +46,8 @@ class UpgradeFromV2Test {
     }
 
     private static JsonPath awaitState(String id, String state) {
-        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-        JsonPath last = null;
-        while (System.nanoTime() < deadline) {
-            last = given().header("Authorization", SRE).when().get("/deployments/" + id).then().statusCode(200).extract().jsonPath();
-            if (state.equals(last.getString("state"))) {
-                return last;
-            }
-            try {
-                Thread.sleep(100);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }
-        throw new AssertionError(id + " did not reach " + state + "; last: " + (last == null ? null : last.prettify()));
+        return Waits.untilState(id, state, Duration.ofSeconds(30), () -> given().header("Authorization", SRE)
+                .when().get("/deployments/" + id).then().statusCode(200).extract().jsonPath());
     }
 
     @Test

@@ -5,13 +5,17 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 import dev.runway.events.Environment;
+import dev.runway.orchestrator.support.Waits;
 import dev.runway.testsupport.BackboneTestResource;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.common.ResourceArg;
@@ -35,7 +39,7 @@ class EnvironmentLockTest {
 
     private final EnvironmentLock lock;
     /** Everything a test took or queued, given back after it whatever happened. */
-    private final java.util.Map<String, Long> taken = new java.util.HashMap<>();
+    private final Map<String, Long> taken = new HashMap<>();
     /** Strictly increasing enqueue times: equal scores would order the queue by id. */
     private long clock = System.currentTimeMillis();
 
@@ -55,7 +59,7 @@ class EnvironmentLockTest {
         return token;
     }
 
-    @org.junit.jupiter.api.AfterEach
+    @AfterEach
     void giveBack() {
         taken.forEach((id, token) -> {
             lock.release(project, ENV, id, token).await().atMost(WAIT);
@@ -109,11 +113,12 @@ class EnvironmentLockTest {
     }
 
     @Test
-    void shouldRecoverAnExpiredLeaseWithAHigherToken() throws InterruptedException {
+    void shouldRecoverAnExpiredLeaseWithAHigherToken() {
         String a = id();
         long token = acquire(a, 0).orElseThrow();
         // The test profile's lease is 6 s; a crashed orchestrator renews nothing.
-        Thread.sleep(lock.lease().toMillis() + 500);
+        Waits.await("the lease expiring").atMost(lock.lease().plusSeconds(5)).pollInterval(Duration.ofMillis(100))
+                .until(() -> lock.holder(project, ENV).await().atMost(WAIT).isEmpty());
         assertFalse(lock.renew(project, ENV, a, token).await().atMost(WAIT), "the lease expired");
         long recovered = lock.reacquire(project, ENV, a, token).await().atMost(WAIT).orElseThrow();
         taken.put(a, recovered);

@@ -7,11 +7,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
+import java.util.Objects;
 import java.util.Properties;
 import java.util.UUID;
+import java.util.concurrent.ExecutionException;
 
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
@@ -24,6 +27,7 @@ import org.junit.jupiter.api.Test;
 
 import dev.runway.events.Topics;
 import dev.runway.messaging.inbound.DeadLetter;
+import dev.runway.orchestrator.support.Waits;
 import dev.runway.testsupport.Backbone;
 import dev.runway.testsupport.BackboneTestResource;
 import io.quarkus.test.common.QuarkusTestResource;
@@ -55,30 +59,34 @@ class ReplyDeadLetterTest {
         p.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
         try (KafkaConsumer<String, byte[]> dlq = new KafkaConsumer<>(c); KafkaProducer<String, byte[]> producer = new KafkaProducer<>(p)) {
             dlq.subscribe(List.of(Topics.EXECUTOR_RESULTS + Topics.DLQ_SUFFIX));
-            long joined = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-            while (dlq.assignment().isEmpty() && System.nanoTime() < joined) {
-                dlq.poll(Duration.ofMillis(100));
-            }
+            Waits.await("the dead-letter consumer joining").atMost(Duration.ofSeconds(30)).pollInSameThread()
+                    .pollInterval(Duration.ofMillis(1)).until(() -> {
+                        dlq.poll(Duration.ofMillis(100));
+                        return !dlq.assignment().isEmpty();
+                    });
             dlq.seekToEnd(dlq.assignment());
             dlq.assignment().forEach(dlq::position);
             producer.send(new ProducerRecord<>(Topics.EXECUTOR_RESULTS, key, garbage)).get();
 
-            long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-            while (System.nanoTime() < deadline) {
-                for (ConsumerRecord<String, byte[]> record : dlq.poll(Duration.ofMillis(200))) {
-                    if (key.equals(record.key())) {
-                        assertArrayEquals(garbage, record.value(), "the original bytes are kept");
-                        var reason = record.headers().lastHeader(DeadLetter.REASON);
-                        assertNotNull(reason);
-                        assertTrue(new String(reason.value(), StandardCharsets.UTF_8).length() > 5);
-                        assertNotNull(record.headers().lastHeader(DeadLetter.OFFSET));
-                        return;
-                    }
-                }
-            }
-            throw new AssertionError("no dead letter for " + key);
-        } catch (InterruptedException | java.util.concurrent.ExecutionException e) {
+            ConsumerRecord<String, byte[]> record = Waits.await("a dead letter for " + key).atMost(Duration.ofSeconds(30))
+                    .pollInSameThread().pollInterval(Duration.ofMillis(1))
+                    .until(() -> withKey(dlq.poll(Duration.ofMillis(200)), key), Objects::nonNull);
+            assertArrayEquals(garbage, record.value(), "the original bytes are kept");
+            var reason = record.headers().lastHeader(DeadLetter.REASON);
+            assertNotNull(reason);
+            assertTrue(new String(reason.value(), StandardCharsets.UTF_8).length() > 5);
+            assertNotNull(record.headers().lastHeader(DeadLetter.OFFSET));
+        } catch (InterruptedException | ExecutionException e) {
             throw new IllegalStateException(e);
         }
+    }
+
+    private static ConsumerRecord<String, byte[]> withKey(ConsumerRecords<String, byte[]> records, String key) {
+        for (ConsumerRecord<String, byte[]> record : records) {
+            if (key.equals(record.key())) {
+                return record;
+            }
+        }
+        return null;
     }
 }

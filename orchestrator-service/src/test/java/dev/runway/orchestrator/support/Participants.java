@@ -2,9 +2,14 @@ package dev.runway.orchestrator.support;
 
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Locale;
+import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import java.util.function.Predicate;
@@ -14,8 +19,49 @@ import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
+import org.awaitility.core.ConditionFactory;
+import org.awaitility.core.ConditionTimeoutException;
+import org.awaitility.core.TerminalFailureException;
 
-import dev.runway.events.*;
+import dev.runway.events.ApplyMigrations;
+import dev.runway.events.BackupDatabase;
+import dev.runway.events.CheckResult;
+import dev.runway.events.CheckStatus;
+import dev.runway.events.ComponentSpec;
+import dev.runway.events.DatabaseBackedUp;
+import dev.runway.events.DatabaseRestored;
+import dev.runway.events.DeployGreen;
+import dev.runway.events.DeployRequested;
+import dev.runway.events.DeploymentStarted;
+import dev.runway.events.Envelopes;
+import dev.runway.events.EventHeader;
+import dev.runway.events.GreenDeployed;
+import dev.runway.events.GreenRemoved;
+import dev.runway.events.HealthCheckPassed;
+import dev.runway.events.IncidentPriority;
+import dev.runway.events.MigrationApplied;
+import dev.runway.events.ReleaseEndpoint;
+import dev.runway.events.RemoveGreen;
+import dev.runway.events.RestoreDatabase;
+import dev.runway.events.RollOut;
+import dev.runway.events.RollbackDecided;
+import dev.runway.events.RollbackTraffic;
+import dev.runway.events.RolledOut;
+import dev.runway.events.RolloutUndone;
+import dev.runway.events.Sample;
+import dev.runway.events.ShiftTraffic;
+import dev.runway.events.StartWatch;
+import dev.runway.events.StepFailed;
+import dev.runway.events.StopWatch;
+import dev.runway.events.ThresholdBreached;
+import dev.runway.events.Topics;
+import dev.runway.events.TrafficRolledBack;
+import dev.runway.events.TrafficShifted;
+import dev.runway.events.UndoRollout;
+import dev.runway.events.ValidationFailed;
+import dev.runway.events.ValidationOutcome;
+import dev.runway.events.ValidationPassed;
+import dev.runway.events.ValidationReport;
 import dev.runway.testsupport.AvroKafka;
 import dev.runway.testsupport.Backbone;
 
@@ -26,6 +72,7 @@ import dev.runway.testsupport.Backbone;
 public final class Participants implements AutoCloseable {
 
     public static final Duration WAIT = Duration.ofSeconds(30);
+    private static final Duration POLL = Duration.ofMillis(100);
 
     private final KafkaConsumer<String, Object> consumer;
     private final KafkaProducer<String, Object> producer;
@@ -46,47 +93,62 @@ public final class Participants implements AutoCloseable {
     }
 
     public <T extends SpecificRecord> T next(String deploymentId, Class<T> type, Predicate<T> match) {
-        long deadline = System.nanoTime() + WAIT.toNanos();
-        while (System.nanoTime() < deadline) {
-            for (SpecificRecord record : seen) {
-                if (type.isInstance(record) && deploymentId.equals(Envelopes.headerOf(record).getDeploymentId())
-                        && !taken.contains(Envelopes.headerOf(record).getEventId()) && match.test(type.cast(record))) {
-                    taken.add(Envelopes.headerOf(record).getEventId());
-                    return type.cast(record);
-                }
-            }
-            poll(Duration.ofMillis(100));
-        }
-        throw new AssertionError("no " + type.getSimpleName() + " for " + deploymentId + " within " + WAIT + "; saw "
-                + names(deploymentId));
+        return type.cast(take(deploymentId, r -> type.isInstance(r) && match.test(type.cast(r)), "no " + type.getSimpleName()));
     }
 
     /** Any command to a participant (validation request, executor or health command) not yet taken. */
     public SpecificRecord nextCommand(String deploymentId) {
-        long deadline = System.nanoTime() + WAIT.toNanos();
-        while (System.nanoTime() < deadline) {
-            for (SpecificRecord record : seen) {
-                EventHeader h = Envelopes.headerOf(record);
-                if (deploymentId.equals(h.getDeploymentId()) && !taken.contains(h.getEventId()) && isCommand(record)) {
-                    taken.add(h.getEventId());
-                    return record;
-                }
-            }
-            poll(Duration.ofMillis(100));
-        }
-        throw new AssertionError("no command for " + deploymentId + " within " + WAIT + "; saw " + names(deploymentId));
+        return take(deploymentId, Participants::isCommand, "no command");
     }
 
-    /** Reads for {@code quiet} and returns the command names that arrived for the deployment meanwhile. */
+    /** Reads until a record of the deployment, not taken before, is {@code wanted}; takes it. */
+    private SpecificRecord take(String deploymentId, Predicate<SpecificRecord> wanted, String missing) {
+        try {
+            SpecificRecord found = reading(missing + " for " + deploymentId).atMost(WAIT)
+                    .until(() -> untaken(deploymentId, wanted).orElseGet(() -> {
+                        poll(POLL);
+                        return null;
+                    }), Objects::nonNull);
+            taken.add(Envelopes.headerOf(found).getEventId());
+            return found;
+        } catch (ConditionTimeoutException e) {
+            throw new AssertionError(missing + " for " + deploymentId + " within " + WAIT + "; saw " + names(deploymentId), e);
+        }
+    }
+
+    private Optional<SpecificRecord> untaken(String deploymentId, Predicate<SpecificRecord> wanted) {
+        return seen.stream().filter(r -> deploymentId.equals(Envelopes.headerOf(r).getDeploymentId())
+                && !taken.contains(Envelopes.headerOf(r).getEventId()) && wanted.test(r)).findFirst();
+    }
+
+    /**
+     * Reads for {@code quiet} and returns the command names that arrived for the deployment meanwhile;
+     * the first one ends the reading early.
+     */
     public List<String> commandsDuring(String deploymentId, Duration quiet) {
         int before = seen.size();
-        long deadline = System.nanoTime() + quiet.toNanos();
-        while (System.nanoTime() < deadline) {
-            poll(Duration.ofMillis(100));
+        try {
+            reading("quiet for " + deploymentId).during(quiet).atMost(quiet.plus(WAIT))
+                    .failFast("a command for " + deploymentId, () -> !commandsSince(before, deploymentId).isEmpty())
+                    .until(() -> {
+                        poll(POLL);
+                        return true;
+                    });
+        } catch (TerminalFailureException e) {
+            // A command arrived: the caller's assertion on the list shows which.
         }
+        return commandsSince(before, deploymentId);
+    }
+
+    private List<String> commandsSince(int before, String deploymentId) {
         return seen.subList(before, seen.size()).stream().filter(Participants::isCommand)
                 .filter(r -> deploymentId.equals(Envelopes.headerOf(r).getDeploymentId()))
                 .map(Participants::label).toList();
+    }
+
+    /** Awaitility reading the topics: in this thread, since a KafkaConsumer may only be used by one. */
+    private static ConditionFactory reading(String what) {
+        return Waits.await(what).pollInSameThread().pollInterval(Duration.ofMillis(1));
     }
 
     /** Everything seen for the deployment, as "Type(step)" labels in order. */
@@ -204,7 +266,7 @@ public final class Participants implements AutoCloseable {
 
     /** The front the simulated executor reports for a component: the project environment's own. */
     public static String front(EventHeader h, String component) {
-        return "http://" + h.getProject() + "-" + h.getEnvironment().name().toLowerCase(java.util.Locale.ROOT) + ".front.test/"
+        return "http://" + h.getProject() + "-" + h.getEnvironment().name().toLowerCase(Locale.ROOT) + ".front.test/"
                 + component;
     }
 
@@ -217,7 +279,7 @@ public final class Participants implements AutoCloseable {
         return ThresholdBreached.newBuilder().setHeader(replyTo(watch)).setWatchId(watch.getWatchId()).setStep(watch.getStep())
                 .setMetric("error_rate").setValue(12.5).setThreshold(watch.getThresholds().getErrorRatePercent())
                 .setWindowSeconds(watch.getThresholds().getSustainedSeconds()).setSource("http://green/q/metrics")
-                .setSamples(List.of(Sample.newBuilder().setAt(java.time.Instant.now().truncatedTo(java.time.temporal.ChronoUnit.MILLIS)).setValue(12.5).build()))
+                .setSamples(List.of(Sample.newBuilder().setAt(Instant.now().truncatedTo(ChronoUnit.MILLIS)).setValue(12.5).build()))
                 .setPriority(priority).build();
     }
 

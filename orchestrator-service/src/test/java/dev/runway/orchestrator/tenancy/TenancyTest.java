@@ -3,8 +3,10 @@ package dev.runway.orchestrator.tenancy;
 import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.greaterThanOrEqualTo;
 import static org.hamcrest.Matchers.hasItem;
 import static org.hamcrest.Matchers.not;
+import static org.hamcrest.Matchers.nullValue;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -27,12 +29,14 @@ import dev.runway.events.Envelopes;
 import dev.runway.orchestrator.support.Manifests;
 import dev.runway.orchestrator.support.Participants;
 import dev.runway.orchestrator.support.Tokens;
+import dev.runway.orchestrator.support.Waits;
 import dev.runway.testsupport.BackboneTestResource;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.common.ResourceArg;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
 import io.restassured.path.json.JsonPath;
+import io.restassured.response.Response;
 
 /**
  * Many clients, many projects, one Runway (issue 13): the project environment is what is locked, and a
@@ -76,30 +80,13 @@ class TenancyTest {
         return body;
     }
 
-    private static io.restassured.response.Response post(String token, Map<String, Object> body) {
+    private static Response post(String token, Map<String, Object> body) {
         return given().header("Authorization", token).contentType(ContentType.JSON).body(body).when().post("/deployments");
     }
 
     private static JsonPath awaitState(String id, String state) {
-        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-        JsonPath last = null;
-        while (System.nanoTime() < deadline) {
-            last = given().header("Authorization", AGENCY).when().get("/deployments/" + id).then().statusCode(200)
-                    .extract().jsonPath();
-            if (state.equals(last.getString("state"))) {
-                return last;
-            }
-            sleep(100);
-        }
-        throw new AssertionError(id + " did not reach " + state + "; last: " + (last == null ? null : last.prettify()));
-    }
-
-    private static void sleep(long ms) {
-        try {
-            Thread.sleep(ms);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        return Waits.untilState(id, state, Duration.ofSeconds(30), () -> given().header("Authorization", AGENCY)
+                .when().get("/deployments/" + id).then().statusCode(200).extract().jsonPath());
     }
 
     @Test
@@ -154,7 +141,7 @@ class TenancyTest {
         given().header("Authorization", AGENCY).when().get("/projects/" + projectA + "/environments/staging").then()
                 .statusCode(200).body("live.find { it.component == 'web' }.deploymentId", equalTo(a))
                 .body("live.find { it.component == 'web' }.front", equalTo("http://" + projectA + "-staging.front.test/web"))
-                .body("lock", org.hamcrest.Matchers.nullValue());
+                .body("lock", nullValue());
         given().header("Authorization", AGENCY).when().get("/projects/" + projectB + "/environments/staging").then()
                 .statusCode(200).body("live.find { it.component == 'web' }.deploymentId", equalTo(b))
                 .body("live.find { it.component == 'api' }.front", equalTo("http://" + projectB + "-staging.front.test/api"));
@@ -180,7 +167,7 @@ class TenancyTest {
         given().header("Authorization", AGENCY).queryParam("environment", "staging").queryParam("project", projectA)
                 .when().get("/metrics/dora").then().statusCode(200).body("[0].deployments", equalTo(1));
         given().header("Authorization", AGENCY).queryParam("environment", "staging").when().get("/metrics/dora").then()
-                .statusCode(200).body("[0].deployments", org.hamcrest.Matchers.greaterThanOrEqualTo(2));
+                .statusCode(200).body("[0].deployments", greaterThanOrEqualTo(2));
     }
 
     @Test
@@ -259,7 +246,7 @@ class TenancyTest {
         awaitState(b, "CANCELLED");
     }
 
-    private static void refused(io.restassured.response.Response response, String named) {
+    private static void refused(Response response, String named) {
         response.then().statusCode(403).contentType(PROBLEM).body("detail", containsString(named));
     }
 
