@@ -11,8 +11,8 @@ import org.jboss.logging.Logger;
 
 import dev.runway.events.StepFailed;
 import dev.runway.events.StepProgress;
-import dev.runway.executor.config.StepFailure;
 import dev.runway.executor.messaging.ExecutorResultPublisher;
+import dev.runway.executor.store.CommandLog;
 
 /**
  * Carries out one executor command exactly once: replays the recorded reply of a command seen

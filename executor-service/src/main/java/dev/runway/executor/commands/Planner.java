@@ -3,10 +3,21 @@ package dev.runway.executor.commands;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Instance;
 
-import dev.runway.events.*;
+import dev.runway.events.ApplyMigrations;
+import dev.runway.events.BackupDatabase;
+import dev.runway.events.Decommission;
+import dev.runway.events.DeployGreen;
+import dev.runway.events.PromoteGreen;
+import dev.runway.events.RemoveGreen;
+import dev.runway.events.RestoreDatabase;
+import dev.runway.events.RollOut;
+import dev.runway.events.RollbackTraffic;
+import dev.runway.events.ShiftTraffic;
+import dev.runway.events.TargetKind;
+import dev.runway.events.UndoRollout;
 import dev.runway.executor.config.ExecutorConfig;
-import dev.runway.executor.config.StepFailure;
 import dev.runway.executor.database.DatabaseSteps;
+import dev.runway.executor.store.DeploymentFacts;
 
 /** Chooses who carries out a command and asks it for its plan. */
 @ApplicationScoped

@@ -33,10 +33,10 @@ import org.flywaydb.core.api.migration.JavaMigration;
 
 import dev.runway.events.*;
 import dev.runway.executor.commands.CommandContext;
-import dev.runway.executor.commands.DeploymentFacts;
+import dev.runway.executor.store.DeploymentFacts;
 import dev.runway.executor.commands.Plan;
 import dev.runway.executor.config.ExecutorConfig;
-import dev.runway.executor.config.StepFailure;
+import dev.runway.executor.commands.StepFailure;
 import dev.runway.executor.os.Exec;
 import dev.runway.executor.repository.Checkouts;
 

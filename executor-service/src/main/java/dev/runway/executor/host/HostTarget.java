@@ -21,14 +21,14 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 
 import dev.runway.events.*;
 import dev.runway.executor.commands.CommandContext;
-import dev.runway.executor.commands.DeploymentFacts;
+import dev.runway.executor.store.DeploymentFacts;
 import dev.runway.executor.commands.DeploymentTarget;
 import dev.runway.executor.commands.Plan;
 import dev.runway.executor.commands.ProjectEnv;
 import dev.runway.executor.config.EnvironmentSettings;
 import dev.runway.executor.config.Environments;
 import dev.runway.executor.config.ExecutorConfig;
-import dev.runway.executor.config.StepFailure;
+import dev.runway.executor.commands.StepFailure;
 import dev.runway.executor.repository.Checkouts;
 import io.quarkus.runtime.StartupEvent;
 

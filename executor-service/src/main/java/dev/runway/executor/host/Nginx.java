@@ -9,7 +9,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
-import dev.runway.executor.config.StepFailure;
+import dev.runway.executor.commands.StepFailure;
 import dev.runway.executor.os.Exec;
 
 /**

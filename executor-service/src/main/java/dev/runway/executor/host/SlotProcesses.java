@@ -16,7 +16,7 @@ import java.util.function.Consumer;
 import org.jboss.logging.Logger;
 
 import dev.runway.executor.commands.ProjectEnv;
-import dev.runway.executor.config.StepFailure;
+import dev.runway.executor.commands.StepFailure;
 
 /**
  * Slot processes: started from their release's checkout with PORT/VERSION/COLOR, recorded in the

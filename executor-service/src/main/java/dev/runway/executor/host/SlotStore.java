@@ -14,8 +14,8 @@ import java.util.stream.Stream;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import dev.runway.executor.commands.ProjectEnv;
+import dev.runway.executor.commands.StepFailure;
 import dev.runway.executor.config.EnvironmentSettings;
-import dev.runway.executor.config.StepFailure;
 
 /**
  * The host target's durable state, per project environment and component: slot state files

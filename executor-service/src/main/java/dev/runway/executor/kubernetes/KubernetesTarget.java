@@ -11,12 +11,12 @@ import jakarta.enterprise.context.ApplicationScoped;
 
 import dev.runway.events.*;
 import dev.runway.executor.commands.CommandContext;
-import dev.runway.executor.commands.DeploymentFacts;
+import dev.runway.executor.store.DeploymentFacts;
 import dev.runway.executor.commands.DeploymentTarget;
 import dev.runway.executor.commands.Plan;
 import dev.runway.executor.config.ExecutorConfig;
 import dev.runway.executor.config.EnvironmentSettings;
-import dev.runway.executor.config.StepFailure;
+import dev.runway.executor.commands.StepFailure;
 import io.fabric8.kubernetes.api.model.*;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;

@@ -1,7 +1,7 @@
 package dev.runway.executor.kubernetes;
 
+import dev.runway.executor.commands.StepFailure;
 import dev.runway.executor.config.ExecutorConfig;
-import dev.runway.executor.config.StepFailure;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.DeploymentCondition;
 import io.fabric8.kubernetes.api.model.apps.DeploymentStatus;

@@ -18,8 +18,8 @@ import org.jboss.logging.Logger;
 
 import dev.runway.events.RepositoryRef;
 import dev.runway.executor.commands.ProjectEnv;
+import dev.runway.executor.commands.StepFailure;
 import dev.runway.executor.config.ExecutorConfig;
-import dev.runway.executor.config.StepFailure;
 
 /**
  * Per-deployment checkouts of the deployment's own commit (issue 13): releases and migrations are
