@@ -189,7 +189,7 @@ class KubernetesTargetTest {
         assertEquals("blue", gone.getSlot());
         Deployment blue = deployment(uat(), component + "-blue");
         assertEquals(0, blue.getSpec().getReplicas(), "seed 003 step 7: blue scaled to 0, object kept");
-        assertNotNull(blue.getMetadata().getAnnotations().get(KubernetesTarget.DECOMMISSIONED_AT));
+        assertNotNull(blue.getMetadata().getAnnotations().get(Manifests.DECOMMISSIONED_AT));
     }
 
     @Test
