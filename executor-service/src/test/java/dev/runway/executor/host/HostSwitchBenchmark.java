@@ -34,10 +34,10 @@ class HostSwitchBenchmark {
     static final Duration WAIT = Duration.ofSeconds(120);
     static final int FRONT = ExecutorSettings.DEV_NGINX;
 
-    final HostTarget host;
+    final HostSlots host;
     final String project = ClientDatabases.newProject();
 
-    HostSwitchBenchmark(HostTarget host) {
+    HostSwitchBenchmark(HostSlots host) {
         this.host = host;
     }
 

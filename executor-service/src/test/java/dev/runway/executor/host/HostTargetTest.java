@@ -40,11 +40,11 @@ class HostTargetTest {
     static final int BLUE = ExecutorSettings.DEV_SLOT_BASE;
     static final int GREEN = ExecutorSettings.DEV_SLOT_BASE + 1;
 
-    final HostTarget host;
+    final HostSlots host;
     CommandBus bus;
     String project;
 
-    HostTargetTest(HostTarget host) {
+    HostTargetTest(HostSlots host) {
         this.host = host;
     }
 

@@ -41,10 +41,10 @@ class ProjectEnvironmentsHostTest {
     static final int STAGING_SLOTS = ExecutorSettings.DEV_SLOT_BASE + 50;
     static final Path STATE = ExecutorTestResource.STATE;
 
-    final HostTarget host;
+    final HostSlots host;
     CommandBus bus;
 
-    ProjectEnvironmentsHostTest(HostTarget host) {
+    ProjectEnvironmentsHostTest(HostSlots host) {
         this.host = host;
     }
 
