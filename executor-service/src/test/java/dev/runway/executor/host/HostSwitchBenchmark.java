@@ -1,6 +1,7 @@
 package dev.runway.executor.host;
 
-import static org.junit.jupiter.api.Assertions.*;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -10,7 +11,17 @@ import java.util.UUID;
 
 import org.junit.jupiter.api.Test;
 
-import dev.runway.events.*;
+import dev.runway.events.ComponentSpec;
+import dev.runway.events.DeployGreen;
+import dev.runway.events.Environment;
+import dev.runway.events.EventHeader;
+import dev.runway.events.GreenDeployed;
+import dev.runway.events.GreenPromoted;
+import dev.runway.events.PromoteGreen;
+import dev.runway.events.ShiftTraffic;
+import dev.runway.events.Strategy;
+import dev.runway.events.TargetKind;
+import dev.runway.events.TrafficShifted;
 import dev.runway.executor.support.ClientDatabases;
 import dev.runway.executor.support.CommandBus;
 import dev.runway.executor.support.ExecutorSettings;

@@ -1,6 +1,10 @@
 package dev.runway.executor.restart;
 
-import static org.junit.jupiter.api.Assertions.*;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -17,12 +21,21 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-import dev.runway.events.*;
+import dev.runway.events.ComponentSpec;
+import dev.runway.events.DeployGreen;
+import dev.runway.events.Environment;
+import dev.runway.events.EventHeader;
+import dev.runway.events.GreenRemoved;
+import dev.runway.events.RemoveGreen;
+import dev.runway.events.ShiftTraffic;
+import dev.runway.events.StepFailed;
+import dev.runway.events.Strategy;
+import dev.runway.events.TargetKind;
 import dev.runway.executor.support.ClientDatabases;
-import dev.runway.executor.support.Repos;
 import dev.runway.executor.support.CommandBus;
 import dev.runway.executor.support.ExecutorProcess;
 import dev.runway.executor.support.ExecutorTestResource;
+import dev.runway.executor.support.Repos;
 import dev.runway.executor.support.Tokens;
 
 /**

@@ -5,19 +5,24 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.Properties;
+import java.util.UUID;
 
 import org.apache.avro.generic.GenericRecord;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.common.serialization.StringDeserializer;
 
 import dev.runway.events.Envelopes;
 import dev.runway.events.Environment;
 import dev.runway.events.EventHeader;
+import dev.runway.events.StepProgress;
 import dev.runway.events.Topics;
 import dev.runway.testsupport.AvroKafka;
 import dev.runway.testsupport.Backbone;
+import io.apicurio.registry.serde.avro.AvroKafkaDeserializer;
 
 /**
  * Plays the orchestrator on the real broker: sends executor commands and collects the executor's
@@ -37,14 +42,14 @@ public final class CommandBus implements AutoCloseable {
 
     /** A fresh group at the end of {@code topic}, generic records (as any subscriber would read them). */
     static KafkaConsumer<String, Object> consumerAtEnd(Backbone backbone, String topic) {
-        java.util.Properties props = new java.util.Properties();
+        Properties props = new Properties();
         props.putAll(AvroKafka.serdeConfig(backbone));
         props.put("apicurio.registry.use-specific-avro-reader", "false");
         props.put("bootstrap.servers", backbone.kafkaBootstrap());
-        props.put("group.id", "executor-test-" + java.util.UUID.randomUUID());
+        props.put("group.id", "executor-test-" + UUID.randomUUID());
         props.put("auto.offset.reset", "latest");
-        props.put("key.deserializer", org.apache.kafka.common.serialization.StringDeserializer.class.getName());
-        props.put("value.deserializer", io.apicurio.registry.serde.avro.AvroKafkaDeserializer.class.getName());
+        props.put("key.deserializer", StringDeserializer.class.getName());
+        props.put("value.deserializer", AvroKafkaDeserializer.class.getName());
         KafkaConsumer<String, Object> consumer = new KafkaConsumer<>(props);
         consumer.subscribe(List.of(topic));
         long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
@@ -95,10 +100,10 @@ public final class CommandBus implements AutoCloseable {
     }
 
     /** Every StepProgress of the command seen so far (after waiting for its reply). */
-    public List<dev.runway.events.StepProgress> progress(String commandId) {
+    public List<StepProgress> progress(String commandId) {
         poll();
         return seen.stream().filter(g -> commandId.equals(causation(g)) && g.getSchema().getName().equals("StepProgress"))
-                .map(g -> AvroKafka.toSpecific(g, dev.runway.events.StepProgress.class)).toList();
+                .map(g -> AvroKafka.toSpecific(g, StepProgress.class)).toList();
     }
 
     private void poll() {

@@ -10,8 +10,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 
 import dev.runway.testsupport.Backbone;
 
@@ -33,7 +35,7 @@ public final class ExecutorProcess implements AutoCloseable {
             throw new IllegalStateException(jar + " is missing: run through `mvn verify` (package builds it)");
         }
         int port = freePort();
-        Map<String, String> settings = new java.util.HashMap<>(ExecutorSettings.forTests(b, state));
+        Map<String, String> settings = new HashMap<>(ExecutorSettings.forTests(b, state));
         settings.putAll(overrides);
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx256m"));
         settings.forEach((k, v) -> command.add("-D" + k + "=" + v));
@@ -88,7 +90,7 @@ public final class ExecutorProcess implements AutoCloseable {
     public void close() throws InterruptedException {
         if (process.isAlive()) {
             process.destroy();
-            if (!process.waitFor(20, java.util.concurrent.TimeUnit.SECONDS)) {
+            if (!process.waitFor(20, TimeUnit.SECONDS)) {
                 process.destroyForcibly();
             }
         }
