@@ -1,5 +1,7 @@
 package dev.runway.executor.support;
 
+import static org.awaitility.Awaitility.await;
+
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -52,10 +54,12 @@ public final class CommandBus implements AutoCloseable {
         props.put("value.deserializer", AvroKafkaDeserializer.class.getName());
         KafkaConsumer<String, Object> consumer = new KafkaConsumer<>(props);
         consumer.subscribe(List.of(topic));
-        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-        while (consumer.assignment().isEmpty() && System.nanoTime() < deadline) {
-            consumer.poll(Duration.ofMillis(100));
-        }
+        // A consumer is used by one thread only: Awaitility polls it on this one.
+        await("partitions of " + topic + " assigned").atMost(Duration.ofSeconds(30)).pollInSameThread().pollInterval(Duration.ofMillis(1))
+                .until(() -> {
+                    consumer.poll(Duration.ofMillis(100));
+                    return !consumer.assignment().isEmpty();
+                });
         consumer.seekToEnd(consumer.assignment());
         consumer.assignment().forEach(consumer::position);
         return consumer;
@@ -81,22 +85,25 @@ public final class CommandBus implements AutoCloseable {
 
     /** The first {@code count} replies (StepProgress excluded) caused by {@code commandId}, as generated classes. */
     public List<SpecificRecord> replies(String commandId, int count, Duration timeout) {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (true) {
-            List<SpecificRecord> found = new ArrayList<>();
-            for (GenericRecord g : seen) {
-                if (commandId.equals(causation(g)) && !g.getSchema().getName().equals("StepProgress")) {
-                    found.add(specific(g));
-                }
+        return await(count + " repl(ies) to " + commandId).atMost(timeout).pollInSameThread().pollInterval(Duration.ofMillis(1))
+                .until(() -> {
+                    List<SpecificRecord> found = repliesSeen(commandId);
+                    if (found.size() >= count) {
+                        return found;
+                    }
+                    poll();
+                    return repliesSeen(commandId);
+                }, found -> found.size() >= count).subList(0, count);
+    }
+
+    private List<SpecificRecord> repliesSeen(String commandId) {
+        List<SpecificRecord> found = new ArrayList<>();
+        for (GenericRecord g : seen) {
+            if (commandId.equals(causation(g)) && !g.getSchema().getName().equals("StepProgress")) {
+                found.add(specific(g));
             }
-            if (found.size() >= count) {
-                return found.subList(0, count);
-            }
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("expected " + count + " repl(ies) to " + commandId + " within " + timeout + ", got " + found);
-            }
-            poll();
         }
+        return found;
     }
 
     /** Every StepProgress of the command seen so far (after waiting for its reply). */
