@@ -9,10 +9,12 @@ import jakarta.enterprise.context.ApplicationScoped;
 import org.apache.avro.specific.SpecificRecord;
 import org.jboss.logging.Logger;
 
+import dev.runway.events.Envelopes;
 import dev.runway.events.StepFailed;
 import dev.runway.events.StepProgress;
-import dev.runway.executor.config.StepFailure;
+import dev.runway.executor.config.ExecutorConfig;
 import dev.runway.executor.messaging.ExecutorResultPublisher;
+import dev.runway.executor.store.CommandLog;
 
 /**
  * Carries out one executor command exactly once: replays the recorded reply of a command seen
@@ -32,7 +34,7 @@ public class CommandHandler {
     private final Duration maxCommandAge;
 
     public CommandHandler(CommandLog log, Planner planner, ExecutorResultPublisher publisher,
-            dev.runway.executor.config.ExecutorConfig config) {
+            ExecutorConfig config) {
         this.log = log;
         this.planner = planner;
         this.publisher = publisher;
@@ -54,7 +56,7 @@ public class CommandHandler {
             return;
         }
         Duration age = Duration.between(
-                dev.runway.events.Envelopes.headerOf(command).getOccurredAt(), clock.instant());
+                Envelopes.headerOf(command).getOccurredAt(), clock.instant());
         if (age.compareTo(maxCommandAge) > 0) {
             LOG.infof("%s %s is %d s old (limit %d s): answered EXPIRED, not carried out", ctx.type(), ctx.commandId(),
                     age.toSeconds(), maxCommandAge.toSeconds());

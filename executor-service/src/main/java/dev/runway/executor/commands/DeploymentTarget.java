@@ -1,6 +1,14 @@
 package dev.runway.executor.commands;
 
-import dev.runway.events.*;
+import dev.runway.events.Decommission;
+import dev.runway.events.DeployGreen;
+import dev.runway.events.PromoteGreen;
+import dev.runway.events.RemoveGreen;
+import dev.runway.events.RollOut;
+import dev.runway.events.RollbackTraffic;
+import dev.runway.events.ShiftTraffic;
+import dev.runway.events.TargetKind;
+import dev.runway.events.UndoRollout;
 
 /** A place releases run (Kubernetes, hosts behind nginx): one plan per command. */
 public interface DeploymentTarget {

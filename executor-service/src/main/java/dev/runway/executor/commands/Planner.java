@@ -3,23 +3,42 @@ package dev.runway.executor.commands;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Instance;
 
-import dev.runway.events.*;
+import dev.runway.events.ApplyMigrations;
+import dev.runway.events.BackupDatabase;
+import dev.runway.events.Decommission;
+import dev.runway.events.DeployGreen;
+import dev.runway.events.PromoteGreen;
+import dev.runway.events.RemoveGreen;
+import dev.runway.events.RestoreDatabase;
+import dev.runway.events.RollOut;
+import dev.runway.events.RollbackTraffic;
+import dev.runway.events.ShiftTraffic;
+import dev.runway.events.TargetKind;
+import dev.runway.events.UndoRollout;
+import dev.runway.executor.config.Environments;
 import dev.runway.executor.config.ExecutorConfig;
-import dev.runway.executor.config.StepFailure;
-import dev.runway.executor.database.DatabaseSteps;
+import dev.runway.executor.database.DatabaseBackup;
+import dev.runway.executor.database.DatabaseMigrations;
+import dev.runway.executor.database.DatabaseRestore;
+import dev.runway.executor.store.DeploymentFacts;
 
 /** Chooses who carries out a command and asks it for its plan. */
 @ApplicationScoped
 public class Planner {
 
     private final Instance<DeploymentTarget> targets;
-    private final DatabaseSteps database;
+    private final DatabaseBackup backup;
+    private final DatabaseMigrations migrations;
+    private final DatabaseRestore restore;
     private final DeploymentFacts facts;
     private final ExecutorConfig config;
 
-    public Planner(Instance<DeploymentTarget> targets, DatabaseSteps database, DeploymentFacts facts, ExecutorConfig config) {
+    public Planner(Instance<DeploymentTarget> targets, DatabaseBackup backup, DatabaseMigrations migrations, DatabaseRestore restore,
+            DeploymentFacts facts, ExecutorConfig config) {
         this.targets = targets;
-        this.database = database;
+        this.backup = backup;
+        this.migrations = migrations;
+        this.restore = restore;
         this.facts = facts;
         this.config = config;
     }
@@ -27,11 +46,11 @@ public class Planner {
     public Plan plan(CommandContext ctx) {
         Object c = ctx.command();
         if (c instanceof BackupDatabase cmd) {
-            return database.backup(ctx, cmd);
+            return backup.plan(ctx, cmd);
         } else if (c instanceof ApplyMigrations cmd) {
-            return database.migrate(ctx, cmd);
+            return migrations.plan(ctx, cmd);
         } else if (c instanceof RestoreDatabase cmd) {
-            return database.restore(ctx, cmd);
+            return restore.plan(ctx, cmd);
         } else if (c instanceof DeployGreen cmd) {
             return target(cmd.getTarget()).deployGreen(ctx, cmd);
         } else if (c instanceof RollOut cmd) {
@@ -55,7 +74,7 @@ public class Planner {
     /** The target the deployment's first command used; else the environment's configured one. */
     private DeploymentTarget targetOf(CommandContext ctx) {
         TargetKind kind = facts.get(ctx.deploymentId(), DeploymentFacts.TARGET).map(TargetKind::valueOf)
-                .orElseGet(() -> dev.runway.executor.config.Environments.settings(config, ctx.environment()).targetKind());
+                .orElseGet(() -> Environments.settings(config, ctx.environment()).targetKind());
         return target(kind);
     }
 

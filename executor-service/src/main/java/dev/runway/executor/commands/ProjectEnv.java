@@ -4,7 +4,6 @@ import java.util.Locale;
 
 import dev.runway.access.ProjectNames;
 import dev.runway.events.Environment;
-import dev.runway.executor.config.StepFailure;
 
 /**
  * The unit Runway isolates (issue 13): a project in one environment. {@code safe} is the project's

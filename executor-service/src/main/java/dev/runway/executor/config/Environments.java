@@ -1,7 +1,7 @@
 package dev.runway.executor.config;
 
 import dev.runway.events.Environment;
-import dev.runway.executor.config.EnvironmentSettings;
+import dev.runway.executor.commands.StepFailure;
 
 /** The settings of one environment, or a clear failure when the executor has none. */
 public final class Environments {

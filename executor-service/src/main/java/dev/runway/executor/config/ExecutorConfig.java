@@ -4,7 +4,6 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
 
-import dev.runway.events.TargetKind;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 
@@ -20,7 +19,7 @@ public interface ExecutorConfig {
      * moved on (or its step timed out), and a fresh consumer group must never replay a topic's old commands.
      */
     @WithDefault("10m")
-    java.time.Duration maxCommandAge();
+    Duration maxCommandAge();
 
     /** Projects this executor instance serves (regex over header.project); others are skipped. */
     @WithDefault(".*")

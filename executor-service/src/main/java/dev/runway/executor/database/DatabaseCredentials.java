@@ -13,8 +13,8 @@ import jakarta.inject.Inject;
 
 import dev.runway.access.ProjectNames;
 import dev.runway.events.Environment;
+import dev.runway.executor.commands.StepFailure;
 import dev.runway.executor.config.ExecutorConfig;
-import dev.runway.executor.config.StepFailure;
 
 /**
  * One credential reference per project environment, so one client's migration can never reach

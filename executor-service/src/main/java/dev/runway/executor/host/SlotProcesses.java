@@ -2,13 +2,8 @@ package dev.runway.executor.host;
 
 import java.io.File;
 import java.io.IOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
@@ -16,24 +11,21 @@ import java.util.function.Consumer;
 import org.jboss.logging.Logger;
 
 import dev.runway.executor.commands.ProjectEnv;
-import dev.runway.executor.config.StepFailure;
+import dev.runway.executor.commands.StepFailure;
 
 /**
  * Slot processes: started from their release's checkout with PORT/VERSION/COLOR, recorded in the
- * slot state and a pid file (for {@code ./runway down}), stopped with their children, waited for
- * until healthy, and restarted by the supervisor when they die.
+ * slot state and a pid file (for {@code ./runway down}), stopped with their children, and restarted
+ * by the supervisor when they die. Whether they answer is {@link HealthProbes}' job.
  */
 class SlotProcesses {
 
     private static final Logger LOG = Logger.getLogger(SlotProcesses.class);
 
     private final SlotStore store;
-    private final Duration healthTimeout;
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
 
-    SlotProcesses(SlotStore store, Duration healthTimeout) {
+    SlotProcesses(SlotStore store) {
         this.store = store;
-        this.healthTimeout = healthTimeout;
     }
 
     /**
@@ -108,56 +100,6 @@ class SlotProcesses {
             process.onExit().get(10, TimeUnit.SECONDS);
         } catch (Exception e) {
             process.destroyForcibly();
-        }
-    }
-
-    void awaitHealthy(SlotState key, String colour, String health) throws Exception {
-        long deadline = System.nanoTime() + healthTimeout.toNanos();
-        URI uri = URI.create("http://127.0.0.1:" + key.port(colour) + health);
-        while (System.nanoTime() < deadline) {
-            SlotState state = store.existing(key(key), key.component);
-            SlotState.Slot slot = state == null ? null : state.slot(colour);
-            if (slot == null || !alive(slot)) {
-                throw new StepFailure("SLOT_EXITED", key.component + " " + colour + " exited before it was healthy; see "
-                        + store.logFile(key, colour), true);
-            }
-            if (status(uri) == 200) {
-                return;
-            }
-            Thread.sleep(100);
-        }
-        throw new StepFailure("HEALTH_TIMEOUT", uri + " did not answer 200 within " + healthTimeout.toSeconds() + " s", true);
-    }
-
-    /** Until the front answers with {@code version} several times in a row (new workers took over). */
-    void awaitFront(int front, String version) throws Exception {
-        URI uri = URI.create("http://127.0.0.1:" + front + "/");
-        long deadline = System.nanoTime() + Duration.ofSeconds(15).toNanos();
-        int inARow = 0;
-        while (System.nanoTime() < deadline) {
-            try {
-                HttpResponse<Void> r = http.send(HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(2)).build(), HttpResponse.BodyHandlers.discarding());
-                var answered = r.headers().firstValue("X-Release-Version");
-                inARow = version.equals(answered.orElse(null)) || (r.statusCode() < 500 && answered.isEmpty()) ? inARow + 1 : 0;
-            } catch (IOException e) {
-                inARow = 0;
-            }
-            if (inARow >= 3) {
-                return;
-            }
-            Thread.sleep(20);
-        }
-        throw new StepFailure("SWITCH_NOT_VISIBLE", "nginx on " + front + " did not serve version " + version + " within 15 s", true);
-    }
-
-    private int status(URI uri) {
-        try {
-            return http.send(HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(2)).build(), HttpResponse.BodyHandlers.discarding()).statusCode();
-        } catch (IOException e) {
-            return -1;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return -1;
         }
     }
 

@@ -2,12 +2,14 @@ package dev.runway.executor.host;
 
 import java.util.TreeMap;
 
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
+
 /**
  * The host target's picture of one component of one project environment (kept as JSON in the state
  * dir): its front (nginx port) and slot ports, which colour is live, which is the candidate and how
  * much traffic it gets, and the two slots.
  */
-@com.fasterxml.jackson.annotation.JsonIgnoreProperties(ignoreUnknown = true)
+@JsonIgnoreProperties(ignoreUnknown = true)
 public class SlotState {
 
     /** Safe project name (ProjectNames.safe) and environment (lower case): with the component, the key. */
@@ -50,6 +52,18 @@ public class SlotState {
 
     public Slot slot(String colour) {
         return slots.get(colour);
+    }
+
+    /** The colour that carries traffic now: the live one, else a candidate already routed to (first release). */
+    public String serving() {
+        // A saga ends at ShiftTraffic 100 (PromoteGreen is optional): a candidate with all the traffic is what serves.
+        if (candidate != null && candidatePercent >= 100) {
+            return candidate;
+        }
+        if (live != null) {
+            return live;
+        }
+        return candidate != null && weights().containsKey(candidate) ? candidate : null;
     }
 
     /** Weight per colour as nginx will get it (colours with 0 are left out of the upstream). */

@@ -7,15 +7,17 @@ import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Properties;
 import java.util.Set;
 import java.util.stream.Stream;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import dev.runway.events.Environment;
 import dev.runway.executor.commands.ProjectEnv;
+import dev.runway.executor.commands.StepFailure;
 import dev.runway.executor.config.EnvironmentSettings;
-import dev.runway.executor.config.StepFailure;
 
 /**
  * The host target's durable state, per project environment and component: slot state files
@@ -75,7 +77,7 @@ class SlotStore {
     /** The project environment a stored state belongs to. */
     static ProjectEnv keyOf(SlotState state) {
         return new ProjectEnv(state.projectName != null ? state.projectName : state.project, state.project,
-                dev.runway.events.Environment.valueOf(state.environment.toUpperCase(java.util.Locale.ROOT)));
+                Environment.valueOf(state.environment.toUpperCase(Locale.ROOT)));
     }
 
     /** A state that exists (never allocates). */

@@ -1,7 +1,9 @@
 package dev.runway.executor.kubernetes;
 
+import java.util.List;
+
+import dev.runway.executor.commands.StepFailure;
 import dev.runway.executor.config.ExecutorConfig;
-import dev.runway.executor.config.StepFailure;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.DeploymentCondition;
 import io.fabric8.kubernetes.api.model.apps.DeploymentStatus;
@@ -24,7 +26,7 @@ final class Rollouts {
             int want = d.getSpec().getReplicas() == null ? 1 : d.getSpec().getReplicas();
             DeploymentStatus s = d.getStatus();
             if (s != null) {
-                for (DeploymentCondition c : s.getConditions() == null ? java.util.List.<DeploymentCondition>of() : s.getConditions()) {
+                for (DeploymentCondition c : s.getConditions() == null ? List.<DeploymentCondition>of() : s.getConditions()) {
                     if ("Progressing".equals(c.getType()) && "False".equals(c.getStatus()) && "ProgressDeadlineExceeded".equals(c.getReason())) {
                         throw new StepFailure("ROLLOUT_FAILED", ns + "/" + name + " exceeded its progress deadline: " + c.getMessage(), false);
                     }

@@ -9,7 +9,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
-import dev.runway.executor.config.StepFailure;
+import dev.runway.executor.commands.StepFailure;
 
 /** Runs a short-lived program (pg_dump, nginx -t, ...) and fails with its own words when it fails. */
 public final class Exec {

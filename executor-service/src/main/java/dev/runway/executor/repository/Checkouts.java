@@ -4,13 +4,18 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.List;
 import java.util.stream.Stream;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
 import org.eclipse.jgit.api.Git;
 import org.eclipse.jgit.api.errors.GitAPIException;
+import org.eclipse.jgit.errors.IncorrectObjectTypeException;
+import org.eclipse.jgit.errors.MissingObjectException;
 import org.eclipse.jgit.lib.ObjectId;
 import org.eclipse.jgit.lib.Repository;
 import org.eclipse.jgit.storage.file.FileRepositoryBuilder;
@@ -18,8 +23,8 @@ import org.jboss.logging.Logger;
 
 import dev.runway.events.RepositoryRef;
 import dev.runway.executor.commands.ProjectEnv;
+import dev.runway.executor.commands.StepFailure;
 import dev.runway.executor.config.ExecutorConfig;
-import dev.runway.executor.config.StepFailure;
 
 /**
  * Per-deployment checkouts of the deployment's own commit (issue 13): releases and migrations are
@@ -72,7 +77,7 @@ public class Checkouts {
                 ObjectId id;
                 try {
                     id = git.getRepository().resolve(commit + "^{commit}");
-                } catch (org.eclipse.jgit.errors.MissingObjectException | org.eclipse.jgit.errors.IncorrectObjectTypeException e) {
+                } catch (MissingObjectException | IncorrectObjectTypeException e) {
                     id = null;
                 }
                 if (id == null) {
@@ -95,8 +100,8 @@ public class Checkouts {
     }
 
     /** Checkout directories ({@code <project>/<env>/<deploymentId>}) last changed before {@code cutoff}. */
-    public java.util.List<Path> olderThan(java.time.Instant cutoff) {
-        java.util.List<Path> old = new java.util.ArrayList<>();
+    public List<Path> olderThan(Instant cutoff) {
+        List<Path> old = new ArrayList<>();
         if (!Files.isDirectory(root)) {
             return old;
         }

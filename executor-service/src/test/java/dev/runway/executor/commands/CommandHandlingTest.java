@@ -1,16 +1,27 @@
 package dev.runway.executor.commands;
 
 import static io.restassured.RestAssured.given;
+import static org.awaitility.Awaitility.await;
+import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasItem;
-import static org.hamcrest.Matchers.containsString;
-import static org.junit.jupiter.api.Assertions.*;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.IdentityHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import java.util.Properties;
 import java.util.UUID;
 import java.util.stream.Stream;
@@ -20,6 +31,7 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
@@ -28,12 +40,27 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-import dev.runway.events.*;
+import dev.runway.events.BackupDatabase;
+import dev.runway.events.ComponentSpec;
+import dev.runway.events.DatabaseBackedUp;
+import dev.runway.events.DeployGreen;
+import dev.runway.events.Environment;
+import dev.runway.events.EventHeader;
+import dev.runway.events.GreenDeployed;
+import dev.runway.events.GreenRemoved;
+import dev.runway.events.ShiftTraffic;
+import dev.runway.events.StepFailed;
+import dev.runway.events.StepProgress;
+import dev.runway.events.Strategy;
+import dev.runway.events.TargetKind;
+import dev.runway.events.Topics;
 import dev.runway.executor.support.ClientDatabases;
 import dev.runway.executor.support.CommandBus;
 import dev.runway.executor.support.ExecutorTestResource;
 import dev.runway.executor.support.Repos;
 import dev.runway.executor.support.Tokens;
+import dev.runway.messaging.inbound.DeadLetter;
+import dev.runway.messaging.inbound.PoisonRecordException;
 import dev.runway.testsupport.AvroKafka;
 import dev.runway.testsupport.Backbone;
 import io.quarkus.test.common.QuarkusTestResource;
@@ -166,10 +193,14 @@ class CommandHandlingTest {
 
             ConsumerRecord<String, byte[]> garbage = awaitKey(dlq, garbageKey);
             assertEquals("{\"not\":\"avro\"}", new String(garbage.value(), StandardCharsets.UTF_8), "the original bytes are kept");
-            assertTrue(header(garbage, "dead-letter-reason").startsWith("undecodable executor command"), header(garbage, "dead-letter-reason"));
-            assertEquals(Topics.EXECUTOR_COMMANDS, header(garbage, "dead-letter-topic"));
+            assertTrue(header(garbage, DeadLetter.REASON).startsWith("undecodable record"), header(garbage, DeadLetter.REASON));
+            assertEquals(Topics.EXECUTOR_COMMANDS, header(garbage, DeadLetter.TOPIC));
+            assertEquals(PoisonRecordException.class.getName(), header(garbage, DeadLetter.EXCEPTION_CLASS_NAME), "poison: dead-lettered at once");
+            assertNotNull(header(garbage, DeadLetter.PARTITION));
+            assertNotNull(header(garbage, DeadLetter.OFFSET));
             ConsumerRecord<String, byte[]> wrongType = awaitKey(dlq, wrongTypeKey);
-            assertTrue(header(wrongType, "dead-letter-reason").contains("GreenRemoved is not an executor command"), header(wrongType, "dead-letter-reason"));
+            assertTrue(header(wrongType, DeadLetter.REASON).contains("GreenRemoved is not an executor command"), header(wrongType, DeadLetter.REASON));
+            assertEquals(PoisonRecordException.class.getName(), header(wrongType, DeadLetter.EXCEPTION_CLASS_NAME));
         }
     }
 
@@ -178,7 +209,7 @@ class CommandHandlingTest {
         // A consumer group that starts on a topic's old records (or an executor back after a long outage)
         // must not deploy what a saga asked for long ago.
         EventHeader old = header(Environment.DEVELOPMENT);
-        old.setOccurredAt(java.time.Instant.now().minus(java.time.Duration.ofMinutes(11)));
+        old.setOccurredAt(Instant.now().minus(Duration.ofMinutes(11)));
         String component = "old" + UUID.randomUUID().toString().substring(0, 6);
         DeployGreen command = DeployGreen.newBuilder().setHeader(old).setStep("deploy-green").setFencingToken(Tokens.next())
                 .setVersion("4.2.0").setTarget(TargetKind.HOST).setStrategy(Strategy.BLUE_GREEN)
@@ -233,10 +264,12 @@ class CommandHandlingTest {
         p.put("value.deserializer", ByteArrayDeserializer.class.getName());
         KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(p);
         consumer.subscribe(List.of(Topics.EXECUTOR_COMMANDS + Topics.DLQ_SUFFIX));
-        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-        while (consumer.assignment().isEmpty() && System.nanoTime() < deadline) {
-            consumer.poll(Duration.ofMillis(100));
-        }
+        // A consumer is used by one thread only: Awaitility polls it on this one.
+        await("partitions of the dead-letter topic assigned").atMost(Duration.ofSeconds(30)).pollInSameThread().pollInterval(Duration.ofMillis(1))
+                .until(() -> {
+                    consumer.poll(Duration.ofMillis(100));
+                    return !consumer.assignment().isEmpty();
+                });
         consumer.seekToEnd(consumer.assignment());
         consumer.assignment().forEach(consumer::position);
         return consumer;
@@ -251,24 +284,22 @@ class CommandHandlingTest {
     }
 
     /** Dead letters read so far: commands are handled concurrently, so they may arrive in any order. */
-    static final java.util.Map<KafkaConsumer<String, byte[]>, List<ConsumerRecord<String, byte[]>>> READ = new java.util.IdentityHashMap<>();
+    static final Map<KafkaConsumer<String, byte[]>, List<ConsumerRecord<String, byte[]>>> READ = new IdentityHashMap<>();
 
     static ConsumerRecord<String, byte[]> awaitKey(KafkaConsumer<String, byte[]> consumer, String key) {
-        List<ConsumerRecord<String, byte[]>> read = READ.computeIfAbsent(consumer, c -> new java.util.ArrayList<>());
-        long deadline = System.nanoTime() + WAIT.toNanos();
-        while (System.nanoTime() < deadline) {
-            for (ConsumerRecord<String, byte[]> r : read) {
-                if (key.equals(r.key())) {
-                    return r;
-                }
-            }
-            consumer.poll(Duration.ofMillis(200)).forEach(read::add);
-        }
-        throw new AssertionError("no dead letter with key " + key);
+        List<ConsumerRecord<String, byte[]>> read = READ.computeIfAbsent(consumer, c -> new ArrayList<>());
+        return await("a dead letter with key " + key).atMost(WAIT).pollInSameThread().pollInterval(Duration.ofMillis(1))
+                .until(() -> {
+                    Optional<ConsumerRecord<String, byte[]>> found = read.stream().filter(r -> key.equals(r.key())).findFirst();
+                    if (found.isEmpty()) {
+                        consumer.poll(Duration.ofMillis(200)).forEach(read::add);
+                    }
+                    return found;
+                }, Optional::isPresent).get();
     }
 
     static String header(ConsumerRecord<String, byte[]> record, String name) {
-        var h = record.headers().lastHeader(name);
+        Header h = record.headers().lastHeader(name);
         return h == null ? null : new String(h.value(), StandardCharsets.UTF_8);
     }
 }

@@ -1,6 +1,9 @@
 package dev.runway.executor.database;
 
-import static org.junit.jupiter.api.Assertions.*;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -11,7 +14,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import dev.runway.events.Environment;
-import dev.runway.executor.config.StepFailure;
+import dev.runway.executor.commands.StepFailure;
 
 /** Resolution of a project environment's credential reference: environment variables first, then secret files. */
 class DatabaseCredentialsTest {

@@ -1,6 +1,9 @@
 package dev.runway.executor.database;
 
-import static org.junit.jupiter.api.Assertions.*;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -15,11 +18,20 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-import dev.runway.events.*;
+import dev.runway.events.ApplyMigrations;
+import dev.runway.events.BackupDatabase;
+import dev.runway.events.DatabaseBackedUp;
+import dev.runway.events.DatabaseRestored;
+import dev.runway.events.Environment;
+import dev.runway.events.EventHeader;
+import dev.runway.events.MigrationApplied;
+import dev.runway.events.RestoreDatabase;
+import dev.runway.events.StepFailed;
+import dev.runway.events.StepProgress;
 import dev.runway.executor.support.ClientDatabases;
-import dev.runway.executor.support.Repos;
 import dev.runway.executor.support.CommandBus;
 import dev.runway.executor.support.ExecutorTestResource;
+import dev.runway.executor.support.Repos;
 import dev.runway.executor.support.Tokens;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;

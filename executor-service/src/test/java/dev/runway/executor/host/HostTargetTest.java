@@ -1,10 +1,15 @@
 package dev.runway.executor.host;
 
-import static org.junit.jupiter.api.Assertions.*;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -13,7 +18,26 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-import dev.runway.events.*;
+import dev.runway.events.ComponentSpec;
+import dev.runway.events.Decommission;
+import dev.runway.events.Decommissioned;
+import dev.runway.events.DeployGreen;
+import dev.runway.events.Environment;
+import dev.runway.events.EventHeader;
+import dev.runway.events.GreenDeployed;
+import dev.runway.events.GreenPromoted;
+import dev.runway.events.GreenRemoved;
+import dev.runway.events.PromoteGreen;
+import dev.runway.events.ReleaseEndpoint;
+import dev.runway.events.RemoveGreen;
+import dev.runway.events.RepositoryRef;
+import dev.runway.events.RollbackTraffic;
+import dev.runway.events.ShiftTraffic;
+import dev.runway.events.StepFailed;
+import dev.runway.events.Strategy;
+import dev.runway.events.TargetKind;
+import dev.runway.events.TrafficRolledBack;
+import dev.runway.events.TrafficShifted;
 import dev.runway.executor.support.ClientDatabases;
 import dev.runway.executor.support.CommandBus;
 import dev.runway.executor.support.ExecutorSettings;
@@ -40,11 +64,11 @@ class HostTargetTest {
     static final int BLUE = ExecutorSettings.DEV_SLOT_BASE;
     static final int GREEN = ExecutorSettings.DEV_SLOT_BASE + 1;
 
-    final HostTarget host;
+    final HostSlots host;
     CommandBus bus;
     String project;
 
-    HostTargetTest(HostTarget host) {
+    HostTargetTest(HostSlots host) {
         this.host = host;
     }
 
@@ -182,7 +206,7 @@ class HostTargetTest {
     static void deleteTree(Path dir) throws Exception {
         if (Files.exists(dir)) {
             try (var files = Files.walk(dir)) {
-                for (Path p : files.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                for (Path p : files.sorted(Comparator.reverseOrder()).toList()) {
                     Files.delete(p);
                 }
             }

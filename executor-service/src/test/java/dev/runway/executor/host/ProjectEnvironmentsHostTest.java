@@ -1,23 +1,43 @@
 package dev.runway.executor.host;
 
-import static org.junit.jupiter.api.Assertions.*;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
-import java.time.Instant;
-import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
+import org.apache.avro.specific.SpecificRecord;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-import dev.runway.events.*;
+import dev.runway.events.ComponentSpec;
+import dev.runway.events.DeployGreen;
+import dev.runway.events.Environment;
+import dev.runway.events.GreenDeployed;
+import dev.runway.events.GreenRemoved;
+import dev.runway.events.ReleaseEndpoint;
+import dev.runway.events.RemoveGreen;
+import dev.runway.events.RepositoryRef;
+import dev.runway.events.RollbackTraffic;
+import dev.runway.events.ShiftTraffic;
+import dev.runway.events.StepFailed;
+import dev.runway.events.Strategy;
+import dev.runway.events.TargetKind;
+import dev.runway.events.TrafficRolledBack;
+import dev.runway.events.TrafficShifted;
 import dev.runway.executor.support.ClientDatabases;
 import dev.runway.executor.support.CommandBus;
 import dev.runway.executor.support.ExecutorSettings;
@@ -41,10 +61,10 @@ class ProjectEnvironmentsHostTest {
     static final int STAGING_SLOTS = ExecutorSettings.DEV_SLOT_BASE + 50;
     static final Path STATE = ExecutorTestResource.STATE;
 
-    final HostTarget host;
+    final HostSlots host;
     CommandBus bus;
 
-    ProjectEnvironmentsHostTest(HostTarget host) {
+    ProjectEnvironmentsHostTest(HostSlots host) {
         this.host = host;
     }
 
@@ -86,7 +106,7 @@ class ProjectEnvironmentsHostTest {
                 .setRepository(repository).setComponents(List.of(web())).build(), WAIT));
     }
 
-    record SpecificRecordCall(org.apache.avro.specific.SpecificRecord reply) {
+    record SpecificRecordCall(SpecificRecord reply) {
         GreenDeployed deployed() {
             return assertInstanceOf(GreenDeployed.class, reply, reply.toString());
         }
@@ -167,7 +187,7 @@ class ProjectEnvironmentsHostTest {
 
         // Checkouts no slot runs from (made only for migrations, left by a failed deploy) go once old; those in use stay.
         Path stray = Files.createDirectories(STATE.resolve("checkouts").resolve(alpha).resolve("staging").resolve("migrations-only"));
-        java.nio.file.attribute.FileTime longAgo = java.nio.file.attribute.FileTime.from(Instant.now().minus(Duration.ofDays(2)));
+        FileTime longAgo = FileTime.from(Instant.now().minus(Duration.ofDays(2)));
         Files.setLastModifiedTime(stray, longAgo);
         Files.setLastModifiedTime(checkout(alpha, a1), longAgo);
         host.sweepCheckouts();
@@ -226,7 +246,7 @@ class ProjectEnvironmentsHostTest {
         String beta = ClientDatabases.newProject();
         // A release that takes a few seconds to get healthy: long enough for the two deploys to overlap.
         String slow = "sleep 3\nexec java examples/demo-app/DemoApp.java\n";
-        List<DeployGreen> deploys = new java.util.ArrayList<>();
+        List<DeployGreen> deploys = new ArrayList<>();
         for (String project : List.of(alpha, beta)) {
             deploys.add(DeployGreen.newBuilder().setHeader(CommandBus.header(UUID.randomUUID().toString(), Environment.STAGING, project))
                     .setStep("deploy-green").setFencingToken(Tokens.next()).setVersion(project + "-1.0.0").setTarget(TargetKind.HOST)

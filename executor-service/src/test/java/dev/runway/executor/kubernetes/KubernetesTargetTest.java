@@ -1,10 +1,16 @@
 package dev.runway.executor.kubernetes;
 
-import static org.junit.jupiter.api.Assertions.*;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.UUID;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -17,12 +23,35 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-import dev.runway.events.*;
+import dev.runway.events.ComponentSpec;
+import dev.runway.events.Decommission;
+import dev.runway.events.Decommissioned;
+import dev.runway.events.DeployGreen;
+import dev.runway.events.Environment;
+import dev.runway.events.EventHeader;
+import dev.runway.events.GreenDeployed;
+import dev.runway.events.GreenPromoted;
+import dev.runway.events.GreenRemoved;
+import dev.runway.events.PromoteGreen;
+import dev.runway.events.RemoveGreen;
+import dev.runway.events.RollOut;
+import dev.runway.events.RollbackTraffic;
+import dev.runway.events.RolledOut;
+import dev.runway.events.RolloutUndone;
+import dev.runway.events.ShiftTraffic;
+import dev.runway.events.StepFailed;
+import dev.runway.events.StepProgress;
+import dev.runway.events.Strategy;
+import dev.runway.events.TargetKind;
+import dev.runway.events.TrafficRolledBack;
+import dev.runway.events.TrafficShifted;
+import dev.runway.events.UndoRollout;
 import dev.runway.executor.support.ClientDatabases;
 import dev.runway.executor.support.CommandBus;
 import dev.runway.executor.support.ExecutorTestResource;
 import dev.runway.executor.support.Tokens;
 import io.fabric8.kubernetes.api.model.Container;
+import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.DeploymentStatusBuilder;
@@ -189,7 +218,7 @@ class KubernetesTargetTest {
         assertEquals("blue", gone.getSlot());
         Deployment blue = deployment(uat(), component + "-blue");
         assertEquals(0, blue.getSpec().getReplicas(), "seed 003 step 7: blue scaled to 0, object kept");
-        assertNotNull(blue.getMetadata().getAnnotations().get(KubernetesTarget.DECOMMISSIONED_AT));
+        assertNotNull(blue.getMetadata().getAnnotations().get(Manifests.DECOMMISSIONED_AT));
     }
 
     @Test
@@ -218,7 +247,7 @@ class KubernetesTargetTest {
 
     Map<String, Integer> weights() {
         HTTPRoute route = client.resources(HTTPRoute.class).inNamespace(production()).withName(component).get();
-        Map<String, Integer> weights = new java.util.TreeMap<>();
+        Map<String, Integer> weights = new TreeMap<>();
         for (HTTPBackendRef ref : route.getSpec().getRules().get(0).getBackendRefs()) {
             weights.put(ref.getName(), ref.getWeight());
         }
@@ -335,7 +364,7 @@ class KubernetesTargetTest {
 
     @Test
     void shouldRefuseANamespaceNotLabelledForRunway() {
-        client.namespaces().resource(new io.fabric8.kubernetes.api.model.NamespaceBuilder().withNewMetadata().withName(uat()).endMetadata().build())
+        client.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(uat()).endMetadata().build())
                 .create();
         StepFailed refused = assertInstanceOf(StepFailed.class, deploy(UUID.randomUUID().toString(), Environment.UAT, "1.0.0", 1, Strategy.BLUE_GREEN));
         assertEquals("NAMESPACE_NOT_MANAGED", refused.getCode());

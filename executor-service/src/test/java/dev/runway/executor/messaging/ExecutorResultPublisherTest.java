@@ -4,15 +4,18 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.time.Clock;
 import java.time.Duration;
-import java.util.List;
 import java.util.UUID;
 
 import org.junit.jupiter.api.Test;
 
-import dev.runway.events.*;
-import dev.runway.testsupport.AvroKafka;
-import dev.runway.testsupport.AvroKafka.Received;
+import dev.runway.events.DatabaseBackedUp;
+import dev.runway.events.Envelopes;
+import dev.runway.events.Environment;
+import dev.runway.events.EventHeader;
+import dev.runway.events.Topics;
 import dev.runway.executor.support.ExecutorTestResource;
+import dev.runway.testsupport.AvroKafka.Received;
+import dev.runway.testsupport.AvroKafka;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 

@@ -1,6 +1,10 @@
 package dev.runway.executor.restart;
 
-import static org.junit.jupiter.api.Assertions.*;
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -10,19 +14,30 @@ import java.sql.ResultSet;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 
 import org.apache.avro.specific.SpecificRecord;
+import org.awaitility.core.ConditionTimeoutException;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-import dev.runway.events.*;
+import dev.runway.events.ComponentSpec;
+import dev.runway.events.DeployGreen;
+import dev.runway.events.Environment;
+import dev.runway.events.EventHeader;
+import dev.runway.events.GreenRemoved;
+import dev.runway.events.RemoveGreen;
+import dev.runway.events.ShiftTraffic;
+import dev.runway.events.StepFailed;
+import dev.runway.events.Strategy;
+import dev.runway.events.TargetKind;
 import dev.runway.executor.support.ClientDatabases;
-import dev.runway.executor.support.Repos;
 import dev.runway.executor.support.CommandBus;
 import dev.runway.executor.support.ExecutorProcess;
 import dev.runway.executor.support.ExecutorTestResource;
+import dev.runway.executor.support.Repos;
 import dev.runway.executor.support.Tokens;
 
 /**
@@ -76,19 +91,14 @@ class ExecutorRestartIT {
 
     /** With auto.offset.reset=latest the executor must own its partitions before the real command is sent. */
     void awaitConsuming() {
-        long deadline = System.nanoTime() + WAIT.toNanos();
-        while (System.nanoTime() < deadline) {
-            ShiftTraffic probe = ShiftTraffic.newBuilder().setHeader(header(UUID.randomUUID().toString())).setStep("probe")
-                    .setFencingToken(Tokens.next()).setDryRun(true).setVersion("-").setPercent(1).setComponents(List.of("probe")).build();
-            bus.send(probe);
-            try {
-                bus.reply(probe.getHeader().getEventId(), Duration.ofSeconds(5));
-                return;
-            } catch (AssertionError notYet) {
-                // partitions not assigned yet
-            }
-        }
-        fail("the executor never consumed a command");
+        // Each try sends a fresh probe and gives it 5 s: partitions may not be assigned yet.
+        await("the executor consumes a command").atMost(WAIT).pollInSameThread().pollInterval(Duration.ofMillis(1))
+                .ignoreException(ConditionTimeoutException.class).untilAsserted(() -> {
+                    ShiftTraffic probe = ShiftTraffic.newBuilder().setHeader(header(UUID.randomUUID().toString())).setStep("probe")
+                            .setFencingToken(Tokens.next()).setDryRun(true).setVersion("-").setPercent(1).setComponents(List.of("probe")).build();
+                    bus.send(probe);
+                    bus.reply(probe.getHeader().getEventId(), Duration.ofSeconds(5));
+                });
     }
 
     @Test
@@ -132,29 +142,24 @@ class ExecutorRestartIT {
         assertTrue(ProcessHandle.of(Long.parseLong(slotPid)).map(p -> !p.isAlive()).orElse(true), "compensation stopped the half-deployed slot");
     }
 
-    static void awaitStarted(String commandId) throws Exception {
-        long deadline = System.nanoTime() + WAIT.toNanos();
-        while (System.nanoTime() < deadline) {
-            try (Connection c = ClientDatabases.connect(ExecutorTestResource.DATABASE);
-                    PreparedStatement s = c.prepareStatement("SELECT status FROM executor_command WHERE command_id = ?")) {
-                s.setString(1, commandId);
-                try (ResultSet r = s.executeQuery()) {
-                    if (r.next()) {
-                        assertEquals("STARTED", r.getString(1));
-                        return;
-                    }
-                }
-            }
-            Thread.sleep(100);
-        }
-        fail("command " + commandId + " never started");
+    static void awaitStarted(String commandId) {
+        String status = await("command " + commandId + " started").atMost(WAIT).pollInterval(Duration.ofMillis(100))
+                .until(() -> status(commandId), Optional::isPresent).get();
+        assertEquals("STARTED", status);
     }
 
-    static void awaitFile(Path file) throws InterruptedException {
-        long deadline = System.nanoTime() + WAIT.toNanos();
-        while (!Files.exists(file) && System.nanoTime() < deadline) {
-            Thread.sleep(100);
+    /** The command's status in the executor's command log, once it has a row. */
+    static Optional<String> status(String commandId) throws Exception {
+        try (Connection c = ClientDatabases.connect(ExecutorTestResource.DATABASE);
+                PreparedStatement s = c.prepareStatement("SELECT status FROM executor_command WHERE command_id = ?")) {
+            s.setString(1, commandId);
+            try (ResultSet r = s.executeQuery()) {
+                return r.next() ? Optional.of(r.getString(1)) : Optional.empty();
+            }
         }
-        assertTrue(Files.exists(file), file + " never appeared");
+    }
+
+    static void awaitFile(Path file) {
+        await(file + " appears").atMost(WAIT).pollInterval(Duration.ofMillis(100)).until(() -> Files.exists(file));
     }
 }

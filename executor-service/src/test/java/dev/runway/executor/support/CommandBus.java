@@ -1,23 +1,30 @@
 package dev.runway.executor.support;
 
+import static org.awaitility.Awaitility.await;
+
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.Properties;
+import java.util.UUID;
 
 import org.apache.avro.generic.GenericRecord;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.common.serialization.StringDeserializer;
 
 import dev.runway.events.Envelopes;
 import dev.runway.events.Environment;
 import dev.runway.events.EventHeader;
+import dev.runway.events.StepProgress;
 import dev.runway.events.Topics;
 import dev.runway.testsupport.AvroKafka;
 import dev.runway.testsupport.Backbone;
+import io.apicurio.registry.serde.avro.AvroKafkaDeserializer;
 
 /**
  * Plays the orchestrator on the real broker: sends executor commands and collects the executor's
@@ -37,20 +44,22 @@ public final class CommandBus implements AutoCloseable {
 
     /** A fresh group at the end of {@code topic}, generic records (as any subscriber would read them). */
     static KafkaConsumer<String, Object> consumerAtEnd(Backbone backbone, String topic) {
-        java.util.Properties props = new java.util.Properties();
+        Properties props = new Properties();
         props.putAll(AvroKafka.serdeConfig(backbone));
         props.put("apicurio.registry.use-specific-avro-reader", "false");
         props.put("bootstrap.servers", backbone.kafkaBootstrap());
-        props.put("group.id", "executor-test-" + java.util.UUID.randomUUID());
+        props.put("group.id", "executor-test-" + UUID.randomUUID());
         props.put("auto.offset.reset", "latest");
-        props.put("key.deserializer", org.apache.kafka.common.serialization.StringDeserializer.class.getName());
-        props.put("value.deserializer", io.apicurio.registry.serde.avro.AvroKafkaDeserializer.class.getName());
+        props.put("key.deserializer", StringDeserializer.class.getName());
+        props.put("value.deserializer", AvroKafkaDeserializer.class.getName());
         KafkaConsumer<String, Object> consumer = new KafkaConsumer<>(props);
         consumer.subscribe(List.of(topic));
-        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-        while (consumer.assignment().isEmpty() && System.nanoTime() < deadline) {
-            consumer.poll(Duration.ofMillis(100));
-        }
+        // A consumer is used by one thread only: Awaitility polls it on this one.
+        await("partitions of " + topic + " assigned").atMost(Duration.ofSeconds(30)).pollInSameThread().pollInterval(Duration.ofMillis(1))
+                .until(() -> {
+                    consumer.poll(Duration.ofMillis(100));
+                    return !consumer.assignment().isEmpty();
+                });
         consumer.seekToEnd(consumer.assignment());
         consumer.assignment().forEach(consumer::position);
         return consumer;
@@ -76,29 +85,32 @@ public final class CommandBus implements AutoCloseable {
 
     /** The first {@code count} replies (StepProgress excluded) caused by {@code commandId}, as generated classes. */
     public List<SpecificRecord> replies(String commandId, int count, Duration timeout) {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (true) {
-            List<SpecificRecord> found = new ArrayList<>();
-            for (GenericRecord g : seen) {
-                if (commandId.equals(causation(g)) && !g.getSchema().getName().equals("StepProgress")) {
-                    found.add(specific(g));
-                }
+        return await(count + " repl(ies) to " + commandId).atMost(timeout).pollInSameThread().pollInterval(Duration.ofMillis(1))
+                .until(() -> {
+                    List<SpecificRecord> found = repliesSeen(commandId);
+                    if (found.size() >= count) {
+                        return found;
+                    }
+                    poll();
+                    return repliesSeen(commandId);
+                }, found -> found.size() >= count).subList(0, count);
+    }
+
+    private List<SpecificRecord> repliesSeen(String commandId) {
+        List<SpecificRecord> found = new ArrayList<>();
+        for (GenericRecord g : seen) {
+            if (commandId.equals(causation(g)) && !g.getSchema().getName().equals("StepProgress")) {
+                found.add(specific(g));
             }
-            if (found.size() >= count) {
-                return found.subList(0, count);
-            }
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("expected " + count + " repl(ies) to " + commandId + " within " + timeout + ", got " + found);
-            }
-            poll();
         }
+        return found;
     }
 
     /** Every StepProgress of the command seen so far (after waiting for its reply). */
-    public List<dev.runway.events.StepProgress> progress(String commandId) {
+    public List<StepProgress> progress(String commandId) {
         poll();
         return seen.stream().filter(g -> commandId.equals(causation(g)) && g.getSchema().getName().equals("StepProgress"))
-                .map(g -> AvroKafka.toSpecific(g, dev.runway.events.StepProgress.class)).toList();
+                .map(g -> AvroKafka.toSpecific(g, StepProgress.class)).toList();
     }
 
     private void poll() {

@@ -1,5 +1,7 @@
 package dev.runway.executor.support;
 
+import static org.awaitility.Awaitility.await;
+
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.net.URI;
@@ -10,8 +12,12 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+import org.awaitility.core.ConditionTimeoutException;
 
 import dev.runway.testsupport.Backbone;
 
@@ -33,7 +39,7 @@ public final class ExecutorProcess implements AutoCloseable {
             throw new IllegalStateException(jar + " is missing: run through `mvn verify` (package builds it)");
         }
         int port = freePort();
-        Map<String, String> settings = new java.util.HashMap<>(ExecutorSettings.forTests(b, state));
+        Map<String, String> settings = new HashMap<>(ExecutorSettings.forTests(b, state));
         settings.putAll(overrides);
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx256m"));
         settings.forEach((k, v) -> command.add("-D" + k + "=" + v));
@@ -55,23 +61,21 @@ public final class ExecutorProcess implements AutoCloseable {
 
     private void awaitReady(Path log) throws Exception {
         HttpClient http = HttpClient.newHttpClient();
-        long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
-        while (System.nanoTime() < deadline) {
-            if (!process.isAlive()) {
-                throw new IllegalStateException("executor exited with " + process.exitValue() + ": " + Files.readString(log));
-            }
-            try {
-                HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/q/health/ready")).build(),
-                        HttpResponse.BodyHandlers.ofString());
-                if (r.statusCode() == 200) {
-                    return;
+        try {
+            await("executor ready").atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(250)).until(() -> {
+                if (!process.isAlive()) {
+                    throw new IllegalStateException("executor exited with " + process.exitValue() + ": " + Files.readString(log));
                 }
-            } catch (IOException e) {
-                // not listening yet
-            }
-            Thread.sleep(250);
+                try {
+                    return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/q/health/ready")).build(),
+                            HttpResponse.BodyHandlers.ofString()).statusCode() == 200;
+                } catch (IOException e) {
+                    return false; // not listening yet
+                }
+            });
+        } catch (ConditionTimeoutException e) {
+            throw new IllegalStateException("executor not ready within 90 s: " + Files.readString(log), e);
         }
-        throw new IllegalStateException("executor not ready within 90 s: " + Files.readString(log));
     }
 
     public long pid() {
@@ -88,7 +92,7 @@ public final class ExecutorProcess implements AutoCloseable {
     public void close() throws InterruptedException {
         if (process.isAlive()) {
             process.destroy();
-            if (!process.waitFor(20, java.util.concurrent.TimeUnit.SECONDS)) {
+            if (!process.waitFor(20, TimeUnit.SECONDS)) {
                 process.destroyForcibly();
             }
         }

@@ -1,4 +1,4 @@
-package dev.runway.executor.commands;
+package dev.runway.executor.store;
 
 import java.sql.Connection;
 import java.sql.PreparedStatement;

@@ -1,4 +1,4 @@
-package dev.runway.executor.config;
+package dev.runway.executor.commands;
 
 /** A command that cannot be carried out; becomes a StepFailed reply with this code. */
 public class StepFailure extends RuntimeException {

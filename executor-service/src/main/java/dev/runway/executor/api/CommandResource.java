@@ -1,4 +1,4 @@
-package dev.runway.executor.commands;
+package dev.runway.executor.api;
 
 import java.util.Map;
 
@@ -9,6 +9,7 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 
+import dev.runway.executor.store.CommandLog;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.mutiny.infrastructure.Infrastructure;
 

@@ -1,4 +1,4 @@
-package dev.runway.executor.commands;
+package dev.runway.executor.store;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -22,6 +22,8 @@ import org.apache.avro.io.EncoderFactory;
 import org.apache.avro.specific.SpecificDatumReader;
 import org.apache.avro.specific.SpecificDatumWriter;
 import org.apache.avro.specific.SpecificRecord;
+
+import dev.runway.executor.commands.CommandContext;
 
 /**
  * The executor's durable memory of commands (table executor_command) and of the newest fencing

@@ -1,0 +1,89 @@
+package dev.runway.executor.database;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import dev.runway.events.ApplyMigrations;
+import dev.runway.events.MigrationApplied;
+import dev.runway.events.RepositoryRef;
+import dev.runway.executor.commands.CommandContext;
+import dev.runway.executor.commands.Plan;
+import dev.runway.executor.commands.StepFailure;
+import dev.runway.executor.repository.Checkouts;
+import dev.runway.executor.store.DeploymentFacts;
+
+/**
+ * ApplyMigrations (SOP 000 §8.1/§8.2): the pending files of the deployment's own commit, applied in
+ * order through Flyway ({@link SchemaHistory}), one plan step and one transaction each.
+ */
+@ApplicationScoped
+public class DatabaseMigrations {
+
+    private final DeploymentFacts facts;
+    private final DatabaseCredentials credentials;
+    private final Checkouts checkouts;
+
+    public DatabaseMigrations(DeploymentFacts facts, DatabaseCredentials credentials, Checkouts checkouts) {
+        this.facts = facts;
+        this.credentials = credentials;
+        this.checkouts = checkouts;
+    }
+
+    public Plan plan(CommandContext ctx, ApplyMigrations command) {
+        ClientDatabase db = credentials.of(ctx.project(), ctx.environment());
+        Path dir = migrationsDir(ctx, command);
+        List<MigrationFile> files;
+        try {
+            files = MigrationFile.scan(dir);
+        } catch (IllegalArgumentException e) {
+            throw new StepFailure("BAD_MIGRATIONS", e.getMessage(), false);
+        }
+        List<MigrationFile> pending = SchemaHistory.pending(db, files);
+        List<String> applied = new ArrayList<>();
+        Plan plan = new Plan();
+        for (MigrationFile file : pending) {
+            plan.step("apply " + file.fileName() + " to " + db.describe() + " in one transaction, recorded in " + SchemaHistory.TABLE, () -> {
+                try {
+                    SchemaHistory.migrateTo(db, files, file.version());
+                } catch (RuntimeException e) {
+                    throw new StepFailure("MIGRATION_FAILED", file.fileName() + " failed and was rolled back in its transaction"
+                            + (applied.isEmpty() ? "" : " (applied before it by this command: " + applied + ")") + ": "
+                            + SchemaHistory.rootMessage(e), false, e);
+                }
+                applied.add(file.name());
+                facts.put(ctx.deploymentId(), DeploymentFacts.MIGRATIONS_DIR, dir.toString());
+                facts.put(ctx.deploymentId(), DeploymentFacts.MIGRATIONS_REPOSITORY, command.getRepository().getUrl());
+                facts.put(ctx.deploymentId(), DeploymentFacts.MIGRATIONS_COMMIT, command.getRepository().getCommit());
+                facts.put(ctx.deploymentId(), DeploymentFacts.MIGRATIONS_APPLIED, String.join(",", applied));
+            });
+        }
+        if (pending.isEmpty()) {
+            plan.step("nothing to apply: " + db.describe() + " already has all " + files.size() + " migration(s) of " + dir, () -> {
+            });
+        }
+        String target = files.isEmpty() ? null : files.get(files.size() - 1).version();
+        return plan.reply(() -> MigrationApplied.newBuilder().setHeader(ctx.replyHeader()).setStep(ctx.step())
+                .setApplied(ctx.dryRun() ? pending.stream().map(MigrationFile::name).toList() : List.copyOf(applied))
+                .setSchemaVersion(ctx.dryRun() ? target : SchemaHistory.currentVersion(db, files)).build());
+    }
+
+    /** The migrations directory in the per-deployment checkout of the command's repository at its commit. */
+    private Path migrationsDir(CommandContext ctx, ApplyMigrations command) {
+        RepositoryRef repository = command.getRepository();
+        if (repository == null) {
+            throw new StepFailure("NO_REPOSITORY", "ApplyMigrations names no repository: migrations are read from a checkout of the"
+                    + " deployment's commit, never from a shared directory", false);
+        }
+        Path root = checkouts.dir(ctx.projectEnv(), ctx.deploymentId());
+        Path dir = root.resolve(command.getMigrationsPath()).normalize();
+        if (!dir.startsWith(root)) {
+            throw new StepFailure("BAD_MIGRATIONS", "migrations path " + command.getMigrationsPath() + " leaves the checkout", false);
+        }
+        // Planning reads the files, so the checkout is made now (a dry run too: it only reads the repository).
+        checkouts.ensure(ctx.projectEnv(), ctx.deploymentId(), repository);
+        return dir;
+    }
+}

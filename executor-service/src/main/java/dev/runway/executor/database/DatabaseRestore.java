@@ -1,0 +1,115 @@
+package dev.runway.executor.database;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Optional;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import dev.runway.events.DatabaseRestored;
+import dev.runway.events.RepositoryRef;
+import dev.runway.events.RestoreDatabase;
+import dev.runway.executor.commands.CommandContext;
+import dev.runway.executor.commands.Plan;
+import dev.runway.executor.commands.StepFailure;
+import dev.runway.executor.repository.Checkouts;
+import dev.runway.executor.store.DeploymentFacts;
+
+/**
+ * RestoreDatabase, the compensation of a deployment's migrations: their DOWN sections, newest first,
+ * when every one has one (and they are preferred); else the deployment's backup, restored into a
+ * scratch database that is then swapped in (the current one is kept).
+ */
+@ApplicationScoped
+public class DatabaseRestore {
+
+    private final DeploymentFacts facts;
+    private final DatabaseCredentials credentials;
+    private final Checkouts checkouts;
+    private final PgTools pg;
+
+    public DatabaseRestore(DeploymentFacts facts, DatabaseCredentials credentials, Checkouts checkouts, PgTools pg) {
+        this.facts = facts;
+        this.credentials = credentials;
+        this.checkouts = checkouts;
+        this.pg = pg;
+    }
+
+    public Plan plan(CommandContext ctx, RestoreDatabase command) {
+        ClientDatabase db = credentials.of(ctx.project(), ctx.environment());
+        List<String> migrations = !command.getMigrations().isEmpty() ? command.getMigrations()
+                : facts.get(ctx.deploymentId(), DeploymentFacts.MIGRATIONS_APPLIED).filter(s -> !s.isBlank())
+                        .map(s -> List.of(s.split(","))).orElse(List.of());
+        Optional<List<MigrationFile>> downs = downs(ctx, migrations);
+        if (command.getPreferDownMigrations() && downs.isPresent()) {
+            return downMigrations(ctx, db, downs.get());
+        }
+        return backupRestore(ctx, db, command, migrations);
+    }
+
+    /** The deployment's migrations as files, when every one of them has a DOWN section. */
+    private Optional<List<MigrationFile>> downs(CommandContext ctx, List<String> migrations) {
+        Optional<Path> dir = facts.get(ctx.deploymentId(), DeploymentFacts.MIGRATIONS_DIR).map(Path::of);
+        if (dir.isPresent() && !Files.isDirectory(dir.get())) {
+            // The checkout went with the slots it served (RemoveGreen ran first): made again from the same commit.
+            Optional<String> url = facts.get(ctx.deploymentId(), DeploymentFacts.MIGRATIONS_REPOSITORY);
+            Optional<String> commit = facts.get(ctx.deploymentId(), DeploymentFacts.MIGRATIONS_COMMIT);
+            if (url.isPresent() && commit.isPresent()) {
+                checkouts.ensure(ctx.projectEnv(), ctx.deploymentId(), new RepositoryRef(url.get(), commit.get(), null));
+            }
+        }
+        if (dir.isEmpty() || migrations.isEmpty()) {
+            return Optional.empty();
+        }
+        List<MigrationFile> downs = new ArrayList<>();
+        for (String name : migrations) {
+            Path file = dir.get().resolve(name.endsWith(".sql") ? name : name + ".sql");
+            MigrationFile m = Files.exists(file) ? MigrationFile.read(file) : null;
+            if (m == null || m.down().isEmpty()) {
+                return Optional.empty();
+            }
+            downs.add(m);
+        }
+        return Optional.of(downs);
+    }
+
+    private static Plan downMigrations(CommandContext ctx, ClientDatabase db, List<MigrationFile> downs) {
+        Plan plan = new Plan();
+        List<MigrationFile> newestFirst = new ArrayList<>(downs);
+        Collections.reverse(newestFirst);
+        for (MigrationFile m : newestFirst) {
+            plan.step("run the DOWN section of " + m.fileName() + " on " + db.describe() + " and remove version " + m.version()
+                    + " from " + SchemaHistory.TABLE + ", in one transaction", () -> SchemaHistory.undo(db, m));
+        }
+        return plan.reply(() -> DatabaseRestored.newBuilder().setHeader(ctx.replyHeader()).setStep(ctx.step())
+                .setMethod("DOWN_MIGRATIONS").setBackupId(null).build());
+    }
+
+    private Plan backupRestore(CommandContext ctx, ClientDatabase db, RestoreDatabase command, List<String> migrations) {
+        String backupId = Optional.ofNullable(command.getBackupId())
+                .or(() -> facts.get(ctx.deploymentId(), DeploymentFacts.BACKUP_ID))
+                .orElseThrow(() -> new StepFailure("NO_BACKUP", "migrations " + migrations + " have no DOWN section and the deployment has no backup to restore", false));
+        if (!backupId.matches("backup_[A-Za-z0-9_]+")) {
+            throw new StepFailure("NO_BACKUP", "not a backup id: " + backupId, false);
+        }
+        Path file = pg.backupDir(ctx.environment()).resolve(backupId + ".dump");
+        String stamp = PgTools.stamp(ctx.header().getOccurredAt());
+        String scratch = PgTools.truncate(db.database() + "__restore_" + stamp);
+        String before = PgTools.truncate(db.database() + "__before_" + stamp);
+        Plan plan = new Plan();
+        plan.step("create database " + scratch + " and " + pg.pgRestore() + " --single-transaction --no-owner " + file + " into it",
+                () -> pg.restoreInto(db, scratch, file));
+        plan.step("swap: disconnect clients, rename " + db.database() + " to " + before + " (kept) and " + scratch + " to " + db.database(),
+                () -> pg.swap(db, scratch, before));
+        if (!migrations.isEmpty()) {
+            plan.step("(migrations " + migrations + " are undone by the restore; their DOWN sections were "
+                    + (command.getPreferDownMigrations() ? "incomplete" : "not preferred") + ")", () -> {
+                    });
+        }
+        return plan.reply(() -> DatabaseRestored.newBuilder().setHeader(ctx.replyHeader()).setStep(ctx.step())
+                .setMethod("BACKUP_RESTORE").setBackupId(backupId).build());
+    }
+}
