@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.UUID;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Predicate;
 
 import org.apache.avro.Schema;
@@ -28,6 +29,8 @@ import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
+import org.awaitility.Awaitility;
+import org.awaitility.core.ConditionTimeoutException;
 
 import io.apicurio.registry.serde.avro.AvroKafkaDeserializer;
 import io.apicurio.registry.serde.avro.AvroKafkaSerializer;
@@ -78,13 +81,15 @@ public final class AvroKafka {
         KafkaConsumer<String, Object> consumer = new KafkaConsumer<>(props);
         consumer.subscribe(List.of(topics));
         // Join the group and take the partitions now, so nothing sent after this call is missed.
-        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-        while (consumer.assignment().isEmpty() && System.nanoTime() < deadline) {
-            consumer.poll(Duration.ofMillis(100));
-        }
-        if (consumer.assignment().isEmpty()) {
+        try {
+            Awaitility.await("a partition of " + List.of(topics) + " assigned").atMost(Duration.ofSeconds(30))
+                    .pollInSameThread().pollInterval(Duration.ofMillis(1)).until(() -> {
+                        consumer.poll(Duration.ofMillis(100));
+                        return !consumer.assignment().isEmpty();
+                    });
+        } catch (ConditionTimeoutException e) {
             consumer.close();
-            throw new IllegalStateException("no partition of " + List.of(topics) + " was assigned within 30 s");
+            throw e;
         }
         consumer.seekToEnd(consumer.assignment());
         consumer.assignment().forEach(consumer::position);
@@ -103,16 +108,22 @@ public final class AvroKafka {
     public static ConsumerRecord<String, Object> await(KafkaConsumer<String, Object> consumer,
             Predicate<ConsumerRecord<String, Object>> match, Duration timeout) {
         List<String> seen = new ArrayList<>();
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (System.nanoTime() < deadline) {
-            for (ConsumerRecord<String, Object> record : consumer.poll(Duration.ofMillis(200))) {
-                if (match.test(record)) {
-                    return record;
+        AtomicReference<ConsumerRecord<String, Object>> found = new AtomicReference<>();
+        try {
+            Awaitility.await().atMost(timeout).pollInSameThread().pollInterval(Duration.ofMillis(1)).until(() -> {
+                for (ConsumerRecord<String, Object> record : consumer.poll(Duration.ofMillis(200))) {
+                    if (match.test(record)) {
+                        found.set(record);
+                        return true;
+                    }
+                    seen.add(record.key() + "=" + (record.value() instanceof GenericRecord g ? g.getSchema().getName() : record.value()));
                 }
-                seen.add(record.key() + "=" + (record.value() instanceof GenericRecord g ? g.getSchema().getName() : record.value()));
-            }
+                return false;
+            });
+        } catch (ConditionTimeoutException e) {
+            throw new AssertionError("no matching record within " + timeout + "; saw " + seen, e);
         }
-        throw new AssertionError("no matching record within " + timeout + "; saw " + seen);
+        return found.get();
     }
 
     /** A record of {@code type} as decoded from the topic, with the Kafka record it came in. */
