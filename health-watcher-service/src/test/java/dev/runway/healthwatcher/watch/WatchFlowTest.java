@@ -4,6 +4,7 @@ import static dev.runway.healthwatcher.support.Commands.scrape;
 import static dev.runway.healthwatcher.support.Commands.startWatch;
 import static dev.runway.healthwatcher.support.Commands.thresholds;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -21,6 +22,7 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
@@ -35,6 +37,8 @@ import dev.runway.healthwatcher.support.DemoApp;
 import dev.runway.testsupport.AvroKafka;
 import dev.runway.healthwatcher.support.Kafka;
 import dev.runway.healthwatcher.support.Kafka.Got;
+import dev.runway.messaging.inbound.DeadLetter;
+import dev.runway.messaging.inbound.PoisonRecordException;
 import dev.runway.testsupport.Backbone;
 import dev.runway.testsupport.BackboneTestResource;
 import io.quarkus.test.common.QuarkusTestResource;
@@ -234,12 +238,34 @@ class WatchFlowTest {
 
             ConsumerRecord<String, byte[]> parked = awaitRaw(dlq, garbageKey);
             assertEquals(new String(garbage, StandardCharsets.UTF_8), new String(parked.value(), StandardCharsets.UTF_8), "kept as it came");
-            assertTrue(header(parked, "dead-letter-reason").contains("cannot decode"), header(parked, "dead-letter-reason"));
+            assertTrue(header(parked, DeadLetter.REASON).contains("undecodable"), header(parked, DeadLetter.REASON));
+            assertTheOneDeadLetterScheme(parked);
 
             ConsumerRecord<String, byte[]> invalid = awaitRaw(dlq, deploymentId);
-            assertTrue(header(invalid, "dead-letter-reason").contains("no targets"), header(invalid, "dead-letter-reason"));
+            assertTrue(header(invalid, DeadLetter.REASON).contains("no targets"), header(invalid, DeadLetter.REASON));
             assertNotNull(invalid.value());
+            assertTheOneDeadLetterScheme(invalid);
         }
+    }
+
+    /** messaging-support's format (SmallRye's dead-letter-* headers), poison at once, and no other scheme beside it. */
+    static void assertTheOneDeadLetterScheme(ConsumerRecord<String, byte[]> letter) {
+        assertEquals(Topics.HEALTH_COMMANDS, header(letter, DeadLetter.TOPIC));
+        assertEquals(PoisonRecordException.class.getName(), header(letter, DeadLetter.EXCEPTION_CLASS_NAME));
+        assertTrue(header(letter, DeadLetter.PARTITION).matches("\\d+"), header(letter, DeadLetter.PARTITION));
+        assertTrue(header(letter, DeadLetter.OFFSET).matches("\\d+"), header(letter, DeadLetter.OFFSET));
+        for (Header h : letter.headers()) {
+            assertFalse(h.key().startsWith("runway-dlq-"), "a second dead-letter scheme: " + h.key());
+        }
+        assertEquals(1, count(letter, DeadLetter.REASON), "one reason per dead letter");
+    }
+
+    static int count(ConsumerRecord<String, byte[]> r, String name) {
+        int n = 0;
+        for (Header h : r.headers().headers(name)) {
+            n++;
+        }
+        return n;
     }
 
     static String header(ConsumerRecord<String, byte[]> r, String name) {
