@@ -15,13 +15,14 @@ import org.apache.avro.specific.SpecificRecord;
 import org.jboss.logging.Logger;
 
 import dev.runway.events.*;
-import dev.runway.healthwatcher.decision.DecisionRepository.NewDecision;
 import dev.runway.healthwatcher.messaging.DecisionPublisher;
+import dev.runway.healthwatcher.metrics.WatcherMetrics;
 import dev.runway.healthwatcher.rules.Breach;
 import dev.runway.healthwatcher.rules.DecisionMatrix;
 import dev.runway.healthwatcher.rules.Point;
 import dev.runway.healthwatcher.rules.Verdict;
-import dev.runway.healthwatcher.watch.WatcherMetrics;
+import dev.runway.healthwatcher.store.DecisionRepository;
+import dev.runway.healthwatcher.store.DecisionRepository.NewDecision;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 

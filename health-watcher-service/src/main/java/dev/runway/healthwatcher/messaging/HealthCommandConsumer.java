@@ -13,9 +13,10 @@ import dev.runway.events.Envelopes;
 import dev.runway.events.StartWatch;
 import dev.runway.events.StopWatch;
 import dev.runway.events.Topics;
-import dev.runway.healthwatcher.watch.InvalidCommandException;
+import dev.runway.healthwatcher.metrics.WatcherMetrics;
+import dev.runway.healthwatcher.plan.InvalidCommandException;
+import dev.runway.healthwatcher.plan.WatchPlanner;
 import dev.runway.healthwatcher.watch.WatchService;
-import dev.runway.healthwatcher.watch.WatcherMetrics;
 import dev.runway.messaging.inbound.InboundPipeline;
 import dev.runway.messaging.inbound.PoisonRecordException;
 import io.smallrye.mutiny.Uni;
@@ -33,12 +34,14 @@ public class HealthCommandConsumer {
     private static final Logger LOG = Logger.getLogger(HealthCommandConsumer.class);
 
     private final InboundPipeline inbound;
+    private final WatchPlanner planner;
     private final WatchService watches;
     private final WatcherMetrics metrics;
     private final Clock clock = Clock.systemUTC();
 
-    public HealthCommandConsumer(InboundPipeline inbound, WatchService watches, WatcherMetrics metrics) {
+    public HealthCommandConsumer(InboundPipeline inbound, WatchPlanner planner, WatchService watches, WatcherMetrics metrics) {
         this.inbound = inbound;
+        this.planner = planner;
         this.watches = watches;
         this.metrics = metrics;
     }
@@ -58,10 +61,10 @@ public class HealthCommandConsumer {
 
     private Uni<Void> apply(SpecificRecord command, Outcome outcome) {
         if (command instanceof StartWatch start) {
-            if (!watches.accepts(start.getHeader().getProject())) {
+            if (!planner.accepts(start.getHeader().getProject())) {
                 return Uni.createFrom().voidItem();
             }
-            if (watches.expired(start, clock.instant())) {
+            if (planner.expired(start, clock.instant())) {
                 LOG.infof("StartWatch %s of %s issued at %s: its window is long over, not started", start.getWatchId(),
                         start.getHeader().getDeploymentId(), start.getHeader().getOccurredAt());
                 return Uni.createFrom().voidItem();
@@ -69,7 +72,7 @@ public class HealthCommandConsumer {
             return watches.start(start);
         }
         if (command instanceof StopWatch stop) {
-            if (!watches.accepts(stop.getHeader().getProject())) {
+            if (!planner.accepts(stop.getHeader().getProject())) {
                 return Uni.createFrom().voidItem();
             }
             return watches.stop(stop);

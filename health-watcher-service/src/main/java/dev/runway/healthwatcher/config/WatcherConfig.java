@@ -1,4 +1,4 @@
-package dev.runway.healthwatcher.watch;
+package dev.runway.healthwatcher.config;
 
 import java.time.Duration;
 import java.util.List;

@@ -1,4 +1,4 @@
-package dev.runway.healthwatcher.prometheus;
+package dev.runway.healthwatcher.sources;
 
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
@@ -14,7 +14,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import dev.runway.healthwatcher.rules.Point;
-import dev.runway.healthwatcher.watch.HttpSources;
 import io.vertx.core.Future;
 
 /**

@@ -1,4 +1,4 @@
-package dev.runway.healthwatcher.decision;
+package dev.runway.healthwatcher.web;
 
 import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.containsString;
@@ -31,11 +31,13 @@ import org.junit.jupiter.api.Test;
 
 import dev.runway.events.StartWatch;
 import dev.runway.events.WatchTarget;
+import dev.runway.healthwatcher.decision.DecisionService;
 import dev.runway.healthwatcher.rules.Breach;
 import dev.runway.healthwatcher.rules.DecisionMatrix;
 import dev.runway.healthwatcher.rules.Metric;
 import dev.runway.healthwatcher.rules.Point;
 import dev.runway.healthwatcher.rules.Verdict;
+import dev.runway.healthwatcher.store.DecisionRepository;
 import dev.runway.healthwatcher.support.Commands;
 import dev.runway.healthwatcher.support.Tokens;
 import dev.runway.testsupport.BackboneTestResource;

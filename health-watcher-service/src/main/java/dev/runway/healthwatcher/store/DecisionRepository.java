@@ -1,4 +1,4 @@
-package dev.runway.healthwatcher.decision;
+package dev.runway.healthwatcher.store;
 
 import java.nio.ByteBuffer;
 import java.time.Instant;
@@ -14,7 +14,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 
 import dev.runway.access.ProjectScope;
 import dev.runway.events.StartWatch;
-import dev.runway.healthwatcher.access.CallerScope;
+import dev.runway.healthwatcher.decision.DecisionView;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
@@ -136,7 +136,7 @@ public class DecisionRepository {
      * token allows, matched on the stored client and project (a decision without a client: agency-wide only).
      */
     public Uni<Page> page(Filter f, int offset, int limit) {
-        String[][] pairs = CallerScope.pairs(f.scope());
+        String[][] pairs = f.scope().clientProjectPairs();
         String where = """
                  where ($1::text is null or environment = $1) and ($2::text is null or deployment_id = $2)
                    and ($3::text is null or lower(project) = lower($3)) and ($4::text is null or lower(client) = lower($4))

@@ -1,4 +1,4 @@
-package dev.runway.healthwatcher.watch;
+package dev.runway.healthwatcher.metrics;
 
 import java.time.Duration;
 import java.util.function.Supplier;
