@@ -7,6 +7,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.TreeMap;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
@@ -56,7 +57,7 @@ public class PrometheusApi {
         String url = strip(baseUrl) + "/api/v1/query_range?query=" + enc(query) + "&start=" + seconds(start) + "&end=" + seconds(end)
                 + "&step=" + String.format(Locale.ROOT, "%.3f", step.toMillis() / 1000.0);
         return call(url).map(data -> {
-            java.util.TreeMap<Double, Double> byTime = new java.util.TreeMap<>();
+            TreeMap<Double, Double> byTime = new TreeMap<>();
             for (JsonNode series : data.path("result")) {
                 for (JsonNode pair : series.path("values")) {
                     double v = value(pair.path(1));
