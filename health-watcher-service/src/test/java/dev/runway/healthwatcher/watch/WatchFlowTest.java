@@ -249,6 +249,12 @@ class WatchFlowTest {
             assertTrue(header(invalid, DeadLetter.REASON).contains("no targets"), header(invalid, DeadLetter.REASON));
             assertNotNull(invalid.value());
             assertTheOneDeadLetterScheme(invalid);
+
+            // Counted by why (counted once the dead letter is written, so a moment after it is readable).
+            Awaitility.await("dead letters counted by reason").atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(200))
+                    .until(() -> RestAssured.get("/q/metrics").asString(), metrics -> metrics.contains(
+                            "runway_health_commands_dead_lettered_total{reason=\"undecodable\"}")
+                            && metrics.contains("runway_health_commands_dead_lettered_total{reason=\"invalid\"}"));
         }
     }
 
