@@ -17,16 +17,17 @@ import org.apache.avro.generic.GenericRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
+import org.awaitility.core.ConditionTimeoutException;
 import org.junit.jupiter.api.Test;
 
 import dev.runway.events.StartWatch;
 import dev.runway.events.ThresholdBreached;
 import dev.runway.events.Topics;
 import dev.runway.events.WatchTarget;
+import dev.runway.healthwatcher.metrics.WatcherMetrics;
 import dev.runway.healthwatcher.support.DemoApp;
 import dev.runway.healthwatcher.support.Kafka;
 import dev.runway.healthwatcher.watch.WatchService;
-import dev.runway.healthwatcher.watch.WatcherMetrics;
 import dev.runway.testsupport.AvroKafka;
 import dev.runway.testsupport.Backbone;
 import dev.runway.testsupport.BackboneTestResource;
@@ -81,16 +82,21 @@ class BreachLatencyBenchmark {
                 DemoApp.sleep(150); // spread the watches over the second, as real deployments are
             }
             List<Long> latencies = new ArrayList<>();
-            long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-            while (latencies.size() < BREACHES && System.nanoTime() < deadline) {
-                for (ConsumerRecord<String, Object> r : consumer.poll(Duration.ofMillis(5))) {
-                    long receivedAt = System.currentTimeMillis();
-                    if (mine.containsKey(r.key()) && r.value() instanceof GenericRecord g && g.getSchema().getName().equals("ThresholdBreached")) {
-                        ThresholdBreached tb = AvroKafka.toSpecific(g, ThresholdBreached.class);
-                        long completing = tb.getSamples().get(tb.getSamples().size() - 1).getAt().toEpochMilli();
-                        latencies.add(receivedAt - completing);
+            try {
+                // Short polls: the time a record is read is what is measured.
+                Kafka.polling("every breach read", Duration.ofSeconds(60)).until(() -> {
+                    for (ConsumerRecord<String, Object> r : consumer.poll(Duration.ofMillis(5))) {
+                        long receivedAt = System.currentTimeMillis();
+                        if (mine.containsKey(r.key()) && r.value() instanceof GenericRecord g && g.getSchema().getName().equals("ThresholdBreached")) {
+                            ThresholdBreached tb = AvroKafka.toSpecific(g, ThresholdBreached.class);
+                            long completing = tb.getSamples().get(tb.getSamples().size() - 1).getAt().toEpochMilli();
+                            latencies.add(receivedAt - completing);
+                        }
                     }
-                }
+                    return latencies.size() >= BREACHES;
+                });
+            } catch (ConditionTimeoutException e) {
+                // A benchmark reports what it measured; the count below shows the breaches that never arrived.
             }
             long[] sorted = latencies.stream().mapToLong(Long::longValue).sorted().toArray();
             report.add(String.format(Locale.ROOT,

@@ -14,14 +14,20 @@ import jakarta.enterprise.context.ApplicationScoped;
 import org.apache.avro.specific.SpecificRecord;
 import org.jboss.logging.Logger;
 
-import dev.runway.events.*;
-import dev.runway.healthwatcher.decision.DecisionRepository.NewDecision;
+import dev.runway.events.Envelopes;
+import dev.runway.events.EventHeader;
+import dev.runway.events.HealthCheckPassed;
+import dev.runway.events.RollbackDecided;
+import dev.runway.events.Sample;
+import dev.runway.events.StartWatch;
+import dev.runway.events.ThresholdBreached;
 import dev.runway.healthwatcher.messaging.DecisionPublisher;
+import dev.runway.healthwatcher.metrics.WatcherMetrics;
 import dev.runway.healthwatcher.rules.Breach;
 import dev.runway.healthwatcher.rules.DecisionMatrix;
-import dev.runway.healthwatcher.rules.Point;
 import dev.runway.healthwatcher.rules.Verdict;
-import dev.runway.healthwatcher.watch.WatcherMetrics;
+import dev.runway.healthwatcher.store.DecisionRepository;
+import dev.runway.healthwatcher.store.DecisionRepository.NewDecision;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 

@@ -1,96 +1,103 @@
 package dev.runway.healthwatcher.messaging;
 
-import java.util.concurrent.CompletionStage;
+import java.time.Clock;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
 import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
-import org.eclipse.microprofile.reactive.messaging.Message;
 import org.jboss.logging.Logger;
 
 import dev.runway.events.Envelopes;
 import dev.runway.events.StartWatch;
 import dev.runway.events.StopWatch;
 import dev.runway.events.Topics;
-import dev.runway.healthwatcher.watch.InvalidCommandException;
+import dev.runway.healthwatcher.metrics.WatcherMetrics;
+import dev.runway.healthwatcher.plan.InvalidCommandException;
+import dev.runway.healthwatcher.plan.WatchPlanner;
 import dev.runway.healthwatcher.watch.WatchService;
-import dev.runway.healthwatcher.watch.WatcherMetrics;
+import dev.runway.messaging.inbound.InboundPipeline;
+import dev.runway.messaging.inbound.PoisonRecordException;
 import io.smallrye.mutiny.Uni;
-import io.smallrye.mutiny.infrastructure.Infrastructure;
 
 /**
- * Consumes {@value Topics#HEALTH_COMMANDS}. A command is acknowledged once its effect is stored; a
- * record that does not decode, is not a StartWatch/StopWatch, or cannot be watched is nacked with the
- * reason and so lands on {@code runway.health.commands.dlq} (failure-strategy=dead-letter-queue).
+ * Consumes {@value Topics#HEALTH_COMMANDS} through messaging-support's {@link InboundPipeline}. A command
+ * is acknowledged once its effect is stored. A poison record (undecodable, not a StartWatch/StopWatch,
+ * or a command that cannot be watched) goes unchanged to {@code runway.health.commands.dlq} at once,
+ * with SmallRye's {@code dead-letter-*} headers; a storage failure is retried (start and stop are
+ * idempotent on the watch id).
  */
 @ApplicationScoped
 public class HealthCommandConsumer {
 
     private static final Logger LOG = Logger.getLogger(HealthCommandConsumer.class);
 
-    private final CommandDecoder decoder;
+    private final InboundPipeline inbound;
+    private final WatchPlanner planner;
     private final WatchService watches;
     private final WatcherMetrics metrics;
+    private final Clock clock = Clock.systemUTC();
 
-    public HealthCommandConsumer(CommandDecoder decoder, WatchService watches, WatcherMetrics metrics) {
-        this.decoder = decoder;
+    public HealthCommandConsumer(InboundPipeline inbound, WatchPlanner planner, WatchService watches, WatcherMetrics metrics) {
+        this.inbound = inbound;
+        this.planner = planner;
         this.watches = watches;
         this.metrics = metrics;
     }
 
     @Incoming(Topics.HEALTH_COMMANDS)
-    public Uni<Void> consume(Message<byte[]> message) {
-        // The serde may ask the registry for a schema (blocking HTTP): never on the event loop.
-        return Uni.createFrom().item(() -> decoder.decode(message.getPayload()))
-                .runSubscriptionOn(Infrastructure.getDefaultWorkerPool())
-                .onItemOrFailure().transformToUni((record, failure) -> failure != null
-                        ? reject(message, "undecodable", "cannot decode record: " + failure.getMessage())
-                        : handle(message, record));
+    public Uni<Void> consume(ConsumerRecord<String, byte[]> record) {
+        Outcome outcome = new Outcome();
+        return inbound.process(record, command -> Uni.createFrom().deferred(() -> apply(command, outcome))
+                        .onItem().invoke(() -> outcome.rejected = null)
+                        .onFailure().transform(failure -> rejection(command, failure, outcome)))
+                .invoke(() -> {
+                    if (outcome.rejected != null) {
+                        metrics.commandRejected(outcome.rejected);
+                    }
+                });
     }
 
-    private Uni<Void> handle(Message<byte[]> message, SpecificRecord record) {
-        Uni<Void> work;
-        try {
-            if (record instanceof StartWatch start) {
-                if (!watches.accepts(start.getHeader().getProject())) {
-                    return Uni.createFrom().completionStage(message.ack());
-                }
-                if (watches.expired(start, java.time.Instant.now())) {
-                    LOG.infof("StartWatch %s of %s issued at %s: its window is long over, not started", start.getWatchId(),
-                            start.getHeader().getDeploymentId(), start.getHeader().getOccurredAt());
-                    return Uni.createFrom().completionStage(message.ack());
-                }
-                work = watches.start(start);
-            } else if (record instanceof StopWatch stop) {
-                if (!watches.accepts(stop.getHeader().getProject())) {
-                    return Uni.createFrom().completionStage(message.ack());
-                }
-                work = watches.stop(stop);
-            } else {
-                return reject(message, "unexpected-type", record.getSchema().getName() + " is not a health command");
+    private Uni<Void> apply(SpecificRecord command, Outcome outcome) {
+        if (command instanceof StartWatch start) {
+            if (!planner.accepts(start.getHeader().getProject())) {
+                return Uni.createFrom().voidItem();
             }
-        } catch (InvalidCommandException e) {
-            return reject(message, "invalid", record.getSchema().getName() + " " + Envelopes.headerOf(record).getEventId()
-                    + " rejected: " + e.getMessage());
+            if (planner.expired(start, clock.instant())) {
+                LOG.infof("StartWatch %s of %s issued at %s: its window is long over, not started", start.getWatchId(),
+                        start.getHeader().getDeploymentId(), start.getHeader().getOccurredAt());
+                return Uni.createFrom().voidItem();
+            }
+            return watches.start(start);
         }
-        return work.onItemOrFailure().transformToUni((x, failure) -> {
-            if (failure instanceof InvalidCommandException) {
-                return reject(message, "invalid", failure.getMessage());
+        if (command instanceof StopWatch stop) {
+            if (!planner.accepts(stop.getHeader().getProject())) {
+                return Uni.createFrom().voidItem();
             }
-            if (failure != null) {
-                // Storage failed: not a bad record. Nack it so it is not lost; the failure strategy parks it with the reason.
-                LOG.errorf(failure, "could not process %s", record.getSchema().getName());
-                return Uni.createFrom().completionStage(message.nack(failure));
-            }
-            return Uni.createFrom().completionStage(message.ack());
-        });
+            return watches.stop(stop);
+        }
+        outcome.rejected = "unexpected-type";
+        throw new PoisonRecordException(command.getSchema().getName() + " is not a health command");
     }
 
-    private Uni<Void> reject(Message<byte[]> message, String kind, String reason) {
-        LOG.warnf("dead-lettering a health command: %s", reason);
-        metrics.commandRejected(kind);
-        CompletionStage<Void> nack = message.nack(new IllegalArgumentException(reason));
-        return Uni.createFrom().completionStage(nack);
+    /** A command that cannot be watched is poison; anything else (storage) is passed on, to be retried. */
+    private static Throwable rejection(SpecificRecord command, Throwable failure, Outcome outcome) {
+        if (failure instanceof InvalidCommandException) {
+            outcome.rejected = "invalid";
+            return new PoisonRecordException(command.getSchema().getName() + " " + Envelopes.headerOf(command).getEventId()
+                    + " rejected: " + failure.getMessage(), failure);
+        }
+        if (!PoisonRecordException.isPoison(failure)) {
+            // Dead-lettered only if every retry fails.
+            outcome.rejected = "retries-exhausted";
+        }
+        return failure;
+    }
+
+    /** Why one record ended on the dead-letter topic, for runway_health_commands_dead_lettered_total; null once applied. */
+    private static final class Outcome {
+        // Until the handler runs, only decoding can have failed.
+        volatile String rejected = "undecodable";
     }
 }

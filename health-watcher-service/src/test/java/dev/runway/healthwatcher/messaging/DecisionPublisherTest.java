@@ -10,7 +10,13 @@ import java.util.UUID;
 
 import org.junit.jupiter.api.Test;
 
-import dev.runway.events.*;
+import dev.runway.events.Envelopes;
+import dev.runway.events.Environment;
+import dev.runway.events.EventHeader;
+import dev.runway.events.IncidentPriority;
+import dev.runway.events.Sample;
+import dev.runway.events.ThresholdBreached;
+import dev.runway.events.Topics;
 import dev.runway.testsupport.AvroKafka;
 import dev.runway.testsupport.AvroKafka.Received;
 import dev.runway.testsupport.BackboneTestResource;

@@ -4,7 +4,13 @@ import java.time.Clock;
 import java.util.List;
 import java.util.UUID;
 
-import dev.runway.events.*;
+import dev.runway.events.Envelopes;
+import dev.runway.events.Environment;
+import dev.runway.events.StartWatch;
+import dev.runway.events.StopWatch;
+import dev.runway.events.Thresholds;
+import dev.runway.events.WatchPhase;
+import dev.runway.events.WatchTarget;
 
 /** StartWatch / StopWatch as the orchestrator would send them, for a fresh deployment. */
 public final class Commands {

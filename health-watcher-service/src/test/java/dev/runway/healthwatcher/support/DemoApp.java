@@ -15,6 +15,10 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
+import org.awaitility.Awaitility;
+import org.awaitility.core.ConditionTimeoutException;
+import org.awaitility.core.TerminalFailureException;
+
 /**
  * The real demo release (examples/demo-app/DemoApp.java) as a separate process, with a little
  * traffic generator, so tests watch real HTTP and real Prometheus text.
@@ -56,26 +60,19 @@ public final class DemoApp implements AutoCloseable {
     }
 
     private void awaitUp(Duration timeout) {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (System.nanoTime() < deadline) {
-            if (!process.isAlive()) {
-                throw new IllegalStateException("demo app exited with " + process.exitValue());
-            }
-            try {
-                if (HTTP.send(HttpRequest.newBuilder(URI.create(url("/health"))).build(), HttpResponse.BodyHandlers.discarding())
-                        .statusCode() > 0) {
-                    return;
-                }
-            } catch (IOException e) {
-                // not listening yet
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IllegalStateException(e);
-            }
-            sleep(100);
+        try {
+            // Any answer will do; until then the port refuses (not listening yet).
+            Awaitility.await("demo app on port " + port).atMost(timeout).pollInterval(Duration.ofMillis(100))
+                    .ignoreExceptionsInstanceOf(IOException.class)
+                    .failFast("demo app exited", () -> !process.isAlive())
+                    .until(() -> HTTP.send(HttpRequest.newBuilder(URI.create(url("/health"))).build(),
+                            HttpResponse.BodyHandlers.discarding()).statusCode() > 0);
+        } catch (TerminalFailureException e) {
+            throw new IllegalStateException("demo app exited with " + process.exitValue(), e);
+        } catch (ConditionTimeoutException e) {
+            close();
+            throw new IllegalStateException("demo app did not answer on port " + port + " within " + timeout, e);
         }
-        close();
-        throw new IllegalStateException("demo app did not answer on port " + port + " within " + timeout);
     }
 
     public String url(String path) {

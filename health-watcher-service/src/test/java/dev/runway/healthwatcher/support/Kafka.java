@@ -3,6 +3,7 @@ package dev.runway.healthwatcher.support;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.Properties;
 import java.util.UUID;
 import java.util.function.Predicate;
@@ -13,6 +14,9 @@ import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.serialization.StringDeserializer;
+import org.awaitility.Awaitility;
+import org.awaitility.core.ConditionFactory;
+import org.awaitility.core.ConditionTimeoutException;
 
 import dev.runway.testsupport.AvroKafka;
 import dev.runway.testsupport.Backbone;
@@ -27,6 +31,14 @@ public final class Kafka {
     public record Got<T>(ConsumerRecord<String, Object> kafkaRecord, T value) {
     }
 
+    /**
+     * Awaitility for a condition that polls a consumer: evaluated on the test's own thread (a KafkaConsumer
+     * is not thread-safe), with barely a pause between evaluations since each poll already waits for records.
+     */
+    public static ConditionFactory polling(String alias, Duration atMost) {
+        return Awaitility.await(alias).atMost(atMost).pollInSameThread().pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(1));
+    }
+
     public static KafkaConsumer<String, Object> consumerAtEnd(String topic) {
         Properties props = new Properties();
         props.putAll(AvroKafka.serdeConfig(Backbone.get()));
@@ -38,10 +50,15 @@ public final class Kafka {
         props.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, AvroKafkaDeserializer.class.getName());
         KafkaConsumer<String, Object> consumer = new KafkaConsumer<>(props);
         consumer.subscribe(List.of(topic));
-        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-        while (consumer.assignment().isEmpty() && System.nanoTime() < deadline) {
+        return atEnd(consumer);
+    }
+
+    /** Once the group has given the subscribed consumer its partitions: the consumer, positioned at their end. */
+    public static <V> KafkaConsumer<String, V> atEnd(KafkaConsumer<String, V> consumer) {
+        polling("partitions assigned to " + consumer.subscription(), Duration.ofSeconds(30)).until(() -> {
             consumer.poll(Duration.ofMillis(100));
-        }
+            return !consumer.assignment().isEmpty();
+        });
         consumer.seekToEnd(consumer.assignment());
         consumer.assignment().forEach(consumer::position);
         return consumer;
@@ -51,20 +68,28 @@ public final class Kafka {
     public static <T extends SpecificRecord> Got<T> await(KafkaConsumer<String, Object> consumer, Class<T> type, Predicate<T> match,
             Duration timeout) {
         List<String> seen = new ArrayList<>();
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (System.nanoTime() < deadline) {
-            for (ConsumerRecord<String, Object> r : consumer.poll(Duration.ofMillis(100))) {
-                if (r.value() instanceof GenericRecord g) {
-                    if (g.getSchema().getFullName().equals(type.getName())) {
-                        T value = AvroKafka.toSpecific(g, type);
-                        if (match.test(value)) {
-                            return new Got<>(r, value);
-                        }
+        try {
+            return polling("a matching " + type.getSimpleName(), timeout)
+                    .until(() -> next(consumer, type, match, seen), Optional::isPresent).orElseThrow();
+        } catch (ConditionTimeoutException e) {
+            throw new AssertionError("no matching " + type.getSimpleName() + " within " + timeout + "; saw " + seen.size() + " others");
+        }
+    }
+
+    /** One poll: the first matching record in it, the others noted in {@code seen}. */
+    private static <T extends SpecificRecord> Optional<Got<T>> next(KafkaConsumer<String, Object> consumer, Class<T> type,
+            Predicate<T> match, List<String> seen) {
+        for (ConsumerRecord<String, Object> r : consumer.poll(Duration.ofMillis(100))) {
+            if (r.value() instanceof GenericRecord g) {
+                if (g.getSchema().getFullName().equals(type.getName())) {
+                    T value = AvroKafka.toSpecific(g, type);
+                    if (match.test(value)) {
+                        return Optional.of(new Got<>(r, value));
                     }
-                    seen.add(r.key() + "=" + g.getSchema().getName());
                 }
+                seen.add(r.key() + "=" + g.getSchema().getName());
             }
         }
-        throw new AssertionError("no matching " + type.getSimpleName() + " within " + timeout + "; saw " + seen.size() + " others");
+        return Optional.empty();
     }
 }

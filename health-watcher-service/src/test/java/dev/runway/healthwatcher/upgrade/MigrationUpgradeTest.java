@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.UUID;
 
@@ -64,7 +65,7 @@ class MigrationUpgradeTest {
                     st.executeUpdate("insert into decision (event_id, watch_id, kind, deployment_id, environment, decided_at, view, record)"
                             + " values ('e-3', 'w-1', 'HealthCheckPassed', 'd-1', 'STAGING', now(), '{}', '\\x00')");
                     throw new AssertionError("a decision without a project was accepted");
-                } catch (java.sql.SQLException expected) {
+                } catch (SQLException expected) {
                     assertEquals("23502", expected.getSQLState(), expected.getMessage());
                 }
             }

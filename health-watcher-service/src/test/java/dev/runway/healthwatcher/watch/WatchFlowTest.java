@@ -4,42 +4,62 @@ import static dev.runway.healthwatcher.support.Commands.scrape;
 import static dev.runway.healthwatcher.support.Commands.startWatch;
 import static dev.runway.healthwatcher.support.Commands.thresholds;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.Properties;
 import java.util.UUID;
 
 import org.apache.avro.generic.GenericRecord;
+import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-import dev.runway.events.*;
+import dev.runway.events.Envelopes;
+import dev.runway.events.Environment;
+import dev.runway.events.HealthCheckPassed;
+import dev.runway.events.IncidentPriority;
+import dev.runway.events.RollbackDecided;
+import dev.runway.events.RollbackMode;
+import dev.runway.events.StartWatch;
+import dev.runway.events.ThresholdBreached;
+import dev.runway.events.Topics;
+import dev.runway.events.WatchPhase;
+import dev.runway.events.WatchTarget;
 import dev.runway.healthwatcher.support.Commands;
 import dev.runway.healthwatcher.support.DemoApp;
-import dev.runway.testsupport.AvroKafka;
 import dev.runway.healthwatcher.support.Kafka;
 import dev.runway.healthwatcher.support.Kafka.Got;
+import dev.runway.healthwatcher.support.Tokens;
+import dev.runway.messaging.inbound.DeadLetter;
+import dev.runway.messaging.inbound.PoisonRecordException;
+import dev.runway.testsupport.AvroKafka;
 import dev.runway.testsupport.Backbone;
 import dev.runway.testsupport.BackboneTestResource;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.common.ResourceArg;
 import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.RestAssured;
 
 /**
  * StartWatch on the real broker → the service scrapes a real demo-app process → decisions on the
@@ -70,7 +90,7 @@ class WatchFlowTest {
         AvroKafka.send(producer, Topics.HEALTH_COMMANDS, start.getHeader().getDeploymentId(), start);
     }
 
-    static <T extends org.apache.avro.specific.SpecificRecord> Got<T> await(KafkaConsumer<String, Object> consumer, Class<T> type,
+    static <T extends SpecificRecord> Got<T> await(KafkaConsumer<String, Object> consumer, Class<T> type,
             String deploymentId, Duration timeout) {
         return Kafka.await(consumer, type, r -> deploymentId.equals(Envelopes.headerOf(r).getDeploymentId()), timeout);
     }
@@ -81,7 +101,9 @@ class WatchFlowTest {
         try (DemoApp app = DemoApp.start("1.4.0", 0).withTraffic(40); KafkaConsumer<String, Object> consumer = decisions()) {
             StartWatch start = startWatch(deploymentId, 120, thresholds(5, 2), List.of(scrape(app)));
             send(start);
-            DemoApp.sleep(2500); // a few clean samples first
+            // A few clean samples first.
+            Awaitility.await("two clean samples").atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(200))
+                    .until(() -> samplesOf(start.getWatchId()), n -> n >= 2);
             app.fault(0.5, null, null);
 
             Got<ThresholdBreached> breached = await(consumer, ThresholdBreached.class, deploymentId, Duration.ofSeconds(30));
@@ -116,21 +138,17 @@ class WatchFlowTest {
     }
 
     @Test
-    void aStartWatchWhoseWindowIsLongOverIsNotStarted() throws Exception {
+    void aStartWatchWhoseWindowIsLongOverIsNotStarted() {
         String deploymentId = UUID.randomUUID().toString();
         List<WatchTarget> nowhere = List.of(WatchTarget.newBuilder().setComponent("api").setHealthUrl("http://127.0.0.1:9/health").build());
         StartWatch old = startWatch(deploymentId, 5, thresholds(5, 2), nowhere);
-        old.getHeader().setOccurredAt(java.time.Instant.now().minus(Duration.ofMinutes(11)));
+        old.getHeader().setOccurredAt(Instant.now().minus(Duration.ofMinutes(11)));
         send(old);
         // Then a fresh watch of the same deployment (same key, same partition): once it is live, the old one was consumed.
         StartWatch fresh = startWatch(deploymentId, 60, thresholds(5, 2), nowhere);
         send(fresh);
-        String watches = "";
-        for (int i = 0; i < 100 && !watches.contains(fresh.getWatchId()); i++) {
-            Thread.sleep(200);
-            watches = io.restassured.RestAssured.given().header("Authorization", dev.runway.healthwatcher.support.Tokens.sre())
-                    .get("/watches").asString();
-        }
+        String watches = Awaitility.await("the fresh watch runs").atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(200))
+                .until(WatchFlowTest::liveWatches, w -> w.contains(fresh.getWatchId()));
         assertTrue(watches.contains(fresh.getWatchId()), "the fresh watch runs: " + watches);
         assertTrue(!watches.contains(old.getWatchId().toString()), "a StartWatch whose window ended 10+ minutes ago starts nothing");
         AvroKafka.send(producer, Topics.HEALTH_COMMANDS, deploymentId, Commands.stopWatch(fresh, "test over"));
@@ -189,14 +207,9 @@ class WatchFlowTest {
             await(consumer, ThresholdBreached.class, deploymentId, Duration.ofSeconds(30));
             send(start); // redelivery after the decision
             List<String> more = new ArrayList<>();
-            long until = System.nanoTime() + Duration.ofSeconds(5).toNanos();
-            while (System.nanoTime() < until) {
-                for (ConsumerRecord<String, Object> r : consumer.poll(Duration.ofMillis(200))) {
-                    if (deploymentId.equals(r.key())) {
-                        more.add(((GenericRecord) r.value()).getSchema().getName());
-                    }
-                }
-            }
+            // Five seconds in which nothing but the breach's RollbackDecided may arrive.
+            Kafka.polling("at most one more decision", Duration.ofSeconds(8)).during(Duration.ofSeconds(5))
+                    .until(() -> collect(consumer, deploymentId, more), seen -> seen.size() <= 1);
             assertEquals(List.of("RollbackDecided"), more, "after the breach only its RollbackDecided, once");
         }
     }
@@ -207,16 +220,11 @@ class WatchFlowTest {
         try (DemoApp app = DemoApp.start("1.4.0", 1.0).withTraffic(30); KafkaConsumer<String, Object> consumer = decisions()) {
             StartWatch start = startWatch(deploymentId, 3, thresholds(5, 4), List.of(scrape(app)));
             send(start);
-            AvroKafka.send(producer, Topics.HEALTH_COMMANDS, deploymentId, dev.runway.healthwatcher.support.Commands.stopWatch(start, "cancelled"));
+            AvroKafka.send(producer, Topics.HEALTH_COMMANDS, deploymentId, Commands.stopWatch(start, "cancelled"));
             List<String> seen = new ArrayList<>();
-            long until = System.nanoTime() + Duration.ofSeconds(7).toNanos();
-            while (System.nanoTime() < until) {
-                for (ConsumerRecord<String, Object> r : consumer.poll(Duration.ofMillis(200))) {
-                    if (deploymentId.equals(r.key())) {
-                        seen.add(((GenericRecord) r.value()).getSchema().getName());
-                    }
-                }
-            }
+            // Seven seconds without a decision, well past the 3 s window.
+            Kafka.polling("no decision", Duration.ofSeconds(10)).during(Duration.ofSeconds(7))
+                    .until(() -> collect(consumer, deploymentId, seen), List::isEmpty);
             assertEquals(List.of(), seen, "a stopped watch decides nothing, though its app fails every request");
         }
     }
@@ -234,33 +242,75 @@ class WatchFlowTest {
 
             ConsumerRecord<String, byte[]> parked = awaitRaw(dlq, garbageKey);
             assertEquals(new String(garbage, StandardCharsets.UTF_8), new String(parked.value(), StandardCharsets.UTF_8), "kept as it came");
-            assertTrue(header(parked, "dead-letter-reason").contains("cannot decode"), header(parked, "dead-letter-reason"));
+            assertTrue(header(parked, DeadLetter.REASON).contains("undecodable"), header(parked, DeadLetter.REASON));
+            assertTheOneDeadLetterScheme(parked);
 
             ConsumerRecord<String, byte[]> invalid = awaitRaw(dlq, deploymentId);
-            assertTrue(header(invalid, "dead-letter-reason").contains("no targets"), header(invalid, "dead-letter-reason"));
+            assertTrue(header(invalid, DeadLetter.REASON).contains("no targets"), header(invalid, DeadLetter.REASON));
             assertNotNull(invalid.value());
+            assertTheOneDeadLetterScheme(invalid);
+
+            // Counted by why (counted once the dead letter is written, so a moment after it is readable).
+            Awaitility.await("dead letters counted by reason").atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(200))
+                    .until(() -> RestAssured.get("/q/metrics").asString(), metrics -> metrics.contains(
+                            "runway_health_commands_dead_lettered_total{reason=\"undecodable\"}")
+                            && metrics.contains("runway_health_commands_dead_lettered_total{reason=\"invalid\"}"));
         }
     }
 
+    /** messaging-support's format (SmallRye's dead-letter-* headers), poison at once, and no other scheme beside it. */
+    static void assertTheOneDeadLetterScheme(ConsumerRecord<String, byte[]> letter) {
+        assertEquals(Topics.HEALTH_COMMANDS, header(letter, DeadLetter.TOPIC));
+        assertEquals(PoisonRecordException.class.getName(), header(letter, DeadLetter.EXCEPTION_CLASS_NAME));
+        assertTrue(header(letter, DeadLetter.PARTITION).matches("\\d+"), header(letter, DeadLetter.PARTITION));
+        assertTrue(header(letter, DeadLetter.OFFSET).matches("\\d+"), header(letter, DeadLetter.OFFSET));
+        for (Header h : letter.headers()) {
+            assertFalse(h.key().startsWith("runway-dlq-"), "a second dead-letter scheme: " + h.key());
+        }
+        assertEquals(1, count(letter, DeadLetter.REASON), "one reason per dead letter");
+    }
+
+    static int count(ConsumerRecord<String, byte[]> r, String name) {
+        int n = 0;
+        for (Header h : r.headers().headers(name)) {
+            n++;
+        }
+        return n;
+    }
+
+    /** The page's view of the live watches, as an agency-wide SRE sees it. */
+    static String liveWatches() {
+        return RestAssured.given().header("Authorization", Tokens.sre()).get("/watches").asString();
+    }
+
+    /** Samples taken so far by a live watch; 0 before it runs. */
+    static int samplesOf(String watchId) {
+        Integer samples = RestAssured.given().header("Authorization", Tokens.sre()).get("/watches").then().statusCode(200)
+                .extract().path("find { it.watchId == '" + watchId + "' }.samples");
+        return samples == null ? 0 : samples;
+    }
+
+    /** One poll: the kinds of the deployment's records in it, added to {@code into}. */
+    static List<String> collect(KafkaConsumer<String, Object> consumer, String deploymentId, List<String> into) {
+        for (ConsumerRecord<String, Object> r : consumer.poll(Duration.ofMillis(200))) {
+            if (deploymentId.equals(r.key())) {
+                into.add(((GenericRecord) r.value()).getSchema().getName());
+            }
+        }
+        return into;
+    }
+
     static String header(ConsumerRecord<String, byte[]> r, String name) {
-        var h = r.headers().lastHeader(name);
+        Header h = r.headers().lastHeader(name);
         return h == null ? "(no " + name + " header; have " + r.headers() + ")" : new String(h.value(), StandardCharsets.UTF_8);
     }
 
     static ConsumerRecord<String, byte[]> awaitRaw(KafkaConsumer<String, byte[]> consumer, String key) {
-        long until = System.nanoTime() + Duration.ofSeconds(30).toNanos();
         List<ConsumerRecord<String, byte[]>> buffered = new ArrayList<>();
-        while (System.nanoTime() < until) {
-            for (ConsumerRecord<String, byte[]> r : consumer.poll(Duration.ofMillis(200))) {
-                buffered.add(r);
-            }
-            for (ConsumerRecord<String, byte[]> r : buffered) {
-                if (key.equals(r.key())) {
-                    return r;
-                }
-            }
-        }
-        throw new AssertionError("no dead letter with key " + key);
+        return Kafka.polling("a dead letter with key " + key, Duration.ofSeconds(30)).until(() -> {
+            consumer.poll(Duration.ofMillis(200)).forEach(buffered::add);
+            return buffered.stream().filter(r -> key.equals(r.key())).findFirst();
+        }, Optional::isPresent).orElseThrow();
     }
 
     static KafkaProducer<String, byte[]> rawProducer() {
@@ -280,11 +330,6 @@ class WatchFlowTest {
         p.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
         KafkaConsumer<String, byte[]> c = new KafkaConsumer<>(p);
         c.subscribe(List.of(topic));
-        while (c.assignment().isEmpty()) {
-            c.poll(Duration.ofMillis(100));
-        }
-        c.seekToEnd(c.assignment());
-        c.assignment().forEach(c::position);
-        return c;
+        return Kafka.atEnd(c);
     }
 }

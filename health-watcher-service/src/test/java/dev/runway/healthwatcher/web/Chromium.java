@@ -12,12 +12,17 @@ import java.time.Duration;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
+
+import org.awaitility.Awaitility;
+import org.awaitility.core.ConditionTimeoutException;
+import org.awaitility.core.TerminalFailureException;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -52,31 +57,17 @@ final class Chromium implements AutoCloseable {
                 "--user-data-dir=" + profile, "--remote-debugging-port=0", "--remote-allow-origins=*", url)
                 .redirectErrorStream(true).redirectOutput(profile.resolve("chromium.log").toFile()).start();
         Path portFile = profile.resolve("DevToolsActivePort");
-        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-        while (!(Files.exists(portFile) && Files.readAllLines(portFile).size() >= 2)) {
-            if (System.nanoTime() > deadline || !process.isAlive()) {
-                throw new IllegalStateException("chromium did not open its DevTools port; log: " + Files.readString(profile.resolve("chromium.log")));
-            }
-            Thread.sleep(100);
+        try {
+            Awaitility.await("chromium's DevTools port").atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(100))
+                    .failFast("chromium exited", () -> !process.isAlive())
+                    .until(() -> Files.exists(portFile) && Files.readAllLines(portFile).size() >= 2);
+        } catch (ConditionTimeoutException | TerminalFailureException e) {
+            throw new IllegalStateException("chromium did not open its DevTools port; log: " + Files.readString(profile.resolve("chromium.log")), e);
         }
         int port = Integer.parseInt(Files.readAllLines(portFile).get(0).trim());
         HttpClient http = HttpClient.newHttpClient();
-        String pageSocket = null;
-        while (pageSocket == null && System.nanoTime() < deadline) {
-            JsonNode targets = JSON.readTree(http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/json/list")).build(),
-                    HttpResponse.BodyHandlers.ofString()).body());
-            for (JsonNode t : targets) {
-                if ("page".equals(t.path("type").asText())) {
-                    pageSocket = t.path("webSocketDebuggerUrl").asText();
-                }
-            }
-            if (pageSocket == null) {
-                Thread.sleep(100);
-            }
-        }
-        if (pageSocket == null) {
-            throw new IllegalStateException("no page target in chromium");
-        }
+        String pageSocket = Awaitility.await("a page target in chromium").atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(100))
+                .until(() -> pageTarget(http, port), Optional::isPresent).orElseThrow();
         socket = http.newWebSocketBuilder().buildAsync(URI.create(pageSocket), new WebSocket.Listener() {
             private final StringBuilder text = new StringBuilder();
 
@@ -101,27 +92,38 @@ final class Chromium implements AutoCloseable {
         }).get(10, TimeUnit.SECONDS);
     }
 
-    /** Runtime.evaluate; the value of the expression as JSON. */
+    /** The DevTools WebSocket of chromium's page, once it has one. */
+    private static Optional<String> pageTarget(HttpClient http, int port) throws IOException, InterruptedException {
+        JsonNode targets = JSON.readTree(http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/json/list")).build(),
+                HttpResponse.BodyHandlers.ofString()).body());
+        String pageSocket = null;
+        for (JsonNode t : targets) {
+            if ("page".equals(t.path("type").asText())) {
+                pageSocket = t.path("webSocketDebuggerUrl").asText();
+            }
+        }
+        return Optional.ofNullable(pageSocket);
+    }
+
+    /** Runtime.evaluate; the value of the expression as JSON, a promise's once it has settled. */
     JsonNode evaluate(String expression) throws Exception {
         int id = ids.incrementAndGet();
         CompletableFuture<JsonNode> reply = new CompletableFuture<>();
         pending.put(id, reply);
         String message = JSON.writeValueAsString(Map.of("id", id, "method", "Runtime.evaluate",
-                "params", Map.of("expression", expression, "returnByValue", true)));
+                "params", Map.of("expression", expression, "returnByValue", true, "awaitPromise", true)));
         socket.sendText(message, true).get(5, TimeUnit.SECONDS);
         return reply.get(10, TimeUnit.SECONDS).path("result").path("result").path("value");
     }
 
-    /** Polls an expression until it is true. */
+    /** Evaluates an expression until it is true. */
     void awaitTrue(String expression, Duration timeout) throws Exception {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (System.nanoTime() < deadline) {
-            if (evaluate(expression).asBoolean(false)) {
-                return;
-            }
-            Thread.sleep(200);
+        try {
+            Awaitility.await(expression).atMost(timeout).pollInterval(Duration.ofMillis(200))
+                    .until(() -> evaluate(expression).asBoolean(false));
+        } catch (ConditionTimeoutException e) {
+            throw new AssertionError("page never satisfied: " + expression + "\npage text:\n" + evaluate("document.body.innerText").asText());
         }
-        throw new AssertionError("page never satisfied: " + expression + "\npage text:\n" + evaluate("document.body.innerText").asText());
     }
 
     @Override

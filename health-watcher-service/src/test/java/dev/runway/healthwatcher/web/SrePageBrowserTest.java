@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.UUID;
 
 import org.apache.kafka.clients.producer.KafkaProducer;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
 
 import dev.runway.events.StartWatch;
@@ -26,6 +27,7 @@ import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.common.ResourceArg;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.RestAssured;
 
 /**
  * The SRE page in headless chromium, signed in with a token of one client: that client's watch appears live
@@ -91,7 +93,10 @@ class SrePageBrowserTest {
             // B's watch breached on the same app at the same time; the agency-wide API shows it, the page of A never does.
             waitForDecisions(otherDeploymentId);
             browser.evaluate("loadHistory().then(() => true)");
-            Thread.sleep(1500);
+            // B's decisions may still be on their way to the stream: the page must hold for a while, not only once.
+            String aListedNotB = "document.querySelectorAll(" + mine + ").length >= 2 && document.querySelectorAll(" + theirs + ").length === 0";
+            Awaitility.await("A's decisions listed, B's never").during(Duration.ofMillis(1500)).atMost(Duration.ofSeconds(5))
+                    .pollInterval(Duration.ofMillis(100)).until(() -> browser.evaluate(aListedNotB).asBoolean(false));
             assertTrue(browser.evaluate("document.querySelectorAll(" + mine + ").length >= 2").asBoolean(), "A's decisions are still listed");
             assertTrue(browser.evaluate("document.querySelectorAll(" + theirs + ").length === 0").asBoolean(),
                     "another client's decisions are not shown");
@@ -99,15 +104,9 @@ class SrePageBrowserTest {
         }
     }
 
-    private static void waitForDecisions(String deploymentId) throws InterruptedException {
-        for (int i = 0; i < 100; i++) {
-            int total = io.restassured.RestAssured.given().header("Authorization", Tokens.sre()).queryParam("deploymentId", deploymentId)
-                    .get("/decisions").then().statusCode(200).extract().path("total");
-            if (total >= 2) {
-                return;
-            }
-            Thread.sleep(200);
-        }
-        throw new AssertionError("the other client's watch never decided");
+    private static void waitForDecisions(String deploymentId) {
+        Awaitility.await("the other client's watch decided").atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(200))
+                .until(() -> RestAssured.given().header("Authorization", Tokens.sre()).queryParam("deploymentId", deploymentId)
+                        .get("/decisions").then().statusCode(200).extract().<Integer>path("total"), total -> total >= 2);
     }
 }

@@ -1,4 +1,4 @@
-package dev.runway.healthwatcher.access;
+package dev.runway.healthwatcher.web;
 
 import java.util.Map;
 

@@ -1,4 +1,4 @@
-package dev.runway.healthwatcher.access;
+package dev.runway.healthwatcher.web;
 
 /** Roles in a token's "groups" claim, as the orchestrator names them. */
 public final class Roles {

@@ -1,4 +1,4 @@
-package dev.runway.healthwatcher.prometheus;
+package dev.runway.healthwatcher.plan;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;

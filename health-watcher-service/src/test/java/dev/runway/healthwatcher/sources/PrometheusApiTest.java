@@ -1,4 +1,4 @@
-package dev.runway.healthwatcher.prometheus;
+package dev.runway.healthwatcher.sources;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -12,12 +12,14 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
+import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 
 import dev.runway.healthwatcher.rules.Point;
@@ -25,6 +27,7 @@ import dev.runway.testsupport.BackboneTestResource;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.common.ResourceArg;
 import io.quarkus.test.junit.QuarkusTest;
+import io.vertx.core.Future;
 
 /** The Prometheus HTTP API client against a small real HTTP server that answers in Prometheus' JSON format. */
 @QuarkusTest
@@ -69,7 +72,7 @@ class PrometheusApiTest {
         server.start();
     }
 
-    static void send(com.sun.net.httpserver.HttpExchange ex, int status, String body) throws IOException {
+    static void send(HttpExchange ex, int status, String body) throws IOException {
         byte[] b = body.getBytes(StandardCharsets.UTF_8);
         ex.getResponseHeaders().set("Content-Type", "application/json");
         ex.sendResponseHeaders(status, b.length);
@@ -87,7 +90,7 @@ class PrometheusApiTest {
         return "http://127.0.0.1:" + server.getAddress().getPort();
     }
 
-    static <T> T await(io.vertx.core.Future<T> f) throws Exception {
+    static <T> T await(Future<T> f) throws Exception {
         return f.toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
     }
 
@@ -107,7 +110,7 @@ class PrometheusApiTest {
         try {
             failed.get(10, TimeUnit.SECONDS);
             throw new AssertionError("a Prometheus error must fail the query");
-        } catch (java.util.concurrent.ExecutionException e) {
+        } catch (ExecutionException e) {
             assertTrue(e.getCause().getMessage().contains("bad_data"), e.getCause().getMessage());
         }
     }

@@ -1,4 +1,4 @@
-package dev.runway.healthwatcher.decision;
+package dev.runway.healthwatcher.web;
 
 import java.time.Duration;
 import java.util.Arrays;
@@ -22,8 +22,9 @@ import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement
 
 import dev.runway.access.ProjectScope;
 import dev.runway.events.Environment;
-import dev.runway.healthwatcher.access.CallerScope;
-import dev.runway.healthwatcher.access.Roles;
+import dev.runway.healthwatcher.decision.DecisionFeed;
+import dev.runway.healthwatcher.decision.DecisionView;
+import dev.runway.healthwatcher.store.DecisionRepository;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 

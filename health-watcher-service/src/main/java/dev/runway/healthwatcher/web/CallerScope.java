@@ -1,4 +1,4 @@
-package dev.runway.healthwatcher.access;
+package dev.runway.healthwatcher.web;
 
 import org.eclipse.microprofile.jwt.JsonWebToken;
 
@@ -18,10 +18,5 @@ public final class CallerScope {
             // A malformed claim is the issuer's mistake; refuse rather than guess what it meant.
             throw new ForbiddenException(e.getMessage());
         }
-    }
-
-    /** SQL arrays for {@code ScopeSql}: one (client, project-or-*) pair per pattern; empty = nothing. */
-    public static String[][] pairs(ProjectScope scope) {
-        return scope.clientProjectPairs();
     }
 }

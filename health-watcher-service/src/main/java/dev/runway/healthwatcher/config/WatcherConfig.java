@@ -1,10 +1,11 @@
-package dev.runway.healthwatcher.watch;
+package dev.runway.healthwatcher.config;
 
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
+import dev.runway.access.ProjectNames;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 
@@ -41,7 +42,7 @@ public interface WatcherConfig {
      * watchdog decided), and a fresh consumer group must never replay a topic's old watches.
      */
     @WithDefault("10m")
-    java.time.Duration maxCommandAge();
+    Duration maxCommandAge();
 
     /** Only watch projects starting with one of these prefixes (sharding; tests use it on the shared broker). */
     Optional<List<String>> onlyProjects();
@@ -94,7 +95,7 @@ public interface WatcherConfig {
 
         /**
          * Per project environment, keyed {@code <safe project>-<environment>} (e.g. {@code demo-shop-production}, see
-         * {@link dev.runway.access.ProjectNames#projectEnvironment}); wins over the environment's server.
+         * {@link ProjectNames#projectEnvironment}); wins over the environment's server.
          */
         Map<String, String> projectEnvironments();
     }

@@ -1,4 +1,4 @@
-package dev.runway.healthwatcher.prometheus;
+package dev.runway.healthwatcher.sources;
 
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
@@ -7,6 +7,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.TreeMap;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
@@ -14,7 +15,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import dev.runway.healthwatcher.rules.Point;
-import dev.runway.healthwatcher.watch.HttpSources;
 import io.vertx.core.Future;
 
 /**
@@ -57,7 +57,7 @@ public class PrometheusApi {
         String url = strip(baseUrl) + "/api/v1/query_range?query=" + enc(query) + "&start=" + seconds(start) + "&end=" + seconds(end)
                 + "&step=" + String.format(Locale.ROOT, "%.3f", step.toMillis() / 1000.0);
         return call(url).map(data -> {
-            java.util.TreeMap<Double, Double> byTime = new java.util.TreeMap<>();
+            TreeMap<Double, Double> byTime = new TreeMap<>();
             for (JsonNode series : data.path("result")) {
                 for (JsonNode pair : series.path("values")) {
                     double v = value(pair.path(1));

@@ -1,10 +1,13 @@
-package dev.runway.healthwatcher.decision;
+package dev.runway.healthwatcher.store;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -14,8 +17,9 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 
 import dev.runway.access.ProjectScope;
 import dev.runway.events.StartWatch;
-import dev.runway.healthwatcher.access.CallerScope;
+import dev.runway.healthwatcher.decision.DecisionView;
 import io.smallrye.mutiny.Uni;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.SqlConnection;
@@ -63,7 +67,7 @@ public class DecisionRepository {
                                    status, started_at, ends_at)
                 values ($1, $2, $3, $4, $5, $6, $7, $8, 'WATCHING', $9, $10)
                 on conflict (watch_id) do nothing""")
-                .execute(Tuple.from(java.util.Arrays.asList(command.getWatchId(), h.getDeploymentId(), h.getEnvironment().name(),
+                .execute(Tuple.from(Arrays.asList(command.getWatchId(), h.getDeploymentId(), h.getEnvironment().name(),
                         h.getProject(), h.getClient(), command.getStep(), h.getEventId(), bytes(command), utc(startedAt), utc(endsAt))))
                 .map(rows -> rows.rowCount() == 1);
     }
@@ -93,8 +97,8 @@ public class DecisionRepository {
     private Uni<Boolean> insertAll(SqlConnection conn, String watchId, List<NewDecision> decisions) {
         List<Tuple> batch = new ArrayList<>();
         for (NewDecision d : decisions) {
-            batch.add(Tuple.from(java.util.Arrays.asList(d.eventId(), watchId, d.kind(), d.deploymentId(), d.environment(),
-                    d.project(), d.client(), utc(d.decidedAt()), write(d.view()), io.vertx.core.buffer.Buffer.buffer(d.record()))));
+            batch.add(Tuple.from(Arrays.asList(d.eventId(), watchId, d.kind(), d.deploymentId(), d.environment(),
+                    d.project(), d.client(), utc(d.decidedAt()), write(d.view()), Buffer.buffer(d.record()))));
         }
         return conn.preparedQuery("""
                 insert into decision (event_id, watch_id, kind, deployment_id, environment, project, client, decided_at, view, record)
@@ -136,7 +140,7 @@ public class DecisionRepository {
      * token allows, matched on the stored client and project (a decision without a client: agency-wide only).
      */
     public Uni<Page> page(Filter f, int offset, int limit) {
-        String[][] pairs = CallerScope.pairs(f.scope());
+        String[][] pairs = f.scope().clientProjectPairs();
         String where = """
                  where ($1::text is null or environment = $1) and ($2::text is null or deployment_id = $2)
                    and ($3::text is null or lower(project) = lower($3)) and ($4::text is null or lower(client) = lower($4))
@@ -168,22 +172,22 @@ public class DecisionRepository {
         return out;
     }
 
-    private static io.vertx.core.buffer.Buffer bytes(StartWatch command) {
+    private static Buffer bytes(StartWatch command) {
         try {
             ByteBuffer buffer = command.toByteBuffer();
             byte[] out = new byte[buffer.remaining()];
             buffer.get(out);
-            return io.vertx.core.buffer.Buffer.buffer(out);
-        } catch (java.io.IOException e) {
-            throw new java.io.UncheckedIOException(e);
+            return Buffer.buffer(out);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
     }
 
     static StartWatch startWatch(byte[] bytes) {
         try {
             return StartWatch.fromByteBuffer(ByteBuffer.wrap(bytes));
-        } catch (java.io.IOException e) {
-            throw new java.io.UncheckedIOException(e);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
     }
 

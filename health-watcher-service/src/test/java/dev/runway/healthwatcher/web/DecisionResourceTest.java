@@ -1,17 +1,22 @@
-package dev.runway.healthwatcher.decision;
+package dev.runway.healthwatcher.web;
 
 import static io.restassured.RestAssured.given;
+import static org.hamcrest.Matchers.containsInAnyOrder;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.everyItem;
 import static org.hamcrest.Matchers.hasItem;
 import static org.hamcrest.Matchers.not;
+import static org.hamcrest.Matchers.nullValue;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStream;
 import java.io.InputStreamReader;
+import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.URL;
 import java.net.http.HttpClient;
@@ -27,15 +32,18 @@ import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
 
 import dev.runway.events.StartWatch;
 import dev.runway.events.WatchTarget;
+import dev.runway.healthwatcher.decision.DecisionService;
 import dev.runway.healthwatcher.rules.Breach;
 import dev.runway.healthwatcher.rules.DecisionMatrix;
 import dev.runway.healthwatcher.rules.Metric;
 import dev.runway.healthwatcher.rules.Point;
 import dev.runway.healthwatcher.rules.Verdict;
+import dev.runway.healthwatcher.store.DecisionRepository;
 import dev.runway.healthwatcher.support.Commands;
 import dev.runway.healthwatcher.support.Tokens;
 import dev.runway.testsupport.BackboneTestResource;
@@ -98,11 +106,11 @@ class DecisionResourceTest {
         given().header("Authorization", readerOfA()).queryParam("deploymentId", deploymentId).when().get("/decisions").then()
                 .statusCode(200)
                 .body("total", equalTo(2))
-                .body("items.kind", org.hamcrest.Matchers.containsInAnyOrder("ThresholdBreached", "RollbackDecided"))
+                .body("items.kind", containsInAnyOrder("ThresholdBreached", "RollbackDecided"))
                 .body("items.client", everyItem(equalTo(CLIENT_A)))
                 .body("items.project", everyItem(equalTo(PROJECT_A)))
                 .body("items.find { it.kind == 'ThresholdBreached' }.samples.size()", equalTo(3))
-                .body("items.find { it.kind == 'ThresholdBreached' }.samples[1].value", org.hamcrest.Matchers.nullValue())
+                .body("items.find { it.kind == 'ThresholdBreached' }.samples[1].value", nullValue())
                 .body("items.find { it.kind == 'ThresholdBreached' }.source", equalTo("http://127.0.0.1:1/q/metrics"))
                 .body("items.find { it.kind == 'RollbackDecided' }.mode", equalTo("AUTOMATIC"));
         given().header("Authorization", readerOfA()).queryParam("deploymentId", deploymentId).queryParam("size", 1)
@@ -147,7 +155,7 @@ class DecisionResourceTest {
         given().header("Authorization", Tokens.bearer("ann", List.of(CLIENT_A + "/*", CLIENT_A + "/" + PROJECT_A), "viewer"))
                 .queryParam("deploymentId", legacy).when().get("/decisions").then().statusCode(200).body("total", equalTo(0));
         given().header("Authorization", Tokens.sre()).queryParam("deploymentId", legacy).when().get("/decisions").then()
-                .statusCode(200).body("total", equalTo(2)).body("items.client", everyItem(org.hamcrest.Matchers.nullValue()));
+                .statusCode(200).body("total", equalTo(2)).body("items.client", everyItem(nullValue()));
         // A token without runway_projects works for no project.
         given().header("Authorization", Tokens.bearer("nobody", List.of(), "viewer")).queryParam("deploymentId", a)
                 .when().get("/decisions").then().statusCode(200).body("total", equalTo(0));
@@ -185,7 +193,7 @@ class DecisionResourceTest {
     void theStreamDeliversOnlyTheReadersClientsDecisionsPublishedAfterItConnected() throws Exception {
         String a = UUID.randomUUID().toString();
         String b = UUID.randomUUID().toString();
-        HttpResponse<java.io.InputStream> response = HttpClient.newHttpClient().send(
+        HttpResponse<InputStream> response = HttpClient.newHttpClient().send(
                 HttpRequest.newBuilder(URI.create(stream.toString())).header("Accept", "text/event-stream")
                         .header("Authorization", readerOfA()).build(),
                 HttpResponse.BodyHandlers.ofInputStream());
@@ -206,11 +214,16 @@ class DecisionResourceTest {
                         }
                     }
                     return null;
-                } catch (java.io.IOException e) {
-                    throw new java.io.UncheckedIOException(e);
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
                 }
             });
-            Thread.sleep(500);
+            // Connected once the stream has said hello.
+            Awaitility.await("the stream's hello").atMost(Duration.ofSeconds(10)).until(() -> {
+                synchronized (lines) {
+                    return lines.contains("event:hello") || lines.contains("event: hello");
+                }
+            });
             // B's decisions are published first: had the stream passed them on, they would arrive before A's.
             breach(CLIENT_B, PROJECT_B, b);
             breach(CLIENT_A, PROJECT_A, a);

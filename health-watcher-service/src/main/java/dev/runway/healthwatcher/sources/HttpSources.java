@@ -1,4 +1,4 @@
-package dev.runway.healthwatcher.watch;
+package dev.runway.healthwatcher.sources;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -6,6 +6,7 @@ import java.util.List;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 
+import dev.runway.healthwatcher.config.WatcherConfig;
 import dev.runway.healthwatcher.scrape.PrometheusTextParser;
 import dev.runway.healthwatcher.scrape.TrafficSnapshot;
 import io.vertx.core.Future;

@@ -1,7 +1,6 @@
-package dev.runway.healthwatcher.watch;
+package dev.runway.healthwatcher.web;
 
 import java.util.List;
-import java.util.Map;
 
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.ws.rs.GET;
@@ -14,9 +13,7 @@ import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
 
 import dev.runway.access.ProjectScope;
-import dev.runway.healthwatcher.access.CallerScope;
-import dev.runway.healthwatcher.access.Roles;
-
+import dev.runway.healthwatcher.watch.WatchService;
 import io.smallrye.mutiny.Uni;
 
 /** Live watches with each series' latest value against its threshold (what the page polls), of the token's projects. */
@@ -36,8 +33,8 @@ public class WatchResource {
     @Produces(MediaType.APPLICATION_JSON)
     @RolesAllowed({ Roles.VIEWER, Roles.DEPLOYER, Roles.APPROVER, Roles.SRE })
     @Operation(summary = "Watches of the token's projects running in this instance, newest first")
-    public Uni<List<Map<String, Object>>> live() {
+    public Uni<List<WatchView>> live() {
         ProjectScope scope = CallerScope.of(token);
-        return Uni.createFrom().item(() -> watches.views(scope));
+        return Uni.createFrom().item(() -> watches.live(scope).stream().map(WatchView::of).toList());
     }
 }

@@ -1,4 +1,4 @@
-package dev.runway.healthwatcher.prometheus;
+package dev.runway.healthwatcher.plan;
 
 import java.util.LinkedHashMap;
 import java.util.Map;

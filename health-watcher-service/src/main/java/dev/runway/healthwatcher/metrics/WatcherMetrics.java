@@ -1,6 +1,9 @@
-package dev.runway.healthwatcher.watch;
+package dev.runway.healthwatcher.metrics;
 
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -18,6 +21,8 @@ public class WatcherMetrics {
     private final Timer tickLag;
     private final Timer breachToPublish;
     private final Counter skippedTicks;
+    private final List<Long> recentLags = new ArrayList<>();
+    private final AtomicLong skippedSinceDrain = new AtomicLong();
 
     public WatcherMetrics(MeterRegistry registry) {
         this.registry = registry;
@@ -60,9 +65,6 @@ public class WatcherMetrics {
         }
         return new LagSample(lags, skippedSinceDrain.getAndSet(0));
     }
-
-    private final java.util.List<Long> recentLags = new java.util.ArrayList<>();
-    private final java.util.concurrent.atomic.AtomicLong skippedSinceDrain = new java.util.concurrent.atomic.AtomicLong();
 
     public void breachToPublish(Duration d) {
         breachToPublish.record(d);
