@@ -1,3 +1,5 @@
+package dev.runway.demo;
+
 import java.io.PrintWriter;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -15,12 +17,17 @@ import java.util.concurrent.TimeUnit;
  * answer in the log ({@code <epoch ms> <environment> <status> <X-Release-Version>}; status 0 = no answer),
  * so the demo and the end-to-end test can tell which release served when.
  *
- * <pre>java stack/bin/Traffic.java LOG RATE_PER_SECOND name=url [name=url...]</pre>
+ * <p>A process of its own, started by the demo and left running after it (stopped by {@code ./runway down}):
+ * <pre>java -cp demo/target/runway-demo.jar dev.runway.demo.Traffic LOG RATE_PER_SECOND name=url [name=url...]</pre>
  */
-public class Traffic {
+public final class Traffic {
+
+    private Traffic() {
+    }
+
     public static void main(String[] args) throws Exception {
         if (args.length < 3) {
-            System.err.println("usage: java Traffic.java LOG RATE_PER_SECOND name=url [name=url...]");
+            System.err.println("usage: Traffic LOG RATE_PER_SECOND name=url [name=url...]");
             System.exit(2);
         }
         Path log = Path.of(args[0]);

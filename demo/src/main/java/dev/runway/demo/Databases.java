@@ -1,0 +1,59 @@
+package dev.runway.demo;
+
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.regex.Pattern;
+
+/**
+ * The demo's PostgreSQL work, over JDBC as Runway's own role (the owner of every database it resets, with CREATEDB):
+ * empty databases, and a table's columns for the report.
+ */
+final class Databases {
+
+    /** Names go into DDL, which takes no bind parameters: only plain lower-case names are accepted. */
+    static final Pattern NAME = Pattern.compile("[a-z][a-z0-9_]{0,62}");
+
+    private final Settings settings;
+
+    Databases(Settings settings) {
+        this.settings = settings;
+    }
+
+    /** Each database dropped (its connections ended) and created again, empty. */
+    void recreate(List<String> names) throws SQLException {
+        try (Connection admin = connect("postgres"); Statement ddl = admin.createStatement()) {
+            for (String name : names) {
+                if (!NAME.matcher(name).matches()) {
+                    throw new IllegalArgumentException("not a database name: " + name);
+                }
+                ddl.execute("DROP DATABASE IF EXISTS " + name + " WITH (FORCE)");
+                ddl.execute("CREATE DATABASE " + name);
+            }
+        }
+    }
+
+    /** The columns of a table, in their order. */
+    List<String> columns(String database, String table) throws SQLException {
+        try (Connection db = connect(database); PreparedStatement q = db.prepareStatement(
+                "select column_name from information_schema.columns where table_name = ? order by ordinal_position")) {
+            q.setString(1, table);
+            List<String> names = new ArrayList<>();
+            try (ResultSet rows = q.executeQuery()) {
+                while (rows.next()) {
+                    names.add(rows.getString(1));
+                }
+            }
+            return names;
+        }
+    }
+
+    private Connection connect(String database) throws SQLException {
+        return DriverManager.getConnection(settings.jdbcUrl(database), settings.pgUser(), settings.pgPassword());
+    }
+}

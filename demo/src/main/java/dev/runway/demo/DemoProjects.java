@@ -1,0 +1,52 @@
+package dev.runway.demo;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * The demo's two clients' projects and the client database each project environment gets (the executor's
+ * {@code RUNWAY_DB_<PROJECT>_<ENV>_URL|USERNAME|PASSWORD} template, executor-service/README.md).
+ */
+final class DemoProjects {
+
+    /** Client runway-demo's project (examples/demo-shop), the one the four scenarios deploy. */
+    static final String SHOP = "demo-shop";
+    /** A second client's project (nova-media, examples/nova-blog), deployed beside demo-shop at the same time. */
+    static final String BLOG = "nova-blog";
+    static final List<String> ALL = List.of(SHOP, BLOG);
+    static final List<String> ENVIRONMENTS = List.of("development", "staging", "production");
+
+    private DemoProjects() {
+    }
+
+    static String database(String project, String environment) {
+        return "runway_client_" + project.replace('-', '_') + "_" + environment;
+    }
+
+    static List<String> databases() {
+        List<String> names = new ArrayList<>();
+        ALL.forEach(p -> ENVIRONMENTS.forEach(e -> names.add(database(p, e))));
+        return names;
+    }
+
+    /**
+     * What the services need for the demo, as {@code NAME=value} words: the client database of each project
+     * environment, and verification windows short enough for the deployments to fit in minutes.
+     */
+    static List<String> serviceEnvironment(Settings settings) {
+        List<String> env = new ArrayList<>();
+        for (String p : ALL) {
+            for (String e : ENVIRONMENTS) {
+                String variable = "RUNWAY_DB_" + p.replace('-', '_').toUpperCase(Locale.ROOT) + "_" + e.toUpperCase(Locale.ROOT);
+                env.add(variable + "_URL=" + settings.jdbcUrl(database(p, e)));
+                env.add(variable + "_USERNAME=" + settings.pgUser());
+                env.add(variable + "_PASSWORD=" + settings.pgPassword());
+            }
+        }
+        for (String e : ENVIRONMENTS) {
+            env.add("RUNWAY_ENVIRONMENTS_" + e.toUpperCase(Locale.ROOT) + "_VERIFY_SECONDS=4");
+        }
+        return env;
+    }
+}

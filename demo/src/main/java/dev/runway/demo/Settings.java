@@ -1,0 +1,78 @@
+package dev.runway.demo;
+
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Where the demo finds the local Runway. {@code ./runway} passes every value: it owns the stack's ports and
+ * the state directory, so this program repeats none of them.
+ *
+ * @param root the repository (examples/, cli/bin/runway-cli, stack/bin/Token.java, the services' configuration)
+ * @param state {@code ./runway}'s state directory (pids/, logs/, demo/)
+ * @param kafka Kafka's bootstrap servers
+ * @param postgres PostgreSQL's host:port
+ * @param databases the services' own databases, emptied by {@code prepare}
+ * @param started when {@code ./runway demo} started (epoch seconds), for the whole demo's time
+ */
+record Settings(Path root, Path state, String kafka, String postgres, String pgUser, String pgPassword, String redis,
+        List<String> databases, long started) {
+
+    static final Set<String> OPTIONS = Set.of("--root", "--state", "--kafka", "--postgres", "--pg-user", "--pg-password", "--redis",
+            "--databases", "--started");
+
+    /** {@code --name value} pairs; every option but {@code --databases} and {@code --started} is required. */
+    static Settings parse(List<String> args) {
+        Map<String, String> values = new HashMap<>();
+        for (int i = 0; i < args.size(); i += 2) {
+            String name = args.get(i);
+            if (!OPTIONS.contains(name) || i + 1 >= args.size()) {
+                throw new UsageException("unknown option or option without a value: " + name);
+            }
+            values.put(name, args.get(i + 1));
+        }
+        for (String required : List.of("--root", "--state", "--kafka", "--postgres", "--pg-user", "--pg-password", "--redis")) {
+            if (!values.containsKey(required)) {
+                throw new UsageException("missing " + required);
+            }
+        }
+        List<String> databases = values.containsKey("--databases")
+                ? Arrays.stream(values.get("--databases").split(",")).map(String::strip).filter(s -> !s.isEmpty()).toList()
+                : List.of();
+        long started;
+        try {
+            started = Long.parseLong(values.getOrDefault("--started", "0"));
+        } catch (NumberFormatException e) {
+            throw new UsageException("--started takes epoch seconds");
+        }
+        return new Settings(Path.of(values.get("--root")).toAbsolutePath().normalize(), Path.of(values.get("--state")).toAbsolutePath(),
+                values.get("--kafka"), values.get("--postgres"), values.get("--pg-user"), values.get("--pg-password"),
+                values.get("--redis"), databases, started);
+    }
+
+    Path demoDir() {
+        return state.resolve("demo");
+    }
+
+    Path pidsDir() {
+        return state.resolve("pids");
+    }
+
+    Path logsDir() {
+        return state.resolve("logs");
+    }
+
+    String jdbcUrl(String database) {
+        return "jdbc:postgresql://" + postgres + "/" + database;
+    }
+
+    /** A command line given to the demo was wrong: exit 2, like {@code ./runway}'s usage errors. */
+    static final class UsageException extends RuntimeException {
+        UsageException(String message) {
+            super(message);
+        }
+    }
+}
