@@ -18,6 +18,8 @@ public enum Action {
     SHIFT_TRAFFIC(Kind.COMMAND, DeploymentState.SHIFTING),
     WATCH_CANARY(Kind.WATCH, DeploymentState.SHIFTING),
     MONITOR(Kind.WATCH, DeploymentState.MONITORING),
+    /** The new colour becomes the live one; the colour it replaced keeps running for the keep period. */
+    PROMOTE_GREEN(Kind.COMMAND, DeploymentState.SHIFTING),
     RELEASE_LOCK(Kind.LOCAL, DeploymentState.MONITORING);
 
     /**
@@ -46,6 +48,6 @@ public enum Action {
 
     /** True once this step may have changed what users see (traffic or the running version). */
     public boolean movesTraffic() {
-        return this == SHIFT_TRAFFIC || this == ROLL_OUT;
+        return this == SHIFT_TRAFFIC || this == ROLL_OUT || this == PROMOTE_GREEN;
     }
 }

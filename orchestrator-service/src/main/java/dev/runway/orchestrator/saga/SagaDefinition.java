@@ -6,6 +6,7 @@ import static dev.runway.orchestrator.saga.Action.APPROVAL;
 import static dev.runway.orchestrator.saga.Action.BACKUP_DATABASE;
 import static dev.runway.orchestrator.saga.Action.DEPLOY_GREEN;
 import static dev.runway.orchestrator.saga.Action.MONITOR;
+import static dev.runway.orchestrator.saga.Action.PROMOTE_GREEN;
 import static dev.runway.orchestrator.saga.Action.RELEASE_LOCK;
 import static dev.runway.orchestrator.saga.Action.ROLL_OUT;
 import static dev.runway.orchestrator.saga.Action.SHIFT_TRAFFIC;
@@ -25,6 +26,8 @@ import static dev.runway.orchestrator.saga.OnFailure.FAIL;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+
+import dev.runway.events.Strategy;
 
 /**
  * The deployment saga of seed 000 §7 and 004, one list per strategy. Each line is a step: what it
@@ -88,6 +91,11 @@ public final class SagaDefinition {
         }
         saga.step("monitor").invoke(MONITOR).percent(100).onFailure(COMPENSATE)
                 .timeout(t.watchGrace().plusSeconds(shape.monitoringWindowSeconds()));
+        if (shape.strategy() != Strategy.ROLLING) {
+            // The colour that served before stays up (kept) until a Decommission after the keep period; nothing to
+            // undo here, but a failed promotion compensates what came before (traffic back, green removed).
+            saga.step("promote-green").invoke(PROMOTE_GREEN).percent(100).onFailure(COMPENSATE).timeout(t.traffic());
+        }
         saga.step("release-lock").invoke(RELEASE_LOCK).onFailure(FAIL).timeout(t.traffic());
         return saga.build();
     }

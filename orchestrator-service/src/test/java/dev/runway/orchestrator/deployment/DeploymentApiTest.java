@@ -192,6 +192,7 @@ class DeploymentApiTest {
         act(DANA, id, "cancel", Map.of()).then().statusCode(409).contentType("application/problem+json")
                 .body("detail", containsString("roll back instead"));
         participants.send(Participants.success(monitor));
+        participants.answerUntil(id, null);
         awaitState(id, "SUCCEEDED");
         act(SAM, id, "rollback", Map.of()).then().statusCode(409).body("detail", containsString("/environments/"));
     }

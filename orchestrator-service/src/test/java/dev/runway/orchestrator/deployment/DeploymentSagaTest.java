@@ -14,6 +14,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 
 import org.apache.avro.specific.SpecificRecord;
@@ -32,6 +33,7 @@ import dev.runway.events.DeploymentStarted;
 import dev.runway.events.DeploymentSucceeded;
 import dev.runway.events.IncidentPriority;
 import dev.runway.events.NeedsAttention;
+import dev.runway.events.PromoteGreen;
 import dev.runway.events.RemoveGreen;
 import dev.runway.events.RollOut;
 import dev.runway.events.RollbackTraffic;
@@ -129,9 +131,9 @@ class DeploymentSagaTest {
         JsonPath done = awaitState(id, "SUCCEEDED");
 
         assertEquals(List.of("validate", "backup-database", "apply-migrations", "deploy-green", "verify-green",
-                "shift-traffic", "monitor"), commandSteps(id));
+                "shift-traffic", "monitor", "promote-green"), commandSteps(id));
         assertEquals(List.of("validate", "lock", "backup-database", "apply-migrations", "deploy-green", "verify-green",
-                "shift-traffic", "monitor", "release-lock"), done.getList("steps.name"));
+                "shift-traffic", "monitor", "promote-green", "release-lock"), done.getList("steps.name"));
         assertTrue(done.getList("steps.status").stream().allMatch("COMPLETED"::equals));
         DeploymentSucceeded succeeded = participants.next(id, DeploymentSucceeded.class);
         assertEquals("1.4.2", succeeded.getVersion());
@@ -142,6 +144,12 @@ class DeploymentSagaTest {
                         && !(r instanceof DeploymentStarted))
                 .forEach(r -> assertTrue((Long) r.get(r.getSchema().getField("fencingToken").pos()) >= started.getFencingToken(),
                         Participants.label(r)));
+        // The new colour was made the live one, for the deployment's components, under its lock.
+        PromoteGreen promote = (PromoteGreen) participants.records(id).stream().filter(PromoteGreen.class::isInstance).findFirst()
+                .orElseThrow();
+        assertEquals(Set.of("web", "api"), Set.copyOf(promote.getComponents()));
+        assertEquals("1.4.2", promote.getVersion());
+        assertEquals(started.getFencingToken(), promote.getFencingToken());
         given().header("Authorization", DEPLOYER).when().get("/projects/" + project + "/environments/staging").then().statusCode(200)
                 .body("live.find { it.component == 'web' }.version", equalTo("1.4.2"));
     }
@@ -153,8 +161,8 @@ class DeploymentSagaTest {
         participants.answerUntil(id, null);
         awaitState(id, "SUCCEEDED");
         assertEquals(List.of("validate", "deploy-green", "verify-green", "shift-traffic-10", "watch-canary-10",
-                "shift-traffic-25", "watch-canary-25", "shift-traffic-50", "watch-canary-50", "shift-traffic-100", "monitor"),
-                commandSteps(id));
+                "shift-traffic-25", "watch-canary-25", "shift-traffic-50", "watch-canary-50", "shift-traffic-100", "monitor",
+                "promote-green"), commandSteps(id));
     }
 
     @Test
@@ -194,7 +202,8 @@ class DeploymentSagaTest {
             "backup-database  | FAILED          | ",
             "apply-migrations | NEEDS_ATTENTION | ",
             "deploy-green     | ROLLED_BACK     | undo-apply-migrations",
-            "shift-traffic    | ROLLED_BACK     | undo-deploy-green undo-apply-migrations" })
+            "shift-traffic    | ROLLED_BACK     | undo-deploy-green undo-apply-migrations",
+            "promote-green    | ROLLED_BACK     | undo-shift-traffic undo-deploy-green undo-apply-migrations" })
     void shouldIssueTheExactReverseCompensationsWhenAStepFails(String failing, String endState, String compensations) {
         String project = project();
         String id = post(body(project, "staging", Manifests.of(project, true, "strategy: blue-green")));
@@ -298,8 +307,9 @@ class DeploymentSagaTest {
         assertNull(view.get("fencingToken"), "a dry run takes no lock");
         SpecificRecord shift = participants.records(id).stream().filter(ShiftTraffic.class::isInstance).findFirst().orElseThrow();
         participants.send(Participants.success(shift));
+        participants.answerUntil(id, null);
         JsonPath done = awaitState(id, "SUCCEEDED");
-        assertEquals(List.of("validate", "backup-database", "apply-migrations", "deploy-green", "shift-traffic"),
+        assertEquals(List.of("validate", "backup-database", "apply-migrations", "deploy-green", "shift-traffic", "promote-green"),
                 commandSteps(id), "same saga, but watches are skipped");
         participants.records(id).stream().filter(r -> r.getSchema().getField("dryRun") != null)
                 .forEach(r -> assertEquals(true, r.get(r.getSchema().getField("dryRun").pos()), Participants.label(r)));

@@ -58,7 +58,7 @@ class OrchestratorRestartIT {
 
     private static final String DEPLOYER = Tokens.bearer("dana", "deployer");
     private static final List<String> BLUE_GREEN_WITH_DATABASE = List.of("validate", "backup-database", "apply-migrations",
-            "deploy-green", "verify-green", "shift-traffic", "monitor");
+            "deploy-green", "verify-green", "shift-traffic", "monitor", "promote-green");
 
     private OrchestratorProcess orchestrator;
     private Participants participants;
@@ -126,7 +126,7 @@ class OrchestratorRestartIT {
         commands.forEach((step, eventIds) -> assertEquals(1, eventIds.size(),
                 step + " was commanded more than once (distinct event ids " + eventIds + ")"));
         assertEquals(List.of("validate", "lock", "backup-database", "apply-migrations", "deploy-green", "verify-green",
-                "shift-traffic", "monitor", "release-lock"), done.getList("steps.name"));
+                "shift-traffic", "monitor", "promote-green", "release-lock"), done.getList("steps.name"));
         assertTrue(done.getList("steps.status").stream().allMatch("COMPLETED"::equals), done.prettify());
 
         // The reply sent while the orchestrator was down was applied, once.
@@ -182,7 +182,8 @@ class OrchestratorRestartIT {
         participants.answerUntil(id, null);
         awaitState(service, id, "SUCCEEDED");
         Map<String, Set<String>> commands = commandEventIds(id);
-        assertEquals(List.of("validate", "deploy-green", "verify-green", "shift-traffic", "monitor"), List.copyOf(commands.keySet()));
+        assertEquals(List.of("validate", "deploy-green", "verify-green", "shift-traffic", "monitor", "promote-green"),
+                List.copyOf(commands.keySet()));
         commands.forEach((step, eventIds) -> assertEquals(1, eventIds.size(), step + " commanded twice: " + eventIds));
         // SRMSG18206: the first run's relay did try, and the broker refused it.
         assertTrue(service.logged("SRMSG18206: Unable to write to Kafka from channel " + Topics.VALIDATION_REQUESTS),

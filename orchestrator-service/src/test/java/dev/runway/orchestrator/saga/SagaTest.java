@@ -24,7 +24,7 @@ class SagaTest {
     void shouldListBlueGreenStepsOfTheSopInOrder() {
         SagaDefinition definition = blueGreen().withApprovals(2).withWindow().withDatabase().definition();
         assertEquals(List.of("validate", "approval", "window", "lock", "backup-database", "apply-migrations",
-                "deploy-green", "verify-green", "shift-traffic", "monitor", "release-lock"),
+                "deploy-green", "verify-green", "shift-traffic", "monitor", "promote-green", "release-lock"),
                 definition.steps().stream().map(SagaStep::name).toList());
     }
 
@@ -33,7 +33,67 @@ class SagaTest {
         SagaDefinition definition = canary().definition();
         assertEquals(List.of("validate", "lock", "deploy-green", "verify-green", "shift-traffic-10", "watch-canary-10",
                 "shift-traffic-25", "watch-canary-25", "shift-traffic-50", "watch-canary-50", "shift-traffic-100",
-                "monitor", "release-lock"), definition.steps().stream().map(SagaStep::name).toList());
+                "monitor", "promote-green", "release-lock"), definition.steps().stream().map(SagaStep::name).toList());
+    }
+
+    @Test
+    void shouldPromoteGreenAsTheLastForwardStepWithNothingToUndo() {
+        for (SagaDefinition definition : List.of(blueGreen().withDatabase().definition(), canary().definition())) {
+            int at = definition.indexOf("promote-green");
+            SagaStep promote = definition.step(at);
+            assertEquals(Action.PROMOTE_GREEN, promote.action());
+            assertEquals(Action.Kind.COMMAND, promote.action().kind());
+            assertEquals(Compensation.NONE, promote.compensation());
+            assertEquals(OnFailure.COMPENSATE, promote.onFailure());
+            assertEquals("monitor", definition.step(at - 1).name(), "only after the monitoring window passed");
+            assertEquals("release-lock", definition.step(at + 1).name(), "still under the project environment's lock");
+        }
+    }
+
+    @Test
+    void shouldNotPromoteARollingDeployment() {
+        // Rolling replaces the old version in place (the executor stops it itself): there is no colour to promote or keep.
+        assertEquals(-1, rolling().withDatabase().definition().indexOf("promote-green"));
+    }
+
+    @Test
+    void shouldSucceedOncePromoted() {
+        given(blueGreen().withDatabase()).at("promote-green")
+                .expectState(DeploymentState.SHIFTING).expectCancellable(false)
+                .when(succeeded("promote-green")).expectCurrent("release-lock")
+                .when(succeeded("release-lock"))
+                .expectEnd(DeploymentState.SUCCEEDED).expectEndCompensations(List.of());
+    }
+
+    @Test
+    void shouldCompensateInReverseOrderWhenPromotionFails() {
+        given(blueGreen().withDatabase()).at("promote-green")
+                .when(failed("promote-green", "nginx -t failed"))
+                .expectCompensations("undo-shift-traffic", "undo-deploy-green", "undo-apply-migrations")
+                .expectState(DeploymentState.ROLLED_BACK).expectReasonContaining("promote-green failed: nginx -t failed");
+    }
+
+    @Test
+    void shouldReturnEveryCanaryShareWhenPromotionMissesItsDeadline() {
+        given(canary()).at("promote-green")
+                .when(timeout("promote-green", "no reply within PT5M"))
+                .expectCompensations("undo-shift-traffic-10", "undo-deploy-green")
+                .expectState(DeploymentState.ROLLED_BACK).expectReasonContaining("missed its deadline");
+    }
+
+    @Test
+    void shouldIgnoreABreachWhilePromoting() {
+        given(blueGreen()).at("promote-green")
+                .when(breach("promote-green", "late verdict"))
+                .expectIgnored().expectCurrent("promote-green");
+    }
+
+    @Test
+    void shouldRollBackManuallyWhilePromoting() {
+        given(blueGreen()).at("promote-green")
+                .when(manualRollback("promote-green", "by sre bob"))
+                .expectCompensations("undo-shift-traffic", "undo-deploy-green")
+                .expectState(DeploymentState.ROLLED_BACK);
     }
 
     @Test

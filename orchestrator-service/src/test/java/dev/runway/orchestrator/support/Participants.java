@@ -32,14 +32,20 @@ import dev.runway.events.DatabaseBackedUp;
 import dev.runway.events.DatabaseRestored;
 import dev.runway.events.DeployGreen;
 import dev.runway.events.DeployRequested;
+import dev.runway.events.DeploymentCancelled;
+import dev.runway.events.DeploymentFailed;
+import dev.runway.events.DeploymentRolledBack;
 import dev.runway.events.DeploymentStarted;
+import dev.runway.events.DeploymentSucceeded;
 import dev.runway.events.Envelopes;
 import dev.runway.events.EventHeader;
 import dev.runway.events.GreenDeployed;
+import dev.runway.events.GreenPromoted;
 import dev.runway.events.GreenRemoved;
 import dev.runway.events.HealthCheckPassed;
 import dev.runway.events.IncidentPriority;
 import dev.runway.events.MigrationApplied;
+import dev.runway.events.PromoteGreen;
 import dev.runway.events.ReleaseEndpoint;
 import dev.runway.events.RemoveGreen;
 import dev.runway.events.RestoreDatabase;
@@ -249,6 +255,9 @@ public final class Participants implements AutoCloseable {
         if (command instanceof ShiftTraffic t) {
             return TrafficShifted.newBuilder().setHeader(h).setStep(step).setPercent(t.getPercent()).setSlot("green").build();
         }
+        if (command instanceof PromoteGreen) {
+            return GreenPromoted.newBuilder().setHeader(h).setStep(step).setSlot("green").build();
+        }
         if (command instanceof RemoveGreen) {
             return GreenRemoved.newBuilder().setHeader(h).setStep(step).setSlot("green").build();
         }
@@ -290,11 +299,15 @@ public final class Participants implements AutoCloseable {
 
     /**
      * Answers every command of the deployment with success until {@code stopAt} (a step name) is
-     * commanded, which is returned unanswered; or until the deployment ends (returns null).
+     * commanded, which is returned unanswered; or, with {@code stopAt} null, until the deployment
+     * ends (returns null). Commands sent after the end are left to the test.
      */
     public SpecificRecord answerUntil(String deploymentId, String stopAt) {
         while (true) {
-            SpecificRecord command = nextCommand(deploymentId);
+            SpecificRecord command = nextCommandOrEnd(deploymentId);
+            if (command == null) {
+                return null;
+            }
             if (command instanceof StopWatch) {
                 continue;
             }
@@ -302,10 +315,34 @@ public final class Participants implements AutoCloseable {
                 return command;
             }
             send(success(command));
-            if (stopAt == null && step(command).equals("monitor")) {
-                return null;
-            }
         }
+    }
+
+    /**
+     * The next command not yet taken, or null once the deployment's last lifecycle event arrived with none pending
+     * (that event is not taken: a test may still ask for it).
+     */
+    private SpecificRecord nextCommandOrEnd(String deploymentId) {
+        try {
+            Optional<SpecificRecord> found = reading("a command or the end of " + deploymentId).atMost(WAIT).until(() -> {
+                Optional<SpecificRecord> command = untaken(deploymentId, Participants::isCommand);
+                if (command.isPresent() || records(deploymentId).stream().anyMatch(Participants::isEnd)) {
+                    return command;
+                }
+                poll(POLL);
+                return null;
+            }, Objects::nonNull);
+            found.ifPresent(command -> taken.add(Envelopes.headerOf(command).getEventId()));
+            return found.orElse(null);
+        } catch (ConditionTimeoutException e) {
+            throw new AssertionError("no command or end for " + deploymentId + " within " + WAIT + "; saw " + names(deploymentId), e);
+        }
+    }
+
+    /** A lifecycle event a saga ends with (NeedsAttention is left out: it is also sent for a recommendation). */
+    public static boolean isEnd(SpecificRecord r) {
+        return r instanceof DeploymentSucceeded || r instanceof DeploymentFailed || r instanceof DeploymentRolledBack
+                || r instanceof DeploymentCancelled;
     }
 
     @Override

@@ -20,6 +20,7 @@ import dev.runway.events.GreenDeployed;
 import dev.runway.events.GreenPromoted;
 import dev.runway.events.GreenRemoved;
 import dev.runway.events.MigrationApplied;
+import dev.runway.events.PromoteGreen;
 import dev.runway.events.RemoveGreen;
 import dev.runway.events.RestoreDatabase;
 import dev.runway.events.RollOut;
@@ -69,7 +70,7 @@ public class ExecutorProxy implements Participant {
                     return ReplyOutcome.succeeded(r.getStep(), r.getVersion() + " in slot " + r.getSlot());
                 })
                 .on(TrafficShifted.class, (d, plan, r) -> ReplyOutcome.succeeded(r.getStep(), r.getPercent() + "% on " + r.getSlot()))
-                .on(GreenPromoted.class, (d, plan, r) -> ReplyOutcome.succeeded(r.getStep(), "promoted " + r.getSlot()))
+                .on(GreenPromoted.class, (d, plan, r) -> ReplyOutcome.succeeded(r.getStep(), r.getSlot() + " is live"))
                 .on(Decommissioned.class, (d, plan, r) -> ReplyOutcome.succeeded(r.getStep(), "decommissioned " + r.getSlot()))
                 .on(RolledOut.class, (d, plan, r) -> ReplyOutcome.succeeded(r.getStep(), "rolled out " + r.getVersion()))
                 .on(RolloutUndone.class, (d, plan, r) -> ReplyOutcome.succeeded(r.getStep(), "rollout undone"))
@@ -120,6 +121,8 @@ public class ExecutorProxy implements Participant {
             case SHIFT_TRAFFIC -> ShiftTraffic.newBuilder().setHeader(header).setStep(step.name()).setFencingToken(token(d))
                     .setDryRun(d.dryRun).setVersion(d.version).setPercent(step.percent())
                     .setComponents(Records.componentNames(plan)).build();
+            case PROMOTE_GREEN -> PromoteGreen.newBuilder().setHeader(header).setStep(step.name()).setFencingToken(token(d))
+                    .setDryRun(d.dryRun).setVersion(d.version).setComponents(Records.componentNames(plan)).build();
             default -> throw new IllegalStateException("not a command step: " + step.action());
         };
         return new Command(Topics.EXECUTOR_COMMANDS, command);
