@@ -35,6 +35,9 @@ public interface OrchestratorConfig {
     /** How often the DORA gauges are recomputed. */
     Schedule dora();
 
+    /** The job that decommissions kept releases once their keep period is over. */
+    Decommission decommission();
+
     interface Schedule {
         /** A Quarkus scheduler interval such as 1s or 200ms. */
         @WithDefault("1s")
@@ -61,6 +64,24 @@ public interface OrchestratorConfig {
         /** Canary pause unless the manifest sets deployment.canary.pause_seconds. */
         @WithDefault("120")
         int canaryPauseSeconds();
+
+        /**
+         * How long the release a blue-green or canary deployment replaced keeps running (for an instant switch back)
+         * before Runway sends Decommission for it (SOP 004: blue kept 24 h;
+         * docs/sop.md#003-32-step-7-decommission-the-old-colour).
+         */
+        @WithDefault("24h")
+        Duration keepPrevious();
+    }
+
+    interface Decommission {
+        /** How often due kept releases are looked for (a Quarkus scheduler interval). */
+        @WithDefault("10s")
+        String every();
+
+        /** How long a sent Decommission waits for the executor's reply before it is recorded failed and the lock freed. */
+        @WithDefault("15m")
+        Duration replyTimeout();
     }
 
     interface Lock {

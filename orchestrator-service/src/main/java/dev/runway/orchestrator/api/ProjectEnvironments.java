@@ -13,6 +13,8 @@ import jakarta.enterprise.context.ApplicationScoped;
 
 import dev.runway.access.ProjectScope;
 import dev.runway.events.Environment;
+import dev.runway.orchestrator.decommission.KeptRelease;
+import dev.runway.orchestrator.decommission.KeptReleases;
 import dev.runway.orchestrator.deployment.Deployment;
 import dev.runway.orchestrator.deployment.EnvironmentRelease;
 import dev.runway.orchestrator.lock.EnvironmentLock;
@@ -29,10 +31,12 @@ public class ProjectEnvironments {
 
     private final EnvironmentLock lock;
     private final ProjectRegistry projects;
+    private final KeptReleases kept;
 
-    public ProjectEnvironments(EnvironmentLock lock, ProjectRegistry projects) {
+    public ProjectEnvironments(EnvironmentLock lock, ProjectRegistry projects, KeptReleases kept) {
         this.lock = lock;
         this.projects = projects;
+        this.kept = kept;
     }
 
     /** One project environment; 404 for an unknown project, 403 for one the scope does not cover. */
@@ -57,12 +61,26 @@ public class ProjectEnvironments {
         return lock.holder(project, env).flatMap(holder -> lock.queue(project, env).flatMap(queued -> Panache.withSession(
                 () -> EnvironmentRelease.<EnvironmentRelease>find("project = ?1 and environment = ?2 order by component",
                                 project, env.name()).list()
-                        .flatMap(live -> Deployment.<Deployment>find("project = ?1 and environment = ?2 order by createdAt desc",
-                                        project, env.name()).page(0, 10).list()
+                        .flatMap(live -> kept.running(project, env).flatMap(keptRows -> Deployment.<Deployment>find(
+                                        "project = ?1 and environment = ?2 order by createdAt desc", project, env.name())
+                                .page(0, 10).list()
                                 .flatMap(recent -> summaries(queued).map(queue -> new ProjectViews.ProjectEnvironmentView(
                                         project, client, lower(env.name()), live.stream().map(ProjectEnvironments::live).toList(),
+                                        previous(keptRows),
                                         holder.map(h -> new ProjectViews.Lock(h.deploymentId(), h.token())).orElse(null), queue,
-                                        recent.stream().map(DeploymentResource::summary).toList())))))));
+                                        recent.stream().map(DeploymentResource::summary).toList()))))))));
+    }
+
+    /** The kept releases still running, one entry per component. */
+    private List<ProjectViews.Previous> previous(List<KeptRelease> rows) {
+        List<ProjectViews.Previous> previous = new ArrayList<>();
+        for (KeptRelease row : rows) {
+            for (KeptRelease.Component c : kept.components(row)) {
+                previous.add(new ProjectViews.Previous(c.component(), c.version(), row.slot, row.keepUntil,
+                        row.deploymentId.toString(), row.status.name()));
+            }
+        }
+        return previous;
     }
 
     /** The board: every project the scope covers, grouped by client, with each environment it was deployed to. */

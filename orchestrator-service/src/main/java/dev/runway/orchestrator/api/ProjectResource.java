@@ -52,8 +52,9 @@ public class ProjectResource {
     @GET
     @Path("/{project}/environments/{env}")
     @RolesAllowed({Roles.VIEWER, Roles.DEPLOYER, Roles.APPROVER, Roles.SRE})
-    @Operation(summary = "One project environment: live version and front per component, lock holder and fencing token, "
-            + "queue and the last deployments (404 unknown project, 403 a project the token does not cover)")
+    @Operation(summary = "One project environment: live version and front per component, the replaced release kept running "
+            + "until its decommission (previous, keptUntil), lock holder and fencing token, queue and the last deployments "
+            + "(404 unknown project, 403 a project the token does not cover)")
     public Uni<ProjectViews.ProjectEnvironmentView> get(@PathParam("project") String project, @PathParam("env") String name) {
         Environment env = Environments.parse(name);
         return views.one(project, env, access.scope());

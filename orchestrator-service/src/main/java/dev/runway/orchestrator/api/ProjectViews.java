@@ -19,6 +19,15 @@ public final class ProjectViews {
     public record Live(String component, String version, String front, String deploymentId, Instant releasedAt) {
     }
 
+    /**
+     * A component of the release a blue-green or canary deployment replaced: it keeps running in its colour (for an
+     * instant switch back) until {@code keptUntil}, when Runway decommissions it. {@code replacedBy} is that deployment;
+     * {@code status} KEPT (waiting) or SENT (Decommission in flight).
+     */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record Previous(String component, String version, String slot, Instant keptUntil, String replacedBy, String status) {
+    }
+
     /** Who holds the project environment's lock, under which fencing token. */
     public record Lock(String deploymentId, long fencingToken) {
     }
@@ -29,7 +38,8 @@ public final class ProjectViews {
 
     /** {@code GET /projects/{project}/environments/{env}}: one project environment. */
     @JsonInclude(JsonInclude.Include.NON_NULL)
-    public record ProjectEnvironmentView(String project, String client, String environment, List<Live> live, Lock lock,
+    public record ProjectEnvironmentView(String project, String client, String environment, List<Live> live, List<Previous> previous,
+            Lock lock,
             List<DeploymentView.Summary> queue, List<DeploymentView.Summary> recent) {
     }
 

@@ -71,6 +71,9 @@ public class Deployment extends PanacheEntityBase {
     /** JSON {component: {url, baselineUrl}} from GreenDeployed; see SagaRunner#url. */
     @Column(name = "release_endpoints")
     public String releaseEndpoints;
+    /** The colour the executor deployed this release to (GreenDeployed, confirmed by GreenPromoted); null for rolling. */
+    @Column(name = "new_slot")
+    public String newSlot;
     @Column(name = "deadline_at")
     public Instant deadlineAt;
     @Column(name = "idempotency_key")

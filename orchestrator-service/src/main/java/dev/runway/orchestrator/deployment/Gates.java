@@ -7,6 +7,7 @@ import java.util.UUID;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import dev.runway.events.Environment;
+import dev.runway.orchestrator.decommission.KeptReleases;
 import dev.runway.orchestrator.lock.EnvironmentLock;
 import dev.runway.orchestrator.metrics.SagaMetrics;
 import dev.runway.orchestrator.saga.SagaStep;
@@ -80,11 +81,15 @@ public class Gates {
         });
     }
 
-    /** Highest token Postgres has seen for the project environment: Redis never goes below it. */
-    private Uni<Long> tokenFloor(String project, String environment) {
+    /**
+     * Highest token Postgres has seen for the project environment, given to a deployment or to a
+     * Decommission of a kept release: Redis never goes below it, so the executor never sees a token go back.
+     */
+    public Uni<Long> tokenFloor(String project, String environment) {
         return Deployment.<Deployment>find("project = ?1 and environment = ?2 and fencingToken is not null "
                 + "order by fencingToken desc", project, environment).firstResult()
-                .map(top -> top == null ? 0L : top.fencingToken);
+                .map(top -> top == null ? 0L : top.fencingToken)
+                .flatMap(deployments -> KeptReleases.highestToken(project, environment).map(kept -> Math.max(deployments, kept)));
     }
 
     /** Frees the project environment: releases the lock, or leaves the queue if it was never taken. */

@@ -14,6 +14,7 @@ import dev.runway.events.Envelopes;
 import dev.runway.events.EventHeader;
 import dev.runway.events.NeedsAttention;
 import dev.runway.messaging.inbound.PoisonRecordException;
+import dev.runway.orchestrator.decommission.KeptReleases;
 import dev.runway.orchestrator.messaging.ProcessedMessage;
 import dev.runway.orchestrator.outbox.OutboxRelay;
 import dev.runway.orchestrator.saga.Effect;
@@ -37,11 +38,13 @@ public class ReplyHandler {
     private final SagaRunner runner;
     private final OutboxRelay relay;
     private final SagaWatchdog watchdog;
+    private final KeptReleases kept;
 
-    public ReplyHandler(SagaRunner runner, OutboxRelay relay, SagaWatchdog watchdog) {
+    public ReplyHandler(SagaRunner runner, OutboxRelay relay, SagaWatchdog watchdog, KeptReleases kept) {
         this.runner = runner;
         this.relay = relay;
         this.watchdog = watchdog;
+        this.kept = kept;
     }
 
     /** Applies {@code record}, which arrived on {@code from}'s reply topic. */
@@ -91,6 +94,10 @@ public class ReplyHandler {
             return runner.audit(d, cause, "ignored", "unexpected " + record.getSchema().getName()).replaceWith(false);
         }
         ReplyOutcome outcome = understood.get();
+        if (KeptReleases.answers(outcome.step())) {
+            // The Decommission of the release this deployment kept: not a saga step (the saga has ended).
+            return kept.answer(d, from.name(), record, outcome, header.getEventId());
+        }
         Saga saga = run.saga();
         List<Effect> effects;
         switch (outcome.verdict()) {

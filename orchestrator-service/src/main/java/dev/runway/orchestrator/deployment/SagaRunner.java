@@ -13,6 +13,7 @@ import org.apache.avro.specific.SpecificRecord;
 import dev.runway.events.EventHeader;
 import dev.runway.events.StepKind;
 import dev.runway.orchestrator.OrchestratorConfig;
+import dev.runway.orchestrator.decommission.KeptReleases;
 import dev.runway.orchestrator.metrics.SagaMetrics;
 import dev.runway.orchestrator.saga.Action;
 import dev.runway.orchestrator.saga.DeploymentState;
@@ -55,10 +56,11 @@ public class SagaRunner {
     private final ValidatorProxy validator;
     private final ExecutorProxy executor;
     private final HealthWatcherProxy healthWatcher;
+    private final KeptReleases kept;
     private final Clock clock = Clock.systemUTC();
 
     public SagaRunner(SagaStore store, LifecycleEvents events, Gates gates, OrchestratorConfig config, SagaMetrics metrics,
-            ValidatorProxy validator, ExecutorProxy executor, HealthWatcherProxy healthWatcher) {
+            ValidatorProxy validator, ExecutorProxy executor, HealthWatcherProxy healthWatcher, KeptReleases kept) {
         this.store = store;
         this.events = events;
         this.gates = gates;
@@ -67,6 +69,7 @@ public class SagaRunner {
         this.validator = validator;
         this.executor = executor;
         this.healthWatcher = healthWatcher;
+        this.kept = kept;
     }
 
     public DeploymentPlan plan(Deployment d) {
@@ -199,7 +202,9 @@ public class SagaRunner {
         metrics.finished(d.environment, state);
         List<String> names = componentNames(run.plan());
         SpecificRecord event = events.ended(d, end, cause, names);
-        Uni<Void> releases = state == DeploymentState.SUCCEEDED && !d.dryRun ? store.recordReleases(d, names) : Uni.createFrom().voidItem();
+        // The replaced release is kept (its versions read before this deployment's become the live ones).
+        Uni<Void> releases = state == DeploymentState.SUCCEEDED && !d.dryRun
+                ? kept.schedule(d, run.plan()).flatMap(x -> store.recordReleases(d, names)) : Uni.createFrom().voidItem();
         return gates.releaseLock(d)
                 .flatMap(x -> releases)
                 .flatMap(x -> events.publish(event))

@@ -3,6 +3,7 @@ package dev.runway.orchestrator.deployment;
 import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.not;
+import static org.hamcrest.Matchers.notNullValue;
 import static org.hamcrest.Matchers.nullValue;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
@@ -150,8 +151,13 @@ class DeploymentSagaTest {
         assertEquals(Set.of("web", "api"), Set.copyOf(promote.getComponents()));
         assertEquals("1.4.2", promote.getVersion());
         assertEquals(started.getFencingToken(), promote.getFencingToken());
+        // The colour it replaced keeps running (24 h by default) and is shown as the previous release.
         given().header("Authorization", DEPLOYER).when().get("/projects/" + project + "/environments/staging").then().statusCode(200)
-                .body("live.find { it.component == 'web' }.version", equalTo("1.4.2"));
+                .body("live.find { it.component == 'web' }.version", equalTo("1.4.2"))
+                .body("previous.find { it.replacedBy == '" + id + "' }.slot", equalTo("blue"))
+                .body("previous.find { it.replacedBy == '" + id + "' }.status", equalTo("KEPT"))
+                .body("previous.find { it.replacedBy == '" + id + "' }.keptUntil", notNullValue());
+        assertTrue(done.getList("events.action").contains("release-kept"), done.getList("events.action").toString());
     }
 
     @Test

@@ -30,6 +30,8 @@ import dev.runway.events.CheckStatus;
 import dev.runway.events.ComponentSpec;
 import dev.runway.events.DatabaseBackedUp;
 import dev.runway.events.DatabaseRestored;
+import dev.runway.events.Decommission;
+import dev.runway.events.Decommissioned;
 import dev.runway.events.DeployGreen;
 import dev.runway.events.DeployRequested;
 import dev.runway.events.DeploymentCancelled;
@@ -258,6 +260,9 @@ public final class Participants implements AutoCloseable {
         if (command instanceof PromoteGreen) {
             return GreenPromoted.newBuilder().setHeader(h).setStep(step).setSlot("green").build();
         }
+        if (command instanceof Decommission d) {
+            return Decommissioned.newBuilder().setHeader(h).setStep(step).setSlot(d.getSlot()).build();
+        }
         if (command instanceof RemoveGreen) {
             return GreenRemoved.newBuilder().setHeader(h).setStep(step).setSlot("green").build();
         }
@@ -300,7 +305,7 @@ public final class Participants implements AutoCloseable {
     /**
      * Answers every command of the deployment with success until {@code stopAt} (a step name) is
      * commanded, which is returned unanswered; or, with {@code stopAt} null, until the deployment
-     * ends (returns null). Commands sent after the end are left to the test.
+     * ends (returns null). Commands sent after the end (a Decommission) are left to the test.
      */
     public SpecificRecord answerUntil(String deploymentId, String stopAt) {
         while (true) {

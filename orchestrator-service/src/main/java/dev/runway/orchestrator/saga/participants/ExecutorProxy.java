@@ -13,6 +13,7 @@ import dev.runway.events.BackupDatabase;
 import dev.runway.events.ComponentSpec;
 import dev.runway.events.DatabaseBackedUp;
 import dev.runway.events.DatabaseRestored;
+import dev.runway.events.Decommission;
 import dev.runway.events.Decommissioned;
 import dev.runway.events.DeployGreen;
 import dev.runway.events.EventHeader;
@@ -67,10 +68,14 @@ public class ExecutorProxy implements Participant {
                 })
                 .on(GreenDeployed.class, (d, plan, r) -> {
                     endpoints.record(d, r.getEndpoints()); // where the watches look
+                    d.newSlot = r.getSlot(); // the colour it replaced is the other one, kept after promotion
                     return ReplyOutcome.succeeded(r.getStep(), r.getVersion() + " in slot " + r.getSlot());
                 })
                 .on(TrafficShifted.class, (d, plan, r) -> ReplyOutcome.succeeded(r.getStep(), r.getPercent() + "% on " + r.getSlot()))
-                .on(GreenPromoted.class, (d, plan, r) -> ReplyOutcome.succeeded(r.getStep(), r.getSlot() + " is live"))
+                .on(GreenPromoted.class, (d, plan, r) -> {
+                    d.newSlot = r.getSlot(); // what is live now, as the executor says
+                    return ReplyOutcome.succeeded(r.getStep(), r.getSlot() + " is live");
+                })
                 .on(Decommissioned.class, (d, plan, r) -> ReplyOutcome.succeeded(r.getStep(), "decommissioned " + r.getSlot()))
                 .on(RolledOut.class, (d, plan, r) -> ReplyOutcome.succeeded(r.getStep(), "rolled out " + r.getVersion()))
                 .on(RolloutUndone.class, (d, plan, r) -> ReplyOutcome.succeeded(r.getStep(), "rollout undone"))
@@ -147,6 +152,15 @@ public class ExecutorProxy implements Participant {
             case NONE -> throw new IllegalStateException(step.name() + " has no compensation");
         };
         return new Command(Topics.EXECUTOR_COMMANDS, command);
+    }
+
+    /**
+     * Stops the colour a finished deployment replaced, once its keep period is over. Not a saga step: sent under the
+     * fencing token of the project environment's lock taken for it; {@code step} is echoed by the reply.
+     */
+    public Command decommission(EventHeader header, String step, long fencingToken, String slot, List<String> components) {
+        return new Command(Topics.EXECUTOR_COMMANDS, Decommission.newBuilder().setHeader(header).setStep(step)
+                .setFencingToken(fencingToken).setDryRun(false).setSlot(slot).setComponents(components).build());
     }
 
     private static long token(Deployment d) {
