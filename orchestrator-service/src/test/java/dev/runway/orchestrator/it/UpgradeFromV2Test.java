@@ -53,7 +53,7 @@ class UpgradeFromV2Test {
     @Test
     void shouldCarryTheOldRowsOverAndWorkOnThem() {
         // Rows: the project filled from the deployment that released each live version; the registry filled.
-        assertEquals("3", String.valueOf(query("select max(version) v from flyway_schema_history where success").get(0).get("v")));
+        assertEquals("4", String.valueOf(query("select max(version) v from flyway_schema_history where success").get(0).get("v")));
         List<Map<String, Object>> releases = query("select project, environment, component, version from environment_release "
                 + "where project in (?, ?) order by component", PROJECT, UpgradeBackbone.OTHER);
         assertEquals(List.of(Map.of("project", PROJECT, "environment", "DEVELOPMENT", "component", "web", "version", "1.1.0"),
@@ -87,8 +87,10 @@ class UpgradeFromV2Test {
             awaitState(back, "SUCCEEDED");
             long token = participants.next(back, DeploymentStarted.class).getFencingToken();
             assertTrue(token > 4, "Postgres remembers token 4 for this project environment; got " + token);
+            // The release from before the upgrade that it replaced is kept (V4), shown as the previous one.
             given().header("Authorization", SRE).when().get("/projects/" + PROJECT + "/environments/development").then()
-                    .statusCode(200).body("live[0].version", equalTo("1.0.0"));
+                    .statusCode(200).body("live[0].version", equalTo("1.0.0"))
+                    .body("previous[0].version", equalTo("1.1.0")).body("previous[0].replacedBy", equalTo(back));
 
             // The first manifest that names the client claims the project and its history for that client.
             Map<String, Object> body = new HashMap<>();
