@@ -18,7 +18,7 @@ import java.util.concurrent.atomic.AtomicLongArray;
  * with the JDK's source launcher ({@code java DemoApp.java}), so no build step sits between a
  * version and its process.
  *
- * <p>It serves the SOP's health endpoints (seed 000 §11.1) and Prometheus-format metrics, and lets
+ * <p>It serves the SOP's health endpoints (sop.md 000-11.1) and Prometheus-format metrics, and lets
  * a test or the demo control its failure rate and latency, so that a release can "fail under
  * traffic" on demand.
  *

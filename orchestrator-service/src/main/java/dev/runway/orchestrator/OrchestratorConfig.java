@@ -45,7 +45,7 @@ public interface OrchestratorConfig {
     }
 
     interface EnvironmentPolicy {
-        /** Approvals needed at least, whatever the manifest says (seed 000 §6.2: two for production). */
+        /** Approvals needed at least, whatever the manifest says (sop.md 000-6.2: two for production). */
         @WithDefault("0")
         int approvals();
 
@@ -67,7 +67,7 @@ public interface OrchestratorConfig {
 
         /**
          * How long the release a blue-green or canary deployment replaced keeps running (for an instant switch back)
-         * before Runway sends Decommission for it (SOP 004: blue kept 24 h;
+         * before Runway sends Decommission for it (sop.md 004: blue kept 24 h;
          * docs/sop.md#003-32-step-7-decommission-the-old-colour).
          */
         @WithDefault("24h")
@@ -143,11 +143,11 @@ public interface OrchestratorConfig {
         @WithName("baseline-metrics-url-template")
         Optional<String> baselineMetricsUrlTemplate();
 
-        /** SOP default: error rate above 5 % (seed 000 §10.2). */
+        /** SOP default: error rate above 5 % (sop.md 000-10.2). */
         @WithDefault("5")
         double errorRatePercent();
 
-        /** SOP default: p99 above 2 s (seed 000 §10.2). */
+        /** SOP default: p99 above 2 s (sop.md 000-10.2). */
         @WithDefault("2000")
         double latencyP99Ms();
 

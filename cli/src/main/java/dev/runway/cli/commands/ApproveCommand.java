@@ -20,7 +20,7 @@ import picocli.CommandLine.Parameters;
 /** {@code runway approve <id> [--comment]}: POST /deployments/{id}/approvals as the token's identity. */
 @Command(name = "approve", sortOptions = false, usageHelpAutoWidth = true,
         description = { "Approves a deployment that waits for approvals.",
-                "Production needs two distinct approvers, never the requester (SOP 000 §6.2)." })
+                "Production needs two distinct approvers, never the requester (sop.md 000-6.2)." })
 public class ApproveCommand implements Callable<Integer> {
 
     @Parameters(index = "0", paramLabel = "<id>", description = "Deployment id.")

@@ -21,7 +21,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-/** {@code runway deploy -e staging -v v1.2.3 [-c web] [--dry-run] [--wait]}: the seed's deploy.sh flags (000 §7). */
+/** {@code runway deploy -e staging -v v1.2.3 [-c web] [--dry-run] [--wait]}: the seed's deploy.sh flags (sop.md 000-7). */
 @Command(name = "deploy", sortOptions = false, usageHelpAutoWidth = true,
         description = "Requests a deployment (POST /deployments) and, with --wait, follows it to its end.",
         footer = { "", "Examples:", "  runway deploy -e staging -v v1.2.3", "  runway deploy -e production -v 1.2.3 -c web --wait",
@@ -86,7 +86,7 @@ public class DeployCommand implements Callable<Integer> {
     @Override
     public Integer call() throws InterruptedException {
         if (skipValidation || skipBackup) {
-            // The seed's deploy.sh had these escape hatches; Runway's saga always validates and backs up (000 §1.2).
+            // The seed's deploy.sh had these escape hatches; Runway's saga always validates and backs up (sop.md 000-1.2).
             throw new UsageException((skipValidation ? "--skip-validation" : "--skip-backup")
                     + " is not offered: every Runway deployment is validated and its database backed up before migrations");
         }

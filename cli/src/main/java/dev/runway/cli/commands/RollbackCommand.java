@@ -33,7 +33,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /**
- * {@code runway rollback production [previous] -p <project>} (seed 000 §10.1: POST /projects/{project}/environments/{env}/rollback)
+ * {@code runway rollback production [previous] -p <project>} (sop.md 000-10.1: POST /projects/{project}/environments/{env}/rollback)
  * and {@code runway rollback --deployment <id>} (a running deployment: POST /deployments/{id}/rollback).
  */
 @Command(name = "rollback", sortOptions = false, usageHelpAutoWidth = true,

@@ -15,7 +15,7 @@ import picocli.CommandLine.Unmatched;
  * its plain-Java rules engine, so output, options and exit codes (0 passed, 1 errors block,
  * 2 usage) are exactly those of validator-service/bin/runway-validate.
  */
-@Command(name = "validate", description = "Runs the pre-deployment validation (SOP 000 §6.1) on a project folder (runway validate --help).")
+@Command(name = "validate", description = "Runs the pre-deployment validation (sop.md 000-6.1) on a project folder (runway validate --help).")
 public class ValidateCli implements Callable<Integer> {
 
     @Unmatched

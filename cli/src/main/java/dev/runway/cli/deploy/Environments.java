@@ -4,7 +4,7 @@ import java.util.Locale;
 
 import dev.runway.cli.UsageException;
 
-/** The SOP's four environments (000 §3.1), with the short names people type. */
+/** The SOP's four environments (sop.md 000-3.1), with the short names people type. */
 public final class Environments {
 
     private Environments() {

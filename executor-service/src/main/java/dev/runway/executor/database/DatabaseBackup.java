@@ -13,7 +13,7 @@ import dev.runway.executor.commands.Plan;
 import dev.runway.executor.config.ExecutorConfig;
 import dev.runway.executor.store.DeploymentFacts;
 
-/** BackupDatabase (SOP 000 §8.3): a verified pg_dump before migrations, then retention. */
+/** BackupDatabase (sop.md 000-8.3): a verified pg_dump before migrations, then retention. */
 @ApplicationScoped
 public class DatabaseBackup {
 
@@ -42,7 +42,7 @@ public class DatabaseBackup {
                 .step("check that " + pg.pgDump() + " can dump the server of " + db.describe() + " (client major >= server major)",
                         () -> pg.checkVersion(db))
                 .step(pg.pgDump() + " --format=custom --compress=9 --file=" + file + " " + db.describe(), () -> size.set(pg.dump(db, file)))
-                .step(pg.pgRestore() + " --list " + file + " (verification, SOP 000 §8.3)", () -> {
+                .step(pg.pgRestore() + " --list " + file + " (verification, sop.md 000-8.3)", () -> {
                     pg.verify(db, file);
                     verified.set(true);
                     facts.put(ctx.deploymentId(), DeploymentFacts.BACKUP_ID, backupId);

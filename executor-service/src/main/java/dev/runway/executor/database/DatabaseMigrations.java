@@ -16,7 +16,7 @@ import dev.runway.executor.repository.Checkouts;
 import dev.runway.executor.store.DeploymentFacts;
 
 /**
- * ApplyMigrations (SOP 000 §8.1/§8.2): the pending files of the deployment's own commit, applied in
+ * ApplyMigrations (sop.md 000-8.1/000-8.2): the pending files of the deployment's own commit, applied in
  * order through Flyway ({@link SchemaHistory}), one plan step and one transaction each.
  */
 @ApplicationScoped

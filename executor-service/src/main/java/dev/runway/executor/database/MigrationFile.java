@@ -15,7 +15,7 @@ import java.util.stream.Stream;
 import java.util.zip.CRC32;
 
 /**
- * One migration in the SOP's form (000 §8.1/§8.2): {@code YYYYMMDDHHMMSS_name.sql}, an UP section
+ * One migration in the SOP's form (sop.md 000-8.1/000-8.2): {@code YYYYMMDDHHMMSS_name.sql}, an UP section
  * wrapped in {@code BEGIN; … COMMIT;} and an optional DOWN section written as comments.
  * The explicit BEGIN/COMMIT lines are dropped: Flyway runs each migration in its own transaction,
  * and a COMMIT inside it would end that transaction early.

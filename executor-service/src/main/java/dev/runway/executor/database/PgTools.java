@@ -88,7 +88,7 @@ public class PgTools {
         return Files.size(file);
     }
 
-    /** SOP 000 §8.3: a backup counts once pg_restore can read its table of contents. */
+    /** sop.md 000-8.3: a backup counts once pg_restore can read its table of contents. */
     void verify(ClientDatabase db, Path file) {
         String toc = Exec.run("BACKUP_UNVERIFIED", List.of(pgRestore(), "--list", file.toString()), db.pgEnv(), Duration.ofMinutes(5));
         if (!toc.contains("Archive created at")) {

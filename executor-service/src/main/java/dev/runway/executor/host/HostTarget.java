@@ -37,7 +37,7 @@ import dev.runway.executor.host.SlotSteps.Release;
 import dev.runway.executor.store.DeploymentFacts;
 
 /**
- * Seed 001's host deployments as plans, per project environment (issue 13): each component release
+ * sop.md 001's host deployments as plans, per project environment (issue 13): each component release
  * runs as a supervised process in a blue or green slot on its own port, started from a checkout of
  * the deployment's own commit, behind Runway's own nginx, where each project environment has its own
  * {@code server} on its own front port (upstream weights for canary, a checked atomic config swap

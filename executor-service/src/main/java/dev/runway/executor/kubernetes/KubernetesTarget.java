@@ -42,7 +42,7 @@ import io.fabric8.kubernetes.client.utils.Serialization;
 
 /**
  * Kubernetes commands as plans. Blue-green: Deployments {@code <c>-blue}/{@code <c>-green}, the
- * Service {@code <c>} selects the live colour (seed 003 step 5), the old colour keeps running until
+ * Service {@code <c>} selects the live colour (sop.md 003 step 5), the old colour keeps running until
  * Decommission scales it to 0. Canary: {@link TrafficSteps}. Rolling: Deployment {@code <c>} with
  * maxSurge/maxUnavailable; its undo restores the previous pod template. Each project environment has
  * its own namespace ({@link Namespaces}); objects keep their component names inside it. The objects

@@ -36,7 +36,7 @@ import dev.runway.executor.support.Tokens;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 
-/** SOP 000 §8 against the real Postgres: verified backup, ordered migrations, failure in a transaction, both compensations. */
+/** sop.md 000-8 against the real Postgres: verified backup, ordered migrations, failure in a transaction, both compensations. */
 @QuarkusTest
 @QuarkusTestResource(ExecutorTestResource.class)
 class DatabaseStepsTest {
@@ -131,7 +131,7 @@ class DatabaseStepsTest {
         StepFailed failed = assertInstanceOf(StepFailed.class, migrate("failing", false));
 
         assertEquals("MIGRATION_FAILED", failed.getCode());
-        assertFalse(failed.getRetryable(), "a failed migration needs a person (SOP 000 §10.2)");
+        assertFalse(failed.getRetryable(), "a failed migration needs a person (sop.md 000-10.2)");
         assertTrue(failed.getReason().contains("20260116090000_broken_half_done.sql"), failed.getReason());
         assertTrue(failed.getReason().contains("table_that_does_not_exist"), failed.getReason());
         assertTrue(ClientDatabases.tableExists(project, "users"), "the migration before it stays applied");

@@ -14,7 +14,7 @@ import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The SOP 000 §8.1/§8.2 file form, without a database. */
+/** The sop.md 000-8.1/000-8.2 file form, without a database. */
 class MigrationFileTest {
 
     static final Path OK = Path.of("src/test/resources/client-project/ok/database/migrations");

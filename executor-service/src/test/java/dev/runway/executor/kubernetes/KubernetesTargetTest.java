@@ -197,7 +197,7 @@ class KubernetesTargetTest {
         assertEquals("blue", selector(uat()).get("color"), "deploying green does not move traffic");
 
         assertEquals("green", assertInstanceOf(TrafficShifted.class, shift(second, Environment.UAT, 100)).getSlot());
-        assertEquals("green", selector(uat()).get("color"), "seed 003 step 5: the Service selects green");
+        assertEquals("green", selector(uat()).get("color"), "sop.md 003 step 5: the Service selects green");
         assertEquals(2, deployment(uat(), component + "-blue").getSpec().getReplicas(), "blue stays up for instant rollback");
 
         assertEquals("blue", assertInstanceOf(TrafficRolledBack.class, rollback(second, Environment.UAT)).getSlot());
@@ -217,7 +217,7 @@ class KubernetesTargetTest {
                 .setStep("decommission-blue").setFencingToken(Tokens.next()).setSlot("blue").setComponents(List.of(component)).build(), WAIT));
         assertEquals("blue", gone.getSlot());
         Deployment blue = deployment(uat(), component + "-blue");
-        assertEquals(0, blue.getSpec().getReplicas(), "seed 003 step 7: blue scaled to 0, object kept");
+        assertEquals(0, blue.getSpec().getReplicas(), "sop.md 003 step 7: blue scaled to 0, object kept");
         assertNotNull(blue.getMetadata().getAnnotations().get(Manifests.DECOMMISSIONED_AT));
     }
 

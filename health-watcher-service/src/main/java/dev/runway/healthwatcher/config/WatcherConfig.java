@@ -29,7 +29,7 @@ public interface WatcherConfig {
     @WithDefault("2")
     int insufficientWindows();
 
-    /** Baseline rule when the StartWatch names a baseline endpoint but no allowed degradation (seed 001: 50 %). */
+    /** Baseline rule when the StartWatch names a baseline endpoint but no allowed degradation (sop.md 001: 50 %). */
     @WithDefault("50")
     double defaultBaselineDegradationPercent();
 
@@ -56,7 +56,7 @@ public interface WatcherConfig {
     Scrape scrape();
 
     interface Probe {
-        /** Status a health endpoint must answer (seed 000 §11.1). */
+        /** Status a health endpoint must answer (sop.md 000-11.1). */
         @WithDefault("200")
         int expectedStatus();
 
@@ -68,7 +68,7 @@ public interface WatcherConfig {
         Duration retryDelay();
     }
 
-    /** Rollback decision matrix levels (seed 004). */
+    /** Rollback decision matrix levels (sop.md 004). */
     interface Matrix {
         @WithDefault("10")
         double p0ErrorRatePercent();

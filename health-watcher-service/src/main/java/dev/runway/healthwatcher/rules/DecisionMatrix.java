@@ -6,14 +6,14 @@ import dev.runway.events.IncidentPriority;
 import dev.runway.events.RollbackMode;
 
 /**
- * The rollback decision matrix (seed 004, with 000 §10.2 and 001): what a breach means.
+ * The rollback decision matrix (sop.md 004, with sop.md 000-10.2 and 001): what a breach means.
  *
  * <ul>
  * <li>error rate above {@code p0ErrorRatePercent} (004: 10 %) → P0, automatic rollback now; a smaller
  * breach of the watch's threshold (004: 5–10 %) → P1, manual rollback recommended within 5 min;</li>
  * <li>latency (p99/p95) above {@code p0LatencyMs} (004: 5 s) → P0 automatic; a smaller breach of the
  * watch's threshold (004: &gt; 3 s) → P1 recommended within 10 min;</li>
- * <li>failing health checks → P0 automatic (000 §10.2, 004 triggers);</li>
+ * <li>failing health checks → P0 automatic (sop.md 000-10.2, 004 triggers);</li>
  * <li>p95 slower than the stable version by more than allowed → P1 automatic (001 lists "response
  * time degradation &gt; 50 % from baseline" among the automatic triggers);</li>
  * <li>insufficient data after the allowed windows → P1 recommended: nobody can say the version is bad,

@@ -73,7 +73,7 @@ public class HttpSources {
                 });
     }
 
-    /** Health endpoint with retries (seed 000 §11.1: expected status, several attempts). */
+    /** Health endpoint with retries (sop.md 000-11.1: expected status, several attempts). */
     public Future<ProbeResult> probe(String url) {
         return attempt(url, 1);
     }

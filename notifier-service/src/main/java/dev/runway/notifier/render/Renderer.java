@@ -15,7 +15,7 @@ import dev.runway.notifier.routing.Notice;
 import dev.runway.notifier.routing.Target;
 
 /**
- * How each channel says a {@link Notice}: Slack blocks modelled on SOP 000 §7.1, a plain-text
+ * How each channel says a {@link Notice}: Slack blocks modelled on sop.md 000-7.1, a plain-text
  * e-mail, and a JSON document for generic webhooks. The result is stored with the delivery, so a
  * retry sends exactly what the first attempt sent.
  */

@@ -34,7 +34,7 @@ import dev.runway.events.ThresholdBreached;
 import dev.runway.notifier.render.AvroJson;
 
 /**
- * Turns a lifecycle event or health decision into a {@link Notice}: the wording of SOP 000 §7.1
+ * Turns a lifecycle event or health decision into a {@link Notice}: the wording of sop.md 000-7.1
  * (success / failure Slack payloads), §10.1 (rollback notice) and the 003 incident template.
  */
 public final class Notices {
@@ -113,7 +113,7 @@ public final class Notices {
                 lines.add(new Notice.Line("Detail", e.getDetail()));
             }
         } else if (event instanceof DeploymentSucceeded e) {
-            // 000 §7.1 "Notify Slack - Success".
+            // sop.md 000-7.1 "Notify Slack - Success".
             severity = Severity.INFO;
             headline = "✅ " + env + " deployment successful";
             title = env + " Deployment Complete";
@@ -123,7 +123,7 @@ public final class Notices {
             ctx.requestedBy().ifPresent(by -> lines.add(new Notice.Line("Deployed by", by)));
             lines.add(new Notice.Line("Duration", duration(e.getDurationMs())));
         } else if (event instanceof DeploymentFailed e) {
-            // 000 §7.1 "Notify Slack - Failure".
+            // sop.md 000-7.1 "Notify Slack - Failure".
             severity = Severity.CRITICAL;
             headline = "❌ " + env + " deployment failed";
             title = env + " Deployment Failed";
@@ -152,7 +152,7 @@ public final class Notices {
                 lines.add(new Notice.Line("Reason", e.getReason()));
             }
         } else if (event instanceof DeploymentRolledBack e) {
-            // 000 §10.1 "Rollback executed on $ENVIRONMENT ..." plus the 003 incident message.
+            // sop.md 000-10.1 "Rollback executed on $ENVIRONMENT ..." plus the 003 incident message.
             severity = Severity.CRITICAL;
             headline = "⚠️ Rollback executed on " + h.getEnvironment().name().toLowerCase(Locale.ROOT) + ": "
                     + project + " " + e.getVersion() + " rolled back to the previous version";

@@ -12,7 +12,7 @@ class ManifestNotificationsTest {
 
     @Test
     void shouldReadTheSeedManifestsNotifications() throws IOException {
-        // 000 §5.1 as written: slack "#deployments", email tech-lead@greyquill.io.
+        // sop.md 000-5.1 as written: slack "#deployments", email tech-lead@greyquill.io.
         String seed = """
                 version: "1.0"
                 project:

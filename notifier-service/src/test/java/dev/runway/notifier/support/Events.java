@@ -47,7 +47,7 @@ public final class Events {
         return Envelopes.first(deploymentId, environment, project, client, CLOCK);
     }
 
-    /** The seed's manifest (000 §5.1), trimmed, with this test's notifications block. */
+    /** The seed's manifest (sop.md 000-5.1), trimmed, with this test's notifications block. */
     public static String manifest(String notificationsYaml) {
         return """
                 version: "1.0"

@@ -63,7 +63,7 @@ public class ProjectResource {
     @POST
     @Path("/{project}/environments/{env}/rollback")
     @RolesAllowed({Roles.SRE})
-    @Operation(summary = "Roll the project environment back to the version live before the current one (seed 000 §10.1)",
+    @Operation(summary = "Roll the project environment back to the version live before the current one (sop.md 000-10.1)",
             description = "No approval or window wait (audited). 404 unknown project, 403 a project the token does not cover, "
                     + "409 when no earlier version was deployed there.")
     public Uni<Response> rollback(@PathParam("project") String project, @PathParam("env") String name,

@@ -191,7 +191,7 @@ public class DeploymentService {
     }
 
     /**
-     * Seed 000 §10.1 "rollback previous" of one project environment: redeploy the version that was live
+     * sop.md 000-10.1 "rollback previous" of one project environment: redeploy the version that was live
      * before the current one. Unknown project: 404; a project the scope does not cover: 403.
      */
     public Uni<Requested> rollbackEnvironment(Environment env, String project, String actor, String reason, ProjectScope scope) {

@@ -13,7 +13,7 @@ import java.util.Set;
 import dev.runway.orchestrator.saga.DeploymentState;
 
 /**
- * The four DORA keys (seed 004 "Deployment Metrics") over a period, from finished deployments of
+ * The four DORA keys (sop.md 004 "Deployment Metrics") over a period, from finished deployments of
  * one environment (of every project the caller may see, or of one client or project). Pure: fed rows, returns figures, so it is tested without a database.
  *
  * <ul>
@@ -87,7 +87,7 @@ public final class Dora {
                 band(lead, 86_400, 604_800), band(cfr, 5, 15), band(mttr, 3_600, 14_400));
     }
 
-    /** Seed 004's targets: below {@code target} is "target", below {@code acceptable} "acceptable". */
+    /** sop.md 004's targets: below {@code target} is "target", below {@code acceptable} "acceptable". */
     private static String band(Double value, double target, double acceptable) {
         if (value == null) {
             return "no data";

@@ -74,7 +74,7 @@ public class DoraResource {
 
     @GET
     @RolesAllowed({"viewer", "deployer", "approver", "sre"})
-    @Operation(summary = "Deployment frequency, lead time, change failure rate and MTTR per environment (seed 004)",
+    @Operation(summary = "Deployment frequency, lead time, change failure rate and MTTR per environment (sop.md 004)",
             description = "Counts only projects the token's runway_projects claim covers; optionally one client or one project "
                     + "(404 unknown project, 403 a project or client the token does not cover).")
     public Uni<List<Dora.Figures>> get(@QueryParam("environment") String environment,

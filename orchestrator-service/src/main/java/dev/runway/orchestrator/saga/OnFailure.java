@@ -1,7 +1,7 @@
 package dev.runway.orchestrator.saga;
 
 /**
- * What the decision matrix (seed 000 §10.2, 004) says when a forward step fails.
+ * What the decision matrix (sop.md 000-10.2, 004) says when a forward step fails.
  */
 public enum OnFailure {
     /** Nothing changed yet: end FAILED (or CANCELLED) without compensations. */

@@ -30,7 +30,7 @@ import java.util.List;
 import dev.runway.events.Strategy;
 
 /**
- * The deployment saga of seed 000 §7 and 004, one list per strategy. Each line is a step: what it
+ * The deployment saga of sop.md 000-7 and 004, one list per strategy. Each line is a step: what it
  * invokes, what undoes it and its decision-matrix entry; read top to bottom it is the SOP's pipeline.
  * Which participant carries out a step follows from its {@link Action.Kind}; the proxies in
  * {@code saga/participants} build the commands.

@@ -20,7 +20,7 @@ import dev.runway.events.Strategy;
 public record SagaShape(Strategy strategy, int requiredApprovals, boolean windowed, boolean database,
         List<Integer> canarySteps, int canaryPauseSeconds, int verifySeconds, int monitoringWindowSeconds) {
 
-    /** Seed 004: canary 10 → 25 → 50 → 100. */
+    /** sop.md 004: canary 10 → 25 → 50 → 100. */
     public static final List<Integer> DEFAULT_CANARY = List.of(10, 25, 50, 100);
 
     public SagaShape {

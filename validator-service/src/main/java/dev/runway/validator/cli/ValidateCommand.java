@@ -29,7 +29,7 @@ import picocli.CommandLine.Spec;
  * A plain picocli command so the {@code runway} CLI can mount it as a subcommand.
  */
 @Command(name = "validate", mixinStandardHelpOptions = true, sortOptions = false,
-        description = "Runs the pre-deployment validation (SOP 000 §6.1) on a project directory.",
+        description = "Runs the pre-deployment validation (sop.md 000-6.1) on a project directory.",
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = { "0:PASSED or PASSED WITH WARNINGS", "1:FAILED (errors block the deployment)", "2:usage error" })
 public class ValidateCommand implements Callable<Integer> {

@@ -14,8 +14,8 @@ import dev.runway.events.Severity;
 import dev.runway.validator.source.FileTooLargeException;
 
 /**
- * Phase 8: every enabled server component has a Dockerfile where 000 §4.1 puts it, and every
- * Dockerfile starts from a pinned base image (immutability, 000 §1.1). Building images is the
+ * Phase 8: every enabled server component has a Dockerfile where sop.md 000-4.1 puts it, and every
+ * Dockerfile starts from a pinned base image (immutability, sop.md 000-1.1). Building images is the
  * executor's job; this phase checks what can be checked without a Docker engine.
  */
 final class ContainerRules implements Validator.PhaseRules {

@@ -79,7 +79,7 @@ final class EnvironmentRules implements Validator.PhaseRules {
         }
         for (SecretScan.Finding f : findings) {
             ctx.fail(Rule.ENV_NO_COMMITTED_SECRETS, f.file(), "Secret committed: " + f.message(),
-                    "move the value to Vault or AWS Secrets Manager and reference it (vault:...), then rotate it (000 §5.3)");
+                    "move the value to Vault or AWS Secrets Manager and reference it (vault:...), then rotate it (sop.md 000-5.3)");
         }
     }
 

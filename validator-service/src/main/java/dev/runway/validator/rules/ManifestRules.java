@@ -49,7 +49,7 @@ final class ManifestRules implements Validator.PhaseRules {
         try {
             Optional<String> text = ctx.text(FILE, ManifestReader.MAX_BYTES);
             if (text.isEmpty()) {
-                ctx.fail(Rule.MANIFEST_YAML, FILE, "Deployment manifest missing: " + FILE, "add deploy.manifest.yaml (000 §5.1)");
+                ctx.fail(Rule.MANIFEST_YAML, FILE, "Deployment manifest missing: " + FILE, "add deploy.manifest.yaml (sop.md 000-5.1)");
                 return null;
             }
             return text.get();
@@ -158,7 +158,7 @@ final class ManifestRules implements Validator.PhaseRules {
             ctx.pass(Rule.COMPONENT_HEALTHCHECK, ctx.manifestFile, "Component " + name + " has a healthcheck");
         } else if (hasPort) {
             ctx.fail(Rule.COMPONENT_HEALTHCHECK, ctx.manifestFile, "Component " + name + " listens on a port but has no healthcheck",
-                    "add components." + name + ".healthcheck, e.g. /health (000 §1.2: failed health checks block)");
+                    "add components." + name + ".healthcheck, e.g. /health (sop.md 000-1.2: failed health checks block)");
         } else {
             ctx.fail(Rule.COMPONENT_HEALTHCHECK, Severity.WARNING, ctx.manifestFile, "Component " + name
                     + " has no port and no healthcheck: its health cannot be verified after deployment", null);

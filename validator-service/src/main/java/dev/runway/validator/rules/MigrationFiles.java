@@ -37,7 +37,7 @@ final class MigrationFiles {
     private static final Pattern SCHEMA_FILE = Pattern.compile(
             "(^|/)(schema\\.prisma|schema\\.sql|schema\\.rb|models\\.py|[^/]+\\.entity\\.(ts|js))$");
 
-    /** A migration named as 000 §8.1 asks: its name in the directory, its timestamp and its SQL file. */
+    /** A migration named as sop.md 000-8.1 asks: its name in the directory, its timestamp and its SQL file. */
     record Migration(String name, String timestamp, String sqlPath) {
     }
 

@@ -15,7 +15,7 @@ import dev.runway.validator.source.GitFacts;
 import dev.runway.validator.source.ProjectSource;
 
 /**
- * Phase 7: migrations are named and ordered by timestamp (000 §8.1), schema changes come with a
+ * Phase 7: migrations are named and ordered by timestamp (sop.md 000-8.1), schema changes come with a
  * migration, and new migrations are forward-compatible (004): old and new versions run side by
  * side during blue-green, canary and rolling deployments, so a migration must not break the old one.
  * The rules only: finding the files is {@link MigrationFiles}, reading the SQL {@link MigrationSql},
@@ -33,7 +33,7 @@ final class MigrationRules implements Validator.PhaseRules {
         if (found.isEmpty()) {
             if (databaseDeclared) {
                 ctx.fail(Rule.MIGRATIONS_PRESENT, dir, "Database declared but no migrations in " + dir,
-                        "add migrations as " + dir + "/YYYYMMDDHHMMSS_description.sql (000 §8.1)");
+                        "add migrations as " + dir + "/YYYYMMDDHHMMSS_description.sql (sop.md 000-8.1)");
             } else {
                 ctx.pass(Rule.MIGRATIONS_PRESENT, null, "No database declared and no migrations");
             }
@@ -116,7 +116,7 @@ final class MigrationRules implements Validator.PhaseRules {
             ctx.pass(Rule.SCHEMA_CHANGE_WITHOUT_MIGRATION, null, "No schema file changed since " + tag);
         } else if (added.isEmpty()) {
             ctx.fail(Rule.SCHEMA_CHANGE_WITHOUT_MIGRATION, changed.get(0), "Schema changed since " + tag + " ("
-                    + String.join(", ", changed) + ") but no new migration", "add a migration for the schema change (000 §1.2)");
+                    + String.join(", ", changed) + ") but no new migration", "add a migration for the schema change (sop.md 000-1.2)");
         } else {
             ctx.pass(Rule.SCHEMA_CHANGE_WITHOUT_MIGRATION, changed.get(0), "Schema changes since " + tag + " come with "
                     + added.size() + " new migration(s)");

@@ -1,6 +1,6 @@
 package dev.runway.validator.rules;
 
-/** The eight phases of the SOP's validation script (000 §6.1), numbered and named as it prints them. */
+/** The eight phases of the SOP's validation script (sop.md 000-6.1), numbered and named as it prints them. */
 public enum Phase {
     STRUCTURE(1, "Repository Structure Validation"),
     MANIFEST(2, "Deployment Manifest Validation"),

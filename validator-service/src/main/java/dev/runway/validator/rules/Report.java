@@ -21,7 +21,7 @@ public record Report(List<Check> checks, Duration duration) {
         return checks.stream().filter(Check::isWarning).count();
     }
 
-    /** Errors block; warnings pass with warnings (000 §6.1 summary). */
+    /** Errors block; warnings pass with warnings (sop.md 000-6.1 summary). */
     public ValidationOutcome outcome() {
         if (errors() > 0) {
             return ValidationOutcome.FAILED;

@@ -11,7 +11,7 @@ public enum Rule {
     SOURCE_READABLE("source.readable", Phase.STRUCTURE, Severity.ERROR,
             "the repository can be read at the requested commit"),
     REQUIRED_FILE("structure.required-file", Phase.STRUCTURE, Severity.ERROR,
-            "the six files of 000 §4.2 exist"),
+            "the six files of sop.md 000-4.2 exist"),
 
     MANIFEST_YAML("manifest.yaml", Phase.MANIFEST, Severity.ERROR,
             "deploy.manifest.yaml exists and is one bounded, alias-free YAML mapping"),
@@ -33,7 +33,7 @@ public enum Rule {
     ENV_REQUIRED_VARIABLE("env.required-variable", Phase.ENVIRONMENT, Severity.ERROR,
             "every environment.required variable is defined in the environment's config"),
     ENV_NO_COMMITTED_SECRETS("env.no-committed-secrets", Phase.ENVIRONMENT, Severity.ERROR,
-            "no secret values, private keys or .env.local are committed (000 §5.3)"),
+            "no secret values, private keys or .env.local are committed (sop.md 000-5.3)"),
 
     UNCOMMITTED_CHANGES("code.uncommitted-changes", Phase.CODE, Severity.ERROR,
             "no uncommitted changes (a working directory); a requested commit is immutable"),
@@ -49,7 +49,7 @@ public enum Rule {
     SCAN_REPORT("deps.scan-report", Phase.DEPENDENCIES, Severity.ERROR,
             "a project with dependencies or containers has a readable scan report (npm audit, Trivy or OSV JSON)"),
     VULNERABILITIES("deps.vulnerabilities", Phase.DEPENDENCIES, Severity.ERROR,
-            "no vulnerability above Low, and none of unknown severity (000 §1.2)"),
+            "no vulnerability above Low, and none of unknown severity (sop.md 000-1.2)"),
 
     CI_EVIDENCE("tests.ci-evidence", Phase.TESTS, Severity.ERROR,
             "the request carries a passed CI run reference (a warning for development)"),
@@ -57,7 +57,7 @@ public enum Rule {
     MIGRATIONS_PRESENT("migrations.present", Phase.MIGRATIONS, Severity.ERROR,
             "a project with a database keeps its migrations in database/migrations (or database.migrations.path)"),
     MIGRATION_NAMING("migrations.naming", Phase.MIGRATIONS, Severity.ERROR,
-            "migrations are named YYYYMMDDHHMMSS_description.sql (000 §8.1)"),
+            "migrations are named YYYYMMDDHHMMSS_description.sql (sop.md 000-8.1)"),
     MIGRATION_ORDER("migrations.order", Phase.MIGRATIONS, Severity.ERROR,
             "timestamps are unique, and migrations new in this release sort after the released ones"),
     SCHEMA_CHANGE_WITHOUT_MIGRATION("migrations.schema-change", Phase.MIGRATIONS, Severity.ERROR,

@@ -25,7 +25,7 @@ final class ScanReports {
     enum Level {
         NONE, LOW, MEDIUM, HIGH, CRITICAL, UNKNOWN;
 
-        /** Above "Low" blocks (000 §1.2); unknown is not known to be low, so it blocks too. */
+        /** Above "Low" blocks (sop.md 000-1.2); unknown is not known to be low, so it blocks too. */
         boolean blocks() {
             return this == MEDIUM || this == HIGH || this == CRITICAL || this == UNKNOWN;
         }

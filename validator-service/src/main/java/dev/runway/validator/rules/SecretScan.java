@@ -13,7 +13,7 @@ import dev.runway.validator.source.FileTooLargeException;
 import dev.runway.validator.source.ProjectSource;
 
 /**
- * Finds secrets committed in plain files (000 §5.3): literal values of secret-named variables in
+ * Finds secrets committed in plain files (sop.md 000-5.3): literal values of secret-named variables in
  * env-style files, passwords inside URLs, private keys, and a committed {@code .env.local}. Findings
  * name the file, line and variable, never the value.
  */

@@ -2,7 +2,7 @@ package dev.runway.validator.rules;
 
 import java.util.List;
 
-/** Phase 1: the six files every project must have (000 §4.2). */
+/** Phase 1: the six files every project must have (sop.md 000-4.2). */
 final class StructureRules implements Validator.PhaseRules {
 
     static final List<String> REQUIRED_FILES = List.of(
@@ -19,7 +19,7 @@ final class StructureRules implements Validator.PhaseRules {
             if (ctx.source.isFile(file)) {
                 ctx.pass(Rule.REQUIRED_FILE, file, "Found: " + file);
             } else {
-                ctx.fail(Rule.REQUIRED_FILE, file, "Missing required file: " + file, "add " + file + " (000 §4.2)");
+                ctx.fail(Rule.REQUIRED_FILE, file, "Missing required file: " + file, "add " + file + " (sop.md 000-4.2)");
             }
         }
     }

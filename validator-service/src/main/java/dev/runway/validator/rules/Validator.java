@@ -9,7 +9,7 @@ import dev.runway.validator.source.FileTooLargeException;
 import dev.runway.validator.source.ProjectSource;
 
 /**
- * The rules engine: runs the eight phases of 000 §6.1 over a project and returns every check.
+ * The rules engine: runs the eight phases of sop.md 000-6.1 over a project and returns every check.
  * Plain Java (no Quarkus), shared by the service and {@code runway validate}. Thread-safe: one
  * instance can serve many validations at once.
  */

@@ -10,7 +10,7 @@ import org.junit.jupiter.api.Test;
 
 import dev.runway.validator.fixtures.FixtureRepo;
 
-/** Phase 3: environment config, required variables, committed secrets (000 §5.3). */
+/** Phase 3: environment config, required variables, committed secrets (sop.md 000-5.3). */
 class EnvironmentRulesTest {
 
     static final String STAGING = "config/staging.env";

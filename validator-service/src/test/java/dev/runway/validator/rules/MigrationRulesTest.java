@@ -11,7 +11,7 @@ import dev.runway.events.CheckStatus;
 import dev.runway.validator.fixtures.FixtureRepo;
 import dev.runway.validator.fixtures.Reports;
 
-/** Phase 7: naming (000 §8.1), order, schema changes with migrations, forward-compatibility (004). */
+/** Phase 7: naming (sop.md 000-8.1), order, schema changes with migrations, forward-compatibility (004). */
 class MigrationRulesTest {
 
     static final String DIR = "database/migrations/";
