@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 
@@ -17,6 +18,7 @@ import org.junit.jupiter.api.io.TempDir;
 import dev.runway.executor.commands.StepFailure;
 import dev.runway.executor.config.ExecutorConfig;
 import dev.runway.executor.repository.Checkouts;
+import io.quarkus.runtime.configuration.DurationConverter;
 import io.smallrye.config.SmallRyeConfig;
 import io.smallrye.config.SmallRyeConfigBuilder;
 
@@ -32,7 +34,9 @@ class ReleaseLauncherTest {
         settings.put("runway.executor.host.run-as", runAs);
         settings.put("runway.executor.host.secrets-dir", state.resolve("app-secrets").toString());
         settings.put("runway.executor.database.secrets-dir", state.resolve("database-secrets").toString());
-        SmallRyeConfig config = new SmallRyeConfigBuilder().withMapping(ExecutorConfig.class).withDefaultValues(settings).build();
+        // Durations as Quarkus reads them ("24h"): the mapping is built here without Quarkus.
+        SmallRyeConfig config = new SmallRyeConfigBuilder().withMapping(ExecutorConfig.class).withDefaultValues(settings)
+                .withConverter(Duration.class, 200, new DurationConverter()).build();
         ExecutorConfig executor = config.getConfigMapping(ExecutorConfig.class);
         return new ReleaseLauncher(executor, new Checkouts(executor), Map.of(), executorUid);
     }
