@@ -1,5 +1,8 @@
 package dev.runway.executor.commands;
 
+import java.util.List;
+import java.util.Locale;
+
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Instance;
 
@@ -52,9 +55,9 @@ public class Planner {
         } else if (c instanceof RestoreDatabase cmd) {
             return restore.plan(ctx, cmd);
         } else if (c instanceof DeployGreen cmd) {
-            return target(cmd.getTarget()).deployGreen(ctx, cmd);
+            return target(ctx, cmd.getTarget()).deployGreen(ctx, cmd);
         } else if (c instanceof RollOut cmd) {
-            return target(cmd.getTarget()).rollOut(ctx, cmd);
+            return target(ctx, cmd.getTarget()).rollOut(ctx, cmd);
         } else if (c instanceof ShiftTraffic cmd) {
             return targetOf(ctx).shiftTraffic(ctx, cmd);
         } else if (c instanceof PromoteGreen cmd) {
@@ -75,10 +78,21 @@ public class Planner {
     private DeploymentTarget targetOf(CommandContext ctx) {
         TargetKind kind = facts.get(ctx.deploymentId(), DeploymentFacts.TARGET).map(TargetKind::valueOf)
                 .orElseGet(() -> Environments.settings(config, ctx.environment()).targetKind());
-        return target(kind);
+        return target(ctx, kind);
     }
 
-    private DeploymentTarget target(TargetKind kind) {
+    /** The target of {@code kind}, if the operator allows it in the command's environment (issue 15). */
+    private DeploymentTarget target(CommandContext ctx, TargetKind kind) {
+        if (kind == null) {
+            throw new StepFailure("UNSUPPORTED_TARGET", ctx.type() + " names no target", false);
+        }
+        String env = ctx.environment().name().toLowerCase(Locale.ROOT);
+        List<TargetKind> allowed = Environments.settings(config, ctx.environment()).allowedTargets();
+        if (!allowed.contains(kind)) {
+            throw new StepFailure("TARGET_NOT_ALLOWED", env + " does not allow the " + kind.name().toLowerCase(Locale.ROOT)
+                    + " target: the operator allows only " + allowed + " there (runway.executor.environments." + env
+                    + ".allowed-targets); nothing was done", false);
+        }
         for (DeploymentTarget target : targets) {
             if (target.kind() == kind) {
                 return target;

@@ -1,5 +1,6 @@
 package dev.runway.executor.config;
 
+import java.util.List;
 import java.util.Optional;
 
 import dev.runway.events.TargetKind;
@@ -14,6 +15,14 @@ public interface EnvironmentSettings {
     default TargetKind targetKind() {
         return TargetKind.valueOf(target().toUpperCase());
     }
+
+    /**
+     * Targets this environment may deploy to, whatever a manifest asks (issue 15): a command for
+     * another target is refused with {@code TARGET_NOT_ALLOWED} and nothing is done. Operator
+     * configuration, e.g. {@code runway.executor.environments.production.allowed-targets=KUBERNETES}.
+     */
+    @WithDefault("HOST,KUBERNETES")
+    List<TargetKind> allowedTargets();
 
     /**
      * Kubernetes namespace override: every project of this environment in this one namespace (a

@@ -52,6 +52,30 @@ public interface ExecutorConfig {
          */
         @WithDefault("24h")
         Duration checkoutRetention();
+
+        /**
+         * OS user releases run as when the executor runs as root (issue 15): an unprivileged user the
+         * operator creates ({@code useradd --system --no-create-home --shell /usr/sbin/nologin runway-app}).
+         * Not root: releases run as the executor's own user.
+         */
+        @WithDefault("runway-app")
+        String runAs();
+
+        /** util-linux setpriv, which drops to {@link #runAs()} (Debian package util-linux). */
+        @WithDefault("/usr/bin/setpriv")
+        String setpriv();
+
+        /** The only PATH a release gets (nothing of the executor's own environment reaches it). */
+        @WithDefault("/usr/local/bin:/usr/bin:/bin")
+        String path();
+
+        /**
+         * Secrets the operator gives a project environment's releases, as files
+         * {@code <dir>/<safe project>-<env>/<NAME>} (after the executor's environment variables
+         * {@code RUNWAY_SECRET_<SAFE_PROJECT>_<ENV>__<NAME>}).
+         */
+        @WithDefault("../.runway/executor/app-secrets")
+        Optional<String> secretsDir();
     }
 
     interface Kubernetes {

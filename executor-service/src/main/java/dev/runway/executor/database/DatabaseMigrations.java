@@ -1,6 +1,5 @@
 package dev.runway.executor.database;
 
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -12,35 +11,38 @@ import dev.runway.events.RepositoryRef;
 import dev.runway.executor.commands.CommandContext;
 import dev.runway.executor.commands.Plan;
 import dev.runway.executor.commands.StepFailure;
-import dev.runway.executor.repository.Checkouts;
 import dev.runway.executor.store.DeploymentFacts;
 
 /**
- * ApplyMigrations (sop.md 000-8.1/000-8.2): the pending files of the deployment's own commit, applied in
- * order through Flyway ({@link SchemaHistory}), one plan step and one transaction each.
+ * ApplyMigrations (sop.md 000-8.1/000-8.2): the pending files of the deployment's own commit (read from
+ * the commit by {@link MigrationSource}, never from a work tree), applied in order through Flyway
+ * ({@link SchemaHistory}), one plan step and one transaction each.
  */
 @ApplicationScoped
 public class DatabaseMigrations {
 
     private final DeploymentFacts facts;
     private final DatabaseCredentials credentials;
-    private final Checkouts checkouts;
+    private final MigrationSource source;
 
-    public DatabaseMigrations(DeploymentFacts facts, DatabaseCredentials credentials, Checkouts checkouts) {
+    public DatabaseMigrations(DeploymentFacts facts, DatabaseCredentials credentials, MigrationSource source) {
         this.facts = facts;
         this.credentials = credentials;
-        this.checkouts = checkouts;
+        this.source = source;
     }
 
     public Plan plan(CommandContext ctx, ApplyMigrations command) {
-        ClientDatabase db = credentials.of(ctx.project(), ctx.environment());
-        Path dir = migrationsDir(ctx, command);
-        List<MigrationFile> files;
-        try {
-            files = MigrationFile.scan(dir);
-        } catch (IllegalArgumentException e) {
-            throw new StepFailure("BAD_MIGRATIONS", e.getMessage(), false);
+        // Refused before anything else: no checkout, no connection for a path that leaves the repository.
+        String path = MigrationSource.path(command.getMigrationsPath());
+        RepositoryRef repository = command.getRepository();
+        if (repository == null) {
+            throw new StepFailure("NO_REPOSITORY", "ApplyMigrations names no repository: migrations are read from the"
+                    + " deployment's commit, never from a shared directory", false);
         }
+        ClientDatabase db = credentials.of(ctx.project(), ctx.environment());
+        // Planning reads the files, so the checkout is made now (a dry run too: it only reads the repository).
+        List<MigrationFile> files = source.read(ctx.projectEnv(), ctx.deploymentId(), repository, path);
+        String dir = path + " at " + shortCommit(repository.getCommit());
         List<MigrationFile> pending = SchemaHistory.pending(db, files);
         List<String> applied = new ArrayList<>();
         Plan plan = new Plan();
@@ -54,7 +56,7 @@ public class DatabaseMigrations {
                             + SchemaHistory.rootMessage(e), false, e);
                 }
                 applied.add(file.name());
-                facts.put(ctx.deploymentId(), DeploymentFacts.MIGRATIONS_DIR, dir.toString());
+                facts.put(ctx.deploymentId(), DeploymentFacts.MIGRATIONS_PATH, path);
                 facts.put(ctx.deploymentId(), DeploymentFacts.MIGRATIONS_REPOSITORY, command.getRepository().getUrl());
                 facts.put(ctx.deploymentId(), DeploymentFacts.MIGRATIONS_COMMIT, command.getRepository().getCommit());
                 facts.put(ctx.deploymentId(), DeploymentFacts.MIGRATIONS_APPLIED, String.join(",", applied));
@@ -70,20 +72,8 @@ public class DatabaseMigrations {
                 .setSchemaVersion(ctx.dryRun() ? target : SchemaHistory.currentVersion(db, files)).build());
     }
 
-    /** The migrations directory in the per-deployment checkout of the command's repository at its commit. */
-    private Path migrationsDir(CommandContext ctx, ApplyMigrations command) {
-        RepositoryRef repository = command.getRepository();
-        if (repository == null) {
-            throw new StepFailure("NO_REPOSITORY", "ApplyMigrations names no repository: migrations are read from a checkout of the"
-                    + " deployment's commit, never from a shared directory", false);
-        }
-        Path root = checkouts.dir(ctx.projectEnv(), ctx.deploymentId());
-        Path dir = root.resolve(command.getMigrationsPath()).normalize();
-        if (!dir.startsWith(root)) {
-            throw new StepFailure("BAD_MIGRATIONS", "migrations path " + command.getMigrationsPath() + " leaves the checkout", false);
-        }
-        // Planning reads the files, so the checkout is made now (a dry run too: it only reads the repository).
-        checkouts.ensure(ctx.projectEnv(), ctx.deploymentId(), repository);
-        return dir;
+    private static String shortCommit(String commit) {
+        String c = commit == null ? "" : commit.strip();
+        return c.substring(0, Math.min(12, c.length()));
     }
 }

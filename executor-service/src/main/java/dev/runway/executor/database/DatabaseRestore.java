@@ -1,6 +1,5 @@
 package dev.runway.executor.database;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -29,12 +28,14 @@ public class DatabaseRestore {
     private final DeploymentFacts facts;
     private final DatabaseCredentials credentials;
     private final Checkouts checkouts;
+    private final MigrationSource source;
     private final PgTools pg;
 
-    public DatabaseRestore(DeploymentFacts facts, DatabaseCredentials credentials, Checkouts checkouts, PgTools pg) {
+    public DatabaseRestore(DeploymentFacts facts, DatabaseCredentials credentials, Checkouts checkouts, MigrationSource source, PgTools pg) {
         this.facts = facts;
         this.credentials = credentials;
         this.checkouts = checkouts;
+        this.source = source;
         this.pg = pg;
     }
 
@@ -50,30 +51,35 @@ public class DatabaseRestore {
         return backupRestore(ctx, db, command, migrations);
     }
 
-    /** The deployment's migrations as files, when every one of them has a DOWN section. */
+    /**
+     * The deployment's migrations as files, when every one of them has a DOWN section: read from the
+     * commit they were applied from (the checkout is made again if it went with the slots it served).
+     */
     private Optional<List<MigrationFile>> downs(CommandContext ctx, List<String> migrations) {
-        Optional<Path> dir = facts.get(ctx.deploymentId(), DeploymentFacts.MIGRATIONS_DIR).map(Path::of);
-        if (dir.isPresent() && !Files.isDirectory(dir.get())) {
-            // The checkout went with the slots it served (RemoveGreen ran first): made again from the same commit.
-            Optional<String> url = facts.get(ctx.deploymentId(), DeploymentFacts.MIGRATIONS_REPOSITORY);
-            Optional<String> commit = facts.get(ctx.deploymentId(), DeploymentFacts.MIGRATIONS_COMMIT);
-            if (url.isPresent() && commit.isPresent()) {
-                checkouts.ensure(ctx.projectEnv(), ctx.deploymentId(), new RepositoryRef(url.get(), commit.get(), null));
-            }
-        }
-        if (dir.isEmpty() || migrations.isEmpty()) {
+        Optional<String> url = facts.get(ctx.deploymentId(), DeploymentFacts.MIGRATIONS_REPOSITORY);
+        Optional<String> commit = facts.get(ctx.deploymentId(), DeploymentFacts.MIGRATIONS_COMMIT);
+        Optional<String> path = facts.get(ctx.deploymentId(), DeploymentFacts.MIGRATIONS_PATH).or(() -> legacyPath(ctx));
+        if (migrations.isEmpty() || url.isEmpty() || commit.isEmpty() || path.isEmpty()) {
             return Optional.empty();
         }
+        RepositoryRef repository = new RepositoryRef(url.get(), commit.get(), null);
+        String dir = MigrationSource.path(path.get());
         List<MigrationFile> downs = new ArrayList<>();
         for (String name : migrations) {
-            Path file = dir.get().resolve(name.endsWith(".sql") ? name : name + ".sql");
-            MigrationFile m = Files.exists(file) ? MigrationFile.read(file) : null;
-            if (m == null || m.down().isEmpty()) {
+            Optional<MigrationFile> m = source.one(ctx.projectEnv(), ctx.deploymentId(), repository, dir, name);
+            if (m.isEmpty() || m.get().down().isEmpty()) {
                 return Optional.empty();
             }
-            downs.add(m);
+            downs.add(m.get());
         }
         return Optional.of(downs);
+    }
+
+    /** Deployments that applied migrations before issue 15 recorded the absolute directory in the checkout. */
+    private Optional<String> legacyPath(CommandContext ctx) {
+        Path checkout = checkouts.dir(ctx.projectEnv(), ctx.deploymentId());
+        return facts.get(ctx.deploymentId(), DeploymentFacts.MIGRATIONS_DIR).map(Path::of).filter(d -> d.startsWith(checkout))
+                .map(d -> checkout.relativize(d).toString());
     }
 
     private static Plan downMigrations(CommandContext ctx, ClientDatabase db, List<MigrationFile> downs) {

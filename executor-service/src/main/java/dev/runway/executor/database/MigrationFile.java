@@ -1,18 +1,16 @@
 package dev.runway.executor.database;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import java.util.stream.Stream;
 import java.util.zip.CRC32;
+
+import dev.runway.executor.repository.CommitTree;
 
 /**
  * One migration in the SOP's form (sop.md 000-8.1/000-8.2): {@code YYYYMMDDHHMMSS_name.sql}, an UP section
@@ -31,33 +29,25 @@ public record MigrationFile(String fileName, String version, String description,
         return fileName.substring(0, fileName.length() - ".sql".length());
     }
 
-    /** Every {@code *.sql} in {@code dir}, in version order; a file off the naming convention is an error. */
-    public static List<MigrationFile> scan(Path dir) {
-        if (!Files.isDirectory(dir)) {
-            throw new IllegalArgumentException("no migrations directory " + dir);
-        }
-        try (Stream<Path> files = Files.list(dir)) {
-            List<MigrationFile> migrations = new ArrayList<>();
-            for (Path file : files.filter(f -> f.getFileName().toString().endsWith(".sql")).sorted().toList()) {
-                migrations.add(read(file));
+    /** Every {@code *.sql} of a commit's migrations directory, in version order; a file off the naming convention is an error. */
+    public static List<MigrationFile> of(List<CommitTree.File> files) {
+        List<MigrationFile> migrations = new ArrayList<>();
+        for (CommitTree.File file : files) {
+            if (file.name().endsWith(".sql")) {
+                migrations.add(of(file.name(), file.text()));
             }
-            return migrations;
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
         }
+        migrations.sort(Comparator.comparing(MigrationFile::fileName));
+        return migrations;
     }
 
-    public static MigrationFile read(Path file) {
-        String fileName = file.getFileName().toString();
+    /** One file by its name and text. */
+    public static MigrationFile of(String fileName, String text) {
         Matcher m = NAME.matcher(fileName);
         if (!m.matches()) {
             throw new IllegalArgumentException(fileName + " does not follow YYYYMMDDHHMMSS_descriptive_name.sql");
         }
-        try {
-            return parse(fileName, m.group(1), m.group(2), Files.readString(file, StandardCharsets.UTF_8));
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        return parse(fileName, m.group(1), m.group(2), text);
     }
 
     static MigrationFile parse(String fileName, String version, String name, String text) {

@@ -40,12 +40,12 @@ public class HostSlots {
     private final Nginx nginx;
     private final Object lock = new Object();
 
-    public HostSlots(ExecutorConfig config, ObjectMapper json, Checkouts checkouts) {
+    public HostSlots(ExecutorConfig config, ObjectMapper json, Checkouts checkouts, ReleaseLauncher launcher) {
         this.config = config;
         this.checkouts = checkouts;
         Path stateDir = Path.of(config.host().stateDir()).toAbsolutePath().normalize();
         this.store = new SlotStore(stateDir, json);
-        this.processes = new SlotProcesses(store);
+        this.processes = new SlotProcesses(store, launcher);
         this.probes = new HealthProbes(store, config.host().healthTimeout());
         this.nginx = new Nginx(config.host().nginx(), stateDir.resolve("nginx"));
     }
@@ -92,11 +92,12 @@ public class HostSlots {
         }
     }
 
-    /** Makes the release's checkout, then starts it in the colour's slot (a checkout no slot uses any more goes). */
-    void start(SlotState state, String colour, String artifact, String health, String version, Supplier<Path> checkout) throws IOException {
+    /** Makes the release's checkout (of {@code commit}), then starts it in the colour's slot (a checkout no slot uses any more goes). */
+    void start(SlotState state, String colour, String artifact, String health, String version, Supplier<Path> checkout, String commit)
+            throws IOException {
         Path dir = checkout.get();
         synchronized (lock) {
-            processes.start(state, colour, artifact, health, version, dir, this::deleteCheckoutIfUnused);
+            processes.start(state, colour, artifact, health, version, dir, commit, this::deleteCheckoutIfUnused);
         }
     }
 

@@ -259,7 +259,7 @@ public class HostTarget implements DeploymentTarget {
                 throw new StepFailure("NO_PREVIOUS_VERSION", component + " has no previous version to undo to", false);
             }
             Path dir = Path.of(old.checkout);
-            steps.start(plan, state, previous, old.artifact, old.healthcheck, old.version, SlotSteps.existing(dir, "its previous checkout " + dir));
+            steps.start(plan, state, previous, old.artifact, old.healthcheck, old.version, SlotSteps.existing(dir, old.commit, "its previous checkout " + dir));
             SlotState routed = state.copy();
             routed.live = previous;
             routed.candidate = null;

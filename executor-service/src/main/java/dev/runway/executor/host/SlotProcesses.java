@@ -1,9 +1,9 @@
 package dev.runway.executor.host;
 
-import java.io.File;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
@@ -14,46 +14,39 @@ import dev.runway.executor.commands.ProjectEnv;
 import dev.runway.executor.commands.StepFailure;
 
 /**
- * Slot processes: started from their release's checkout with PORT/VERSION/COLOR, recorded in the
- * slot state and a pid file (for {@code ./runway down}), stopped with their children, and restarted
- * by the supervisor when they die. Whether they answer is {@link HealthProbes}' job.
+ * Slot processes: started by {@link ReleaseLauncher} from their release's checkout (cleared
+ * environment, unprivileged user), recorded in the slot state and a pid file (for
+ * {@code ./runway down}), stopped with their children, and restarted by the supervisor when they
+ * die. Whether they answer is {@link HealthProbes}' job.
  */
 class SlotProcesses {
 
     private static final Logger LOG = Logger.getLogger(SlotProcesses.class);
 
     private final SlotStore store;
+    private final ReleaseLauncher launcher;
 
-    SlotProcesses(SlotStore store) {
+    SlotProcesses(SlotStore store, ReleaseLauncher launcher) {
         this.store = store;
+        this.launcher = launcher;
     }
 
     /**
-     * Starts {@code artifact} in {@code checkout} as the colour's slot (stopping what ran there).
+     * Starts {@code artifact} in {@code checkout} (of {@code commit}) as the colour's slot, stopping
+     * what ran there only once the release is ready to start (its environment built and checked).
      * The checkout the slot ran from before is handed to {@code replaced} when it differs.
      */
-    void start(SlotState key, String colour, String artifact, String health, String version, Path checkout, Consumer<String> replaced)
-            throws IOException {
+    void start(SlotState key, String colour, String artifact, String health, String version, Path checkout, String commit,
+            Consumer<String> replaced) throws IOException {
         if (!Files.isDirectory(checkout)) {
             throw new StepFailure("NO_CHECKOUT", "checkout " + checkout + " of " + key.component + " is missing", false);
         }
+        ReleaseLauncher.Launch launch = launcher.prepare(key, colour, artifact, version, checkout, commit);
         String before = stop(key, colour);
         int port = key.port(colour);
         Files.createDirectories(store.stateDir().resolve("pids"));
         Files.createDirectories(store.stateDir().resolve("logs"));
-        ProcessBuilder builder = new ProcessBuilder("/bin/sh", "-c", "exec " + artifact)
-                .directory(checkout.toFile())
-                .redirectErrorStream(true)
-                .redirectOutput(ProcessBuilder.Redirect.appendTo(store.logFile(key, colour).toFile()))
-                .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
-        Map<String, String> env = builder.environment();
-        env.put("PORT", Integer.toString(port));
-        env.put("VERSION", version);
-        env.put("COLOR", colour);
-        env.put("RUNWAY_COMPONENT", key.component);
-        env.put("RUNWAY_ENVIRONMENT", key.environment);
-        env.put("RUNWAY_PROJECT", key.project);
-        Process process = builder.start();
+        Process process = launcher.start(launch, store.logFile(key, colour));
         Files.writeString(store.pidFile(key, colour), Long.toString(process.pid()));
         synchronized (store) {
             SlotState state = store.existing(key(key), key.component);
@@ -67,10 +60,12 @@ class SlotProcesses {
             slot.artifact = artifact;
             slot.healthcheck = health;
             slot.checkout = checkout.toString();
+            slot.commit = commit;
             slot.running = true;
             store.save(state);
         }
-        LOG.infof("started %s (pid %d) on port %d from %s", SlotStore.baseName(key, colour), process.pid(), port, checkout);
+        LOG.infof("started %s (pid %d) on port %d from %s as %s", SlotStore.baseName(key, colour), process.pid(), port, checkout,
+                launch.identity());
         if (before != null && !before.equals(checkout.toString())) {
             replaced.accept(before);
         }
@@ -109,24 +104,33 @@ class SlotProcesses {
 
     /** Restarts slots that should run but whose process died (crash, OOM, kill), from the checkout they ran from. */
     void supervise() {
+        List<SlotState> states;
         try {
-            for (SlotState state : store.all()) {
-                for (Map.Entry<String, SlotState.Slot> e : state.slots.entrySet()) {
-                    SlotState.Slot slot = e.getValue();
-                    if (slot.running && !alive(slot)) {
-                        if (slot.checkout == null || !Files.isDirectory(Path.of(slot.checkout))) {
-                            LOG.warnf("%s (pid %d) is not running and its checkout %s is gone: not restarted",
-                                    SlotStore.baseName(state, e.getKey()), slot.pid, slot.checkout);
-                            continue;
-                        }
-                        LOG.warnf("%s (pid %d) is not running: restarting it", SlotStore.baseName(state, e.getKey()), slot.pid);
-                        start(state, e.getKey(), slot.artifact, slot.healthcheck, slot.version, Path.of(slot.checkout), c -> {
-                        });
-                    }
+            states = store.all();
+        } catch (RuntimeException e) {
+            LOG.warn("slot supervision failed; trying again later", e);
+            return;
+        }
+        for (SlotState state : states) {
+            for (Map.Entry<String, SlotState.Slot> e : state.slots.entrySet()) {
+                SlotState.Slot slot = e.getValue();
+                if (!slot.running || alive(slot)) {
+                    continue;
+                }
+                String name = SlotStore.baseName(state, e.getKey());
+                if (slot.checkout == null || !Files.isDirectory(Path.of(slot.checkout))) {
+                    LOG.warnf("%s (pid %d) is not running and its checkout %s is gone: not restarted", name, slot.pid, slot.checkout);
+                    continue;
+                }
+                LOG.warnf("%s (pid %d) is not running: restarting it", name, slot.pid);
+                try {
+                    start(state, e.getKey(), slot.artifact, slot.healthcheck, slot.version, Path.of(slot.checkout), slot.commit, c -> {
+                    });
+                } catch (Exception ex) {
+                    // One slot that cannot start (its user, its config) does not keep the others from being supervised.
+                    LOG.warnf("restarting %s failed; trying again later: %s", name, ex.getMessage());
                 }
             }
-        } catch (Exception e) {
-            LOG.warn("slot supervision failed; trying again later", e);
         }
     }
 

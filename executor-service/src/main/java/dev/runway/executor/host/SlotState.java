@@ -37,6 +37,8 @@ public class SlotState {
         public String healthcheck;
         /** The per-deployment checkout the release runs from (deleted with the slot). */
         public String checkout;
+        /** The commit checked out there: the release's config/<env>.env is read from it at every (re)start. */
+        public String commit;
         /** Should be running: the supervisor restarts it when it is not. */
         public boolean running;
     }
@@ -103,6 +105,7 @@ public class SlotState {
             s.artifact = slot.artifact;
             s.healthcheck = slot.healthcheck;
             s.checkout = slot.checkout;
+            s.commit = slot.commit;
             s.running = slot.running;
             c.slots.put(colour, s);
         });

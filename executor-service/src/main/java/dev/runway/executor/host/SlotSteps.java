@@ -1,6 +1,7 @@
 package dev.runway.executor.host;
 
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.function.Supplier;
@@ -26,15 +27,17 @@ public class SlotSteps {
     private final HostSlots slots;
     private final Checkouts checkouts;
     private final ExecutorConfig config;
+    private final ReleaseLauncher launcher;
 
-    public SlotSteps(HostSlots slots, Checkouts checkouts, ExecutorConfig config) {
+    public SlotSteps(HostSlots slots, Checkouts checkouts, ExecutorConfig config, ReleaseLauncher launcher) {
         this.slots = slots;
         this.checkouts = checkouts;
         this.config = config;
+        this.launcher = launcher;
     }
 
-    /** Where a release runs from: the per-deployment checkout, made when the slot starts. */
-    record Release(Path dir, String description, Supplier<Path> make) {
+    /** Where a release runs from: the per-deployment checkout of {@code commit}, made when the slot starts. */
+    record Release(Path dir, String commit, String description, Supplier<Path> make) {
     }
 
     /** Never a shared working directory: a host release needs the deployment's repository and commit. */
@@ -45,13 +48,13 @@ public class SlotSteps {
         }
         Path dir = checkouts.dir(key, ctx.deploymentId());
         String commit = Objects.toString(repository.getCommit(), "");
-        return new Release(dir, "checkout of " + commit.substring(0, Math.min(12, commit.length())) + " at " + dir,
+        return new Release(dir, commit.strip(), "checkout of " + commit.substring(0, Math.min(12, commit.length())) + " at " + dir,
                 () -> checkouts.ensure(key, ctx.deploymentId(), repository));
     }
 
-    /** A release that already has its checkout (kept with its slot). */
-    static Release existing(Path dir, String description) {
-        return new Release(dir, description, () -> dir);
+    /** A release that already has its checkout (kept with its slot); {@code commit} null = the checkout's HEAD (slots of before issue 15). */
+    static Release existing(Path dir, String commit, String description) {
+        return new Release(dir, commit, description, () -> dir);
     }
 
     void start(Plan plan, SlotState state, String colour, String artifact, String healthcheck, String version, Release release) {
@@ -61,13 +64,19 @@ public class SlotSteps {
         }
         int port = state.port(colour);
         String health = healthcheck == null || healthcheck.isBlank() ? "/health" : healthcheck;
+        // Checked while planning (a dry run too): an artifact that needs a shell, a missing run-as user, exposed secrets.
+        List<String> argv = ReleaseLauncher.argv(artifact);
+        ReleaseLauncher.Identity user = launcher.identity();
         SlotState.Slot current = state.slot(colour);
         // The release it replaces is stopped only once the checkout exists: a bad commit leaves the slot as it was.
         String replacing = current != null && current.running && SlotProcesses.alive(current)
                 ? "; replaces pid " + current.pid + ", version " + current.version : "";
         plan.step("start `" + artifact + "` as " + component + " " + version + " in slot " + colour + " on 127.0.0.1:" + port
-                + " (PORT=" + port + " VERSION=" + version + " COLOR=" + colour + ", cwd " + release.description() + replacing + ")",
-                () -> slots.start(state, colour, artifact, health, version, release.make()));
+                + " (argv " + argv + ", as " + user + (user.dropped() ? "" : ", the executor's own user") + ", environment cleared:"
+                + " PORT=" + port + " VERSION=" + version + " COLOR=" + colour + " RUNWAY_PROJECT RUNWAY_ENVIRONMENT RUNWAY_COMPONENT"
+                + " PATH HOME LANG + config/" + state.environment + ".env of the commit + the operator's secrets for the project environment,"
+                + " cwd " + release.description() + replacing + ")",
+                () -> slots.start(state, colour, artifact, health, version, release.make(), release.commit()));
         plan.step("wait until http://127.0.0.1:" + port + health + " answers 200 (at most " + config.host().healthTimeout().toSeconds() + " s)",
                 () -> slots.awaitHealthy(state, colour, health));
     }

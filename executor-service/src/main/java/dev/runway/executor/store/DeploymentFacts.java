@@ -23,7 +23,10 @@ public class DeploymentFacts {
     public static final String PREVIOUS_SLOT = "slot.previous";
     public static final String BACKUP_ID = "backup.id";
     public static final String BACKUP_FILE = "backup.file";
+    /** Absolute migrations directory in the checkout: written before issue 15, still read for deployments of that time. */
     public static final String MIGRATIONS_DIR = "migrations.dir";
+    /** The migrations directory relative to the repository root, read from the commit (issue 15). */
+    public static final String MIGRATIONS_PATH = "migrations.path";
     public static final String MIGRATIONS_APPLIED = "migrations.applied";
     public static final String MIGRATIONS_REPOSITORY = "migrations.repository";
     public static final String MIGRATIONS_COMMIT = "migrations.commit";

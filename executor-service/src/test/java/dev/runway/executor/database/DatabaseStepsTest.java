@@ -25,6 +25,7 @@ import dev.runway.events.DatabaseRestored;
 import dev.runway.events.Environment;
 import dev.runway.events.EventHeader;
 import dev.runway.events.MigrationApplied;
+import dev.runway.events.RepositoryRef;
 import dev.runway.events.RestoreDatabase;
 import dev.runway.events.StepFailed;
 import dev.runway.events.StepProgress;
@@ -75,6 +76,15 @@ class DatabaseStepsTest {
     SpecificRecord migrate(String dir, boolean dryRun) {
         return bus.call(ApplyMigrations.newBuilder().setHeader(header()).setStep("apply-migrations").setFencingToken(Tokens.next())
                 .setDryRun(dryRun).setRepository(Repos.of(PROJECTS.resolve(dir))).build(), WAIT);
+    }
+
+    SpecificRecord migrate(RepositoryRef repository, String migrationsPath, boolean dryRun) {
+        return bus.call(ApplyMigrations.newBuilder().setHeader(header()).setStep("apply-migrations").setFencingToken(Tokens.next())
+                .setDryRun(dryRun).setRepository(repository).setMigrationsPath(migrationsPath).build(), WAIT);
+    }
+
+    Path checkout() {
+        return ExecutorTestResource.STATE.resolve("checkouts").resolve(project).resolve("staging").resolve(deploymentId);
     }
 
     SpecificRecord restore(boolean preferDown) {
@@ -212,5 +222,73 @@ class DatabaseStepsTest {
         StepFailed refused = assertInstanceOf(StepFailed.class, backup());
         assertEquals("RUNWAY_DATABASE", refused.getCode());
         assertTrue(refused.getReason().contains(ExecutorTestResource.DATABASE), refused.getReason());
+    }
+
+    @Test
+    void shouldRefuseAMigrationsPathOutsideTheRepositoryBeforeDoingAnything() throws Exception {
+        // SQL outside any repository, never validated: what an escaping path would run.
+        Path outside = Files.createDirectories(Path.of("target", "outside-migrations", UUID.randomUUID().toString()).toAbsolutePath());
+        Files.writeString(outside.resolve("20260101000000_escaped.sql"), "CREATE TABLE escaped (id int);\n");
+        RepositoryRef ok = Repos.of(PROJECTS.resolve("ok"));
+
+        for (String path : List.of("../x", "/tmp/x", outside.toString(), "database/../../x", "")) {
+            StepFailed refused = assertInstanceOf(StepFailed.class, migrate(ok, path, false), path);
+            assertEquals("BAD_MIGRATIONS_PATH", refused.getCode(), path);
+            assertFalse(refused.getRetryable());
+            assertTrue(refused.getReason().startsWith("database.migrations.path refused: "), refused.getReason());
+        }
+        assertFalse(Files.exists(checkout()), "refused before anything was cloned");
+
+        // A directory symlink in the commit that leaves the repository, absolute or by '..'.
+        Repos.Repo absolute = Repos.create().write("README", "x\n");
+        Files.createDirectories(absolute.dir().resolve("database"));
+        Files.createSymbolicLink(absolute.dir().resolve("database/migrations"), outside);
+        StepFailed viaAbsolute = assertInstanceOf(StepFailed.class, migrate(absolute.commit("escape"), "database/migrations", false));
+        assertEquals("BAD_MIGRATIONS_PATH", viaAbsolute.getCode());
+        assertTrue(viaAbsolute.getReason().contains("database/migrations is a symlink to " + outside), viaAbsolute.getReason());
+
+        deploymentId = UUID.randomUUID().toString();
+        Repos.Repo relative = Repos.create().write("README", "x\n");
+        Files.createDirectories(relative.dir().resolve("database"));
+        Files.createSymbolicLink(relative.dir().resolve("database/migrations"), Path.of("../../../../../../../../../../..").resolve(outside.toString().substring(1)));
+        StepFailed viaDots = assertInstanceOf(StepFailed.class, migrate(relative.commit("escape"), "database/migrations", false));
+        assertEquals("BAD_MIGRATIONS_PATH", viaDots.getCode());
+        assertTrue(viaDots.getReason().contains("outside the repository"), viaDots.getReason());
+
+        // One migration file that is a symlink out of the repository refuses the whole command.
+        deploymentId = UUID.randomUUID().toString();
+        Repos.Repo file = Repos.create().write("database/migrations/20260115143022_create_users.sql", "CREATE TABLE users (id int);\n");
+        Files.createSymbolicLink(file.dir().resolve("database/migrations/20260101000000_escaped.sql"), outside.resolve("20260101000000_escaped.sql"));
+        StepFailed viaFile = assertInstanceOf(StepFailed.class, migrate(file.commit("escape"), "database/migrations", false));
+        assertEquals("BAD_MIGRATIONS_PATH", viaFile.getCode());
+
+        assertFalse(ClientDatabases.tableExists(project, "escaped"));
+        assertFalse(ClientDatabases.tableExists(project, "users"), "nothing of a refused command ran");
+        assertFalse(ClientDatabases.tableExists(project, "flyway_schema_history"));
+    }
+
+    @Test
+    void shouldRunTheCommittedSqlNotAWorkTreeChangedAfterTheCheckout() throws Exception {
+        RepositoryRef ok = Repos.of(PROJECTS.resolve("ok"));
+        assertInstanceOf(MigrationApplied.class, migrate(ok, "./database//migrations", true));
+        // The dry run made the checkout; its files are changed afterwards (as anything with access to the disk could).
+        Path migrations = checkout().resolve("database/migrations");
+        try (var files = Files.list(migrations)) {
+            for (Path f : files.toList()) {
+                Files.writeString(f, "CREATE TABLE tampered (id int);\n-- DOWN MIGRATION\n-- CREATE TABLE tampered_down (id int);\n");
+            }
+        }
+        Files.writeString(migrations.resolve("20260201000000_added_later.sql"), "CREATE TABLE tampered_added (id int);\n");
+
+        MigrationApplied applied = assertInstanceOf(MigrationApplied.class, migrate(ok, "database/migrations", false));
+        assertEquals(List.of("20260115143022_create_users", "20260115150000_add_user_preferences_table"), applied.getApplied());
+        assertTrue(ClientDatabases.tableExists(project, "user_preferences"), "the committed SQL ran");
+        assertFalse(ClientDatabases.tableExists(project, "tampered"));
+        assertFalse(ClientDatabases.tableExists(project, "tampered_added"));
+
+        // The compensation's DOWN sections come from the commit too.
+        assertEquals("DOWN_MIGRATIONS", assertInstanceOf(DatabaseRestored.class, restore(true)).getMethod());
+        assertFalse(ClientDatabases.tableExists(project, "users"));
+        assertFalse(ClientDatabases.tableExists(project, "tampered_down"));
     }
 }

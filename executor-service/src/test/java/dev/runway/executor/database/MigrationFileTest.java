@@ -6,13 +6,16 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
 
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+
+import dev.runway.executor.repository.CommitTree;
 
 /** The sop.md 000-8.1/000-8.2 file form, without a database. */
 class MigrationFileTest {
@@ -20,8 +23,9 @@ class MigrationFileTest {
     static final Path OK = Path.of("src/test/resources/client-project/ok/database/migrations");
 
     @Test
-    void shouldSplitTheTemplateIntoUpWithoutTransactionControlAndAnUncommentedDown() {
-        MigrationFile m = MigrationFile.read(OK.resolve("20260115150000_add_user_preferences_table.sql"));
+    void shouldSplitTheTemplateIntoUpWithoutTransactionControlAndAnUncommentedDown() throws IOException {
+        String name = "20260115150000_add_user_preferences_table.sql";
+        MigrationFile m = MigrationFile.of(name, Files.readString(OK.resolve(name)));
 
         assertEquals("20260115150000", m.version());
         assertEquals("add user preferences table", m.description());
@@ -34,12 +38,16 @@ class MigrationFileTest {
     }
 
     @Test
-    void shouldScanInVersionOrderAndRejectFilesOffTheNamingConvention(@TempDir Path dir) throws Exception {
-        assertEquals(List.of("20260115143022", "20260115150000"), MigrationFile.scan(OK).stream().map(MigrationFile::version).toList());
+    void shouldOrderByVersionSkipOtherFilesAndRejectFilesOffTheNamingConvention() {
+        List<CommitTree.File> files = List.of(file("20260115150000_b.sql"), file("README.md"), file("20260115143022_a.sql"));
+        assertEquals(List.of("20260115143022", "20260115150000"), MigrationFile.of(files).stream().map(MigrationFile::version).toList());
 
-        Files.writeString(dir.resolve("V1__flyway_style.sql"), "SELECT 1;");
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> MigrationFile.scan(dir));
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> MigrationFile.of(List.of(file("V1__flyway_style.sql"))));
         assertTrue(e.getMessage().contains("YYYYMMDDHHMMSS_descriptive_name.sql"), e.getMessage());
+    }
+
+    static CommitTree.File file(String name) {
+        return new CommitTree.File(name, "SELECT 1;".getBytes(StandardCharsets.UTF_8));
     }
 
     @Test

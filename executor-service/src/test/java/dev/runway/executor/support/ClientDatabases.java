@@ -44,7 +44,8 @@ public final class ClientDatabases {
     /** As an operator would mount them: {@code <secrets-dir>/<safe project>-<env>/{url,username,password}}. */
     public static void writeCredentials(String project, Environment env, String database) {
         Backbone b = Backbone.get();
-        Path dir = ExecutorSettings.secretsDir(ExecutorTestResource.STATE).resolve(ProjectNames.projectEnvironment(project, env.name()));
+        Path dir = ExecutorSettings.privateDir(ExecutorSettings.secretsDir(ExecutorTestResource.STATE))
+                .resolve(ProjectNames.projectEnvironment(project, env.name()));
         try {
             Files.createDirectories(dir);
             Files.writeString(dir.resolve("url"), b.jdbcPgUrl(database) + "\n");

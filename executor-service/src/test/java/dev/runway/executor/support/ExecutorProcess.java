@@ -33,6 +33,11 @@ public final class ExecutorProcess implements AutoCloseable {
     }
 
     public static ExecutorProcess start(Path state, Path log, Map<String, String> overrides) throws Exception {
+        return start(state, log, overrides, Map.of());
+    }
+
+    /** With {@code environment} added to the variables `./runway up` gives it (an operator's, e.g. client credentials). */
+    public static ExecutorProcess start(Path state, Path log, Map<String, String> overrides, Map<String, String> environment) throws Exception {
         Backbone b = Backbone.get();
         Path jar = Path.of("target", "quarkus-app", "quarkus-run.jar").toAbsolutePath();
         if (!Files.exists(jar)) {
@@ -54,6 +59,7 @@ public final class ExecutorProcess implements AutoCloseable {
         env.put("DB_JDBC_URL", b.jdbcPgUrl(ExecutorTestResource.DATABASE));
         env.put("DB_USERNAME", b.pgUser());
         env.put("DB_PASSWORD", b.pgPassword());
+        env.putAll(environment);
         ExecutorProcess executor = new ExecutorProcess(builder.start(), port);
         executor.awaitReady(log);
         return executor;

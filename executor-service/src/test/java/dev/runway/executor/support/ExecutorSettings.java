@@ -1,6 +1,10 @@
 package dev.runway.executor.support;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.HashMap;
 import java.util.Map;
 
@@ -21,12 +25,34 @@ public final class ExecutorSettings {
         return state.resolve("database-secrets");
     }
 
+    /** The operator's secrets for releases (runway.executor.host.secrets-dir). */
+    public static Path appSecretsDir(Path state) {
+        return state.resolve("app-secrets");
+    }
+
+    /**
+     * A directory only the executor's user may enter: releases run as another user when the
+     * executor is root, and the executor refuses to start them while secrets are readable by it.
+     */
+    public static Path privateDir(Path dir) {
+        try {
+            Files.createDirectories(dir);
+            Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwx------"));
+            return dir;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     public static Map<String, String> forTests(Backbone b, Path state) {
         Map<String, String> c = new HashMap<>();
         c.put("runway.executor.projects", PROJECT_PREFIX + ".*");
         c.put("mp.messaging.incoming.\"runway.executor.commands\".group.id", "runway-executor-test");
         // Client database credentials per project environment: ClientDatabases.create writes them here.
         c.put("runway.executor.database.secrets-dir", secretsDir(state).toString());
+        c.put("runway.executor.host.secrets-dir", appSecretsDir(state).toString());
+        // The operator's choice of targets per environment: uat only on Kubernetes (a host command there is refused).
+        c.put("runway.executor.environments.uat.allowed-targets", "KUBERNETES");
         c.put("runway.executor.environments.development.slot-ports", DEV_SLOT_BASE + "-" + (DEV_SLOT_BASE + 49));
         c.put("runway.executor.environments.development.front-ports", DEV_NGINX + "-" + (DEV_NGINX + 49));
         c.put("runway.executor.environments.staging.slot-ports", (DEV_SLOT_BASE + 50) + "-" + (DEV_SLOT_BASE + 99));

@@ -30,6 +30,9 @@ public class ExecutorTestResource extends BackboneTestResource {
         Map<String, String> config = new HashMap<>(super.start());
         Backbone b = Backbone.get();
         config.putAll(ExecutorSettings.forTests(b, STATE));
+        // Secrets only the executor's user may read (a release run as another user is refused otherwise).
+        ExecutorSettings.privateDir(ExecutorSettings.secretsDir(STATE));
+        ExecutorSettings.privateDir(ExecutorSettings.appSecretsDir(STATE));
         return config;
     }
 }

@@ -1,0 +1,77 @@
+package dev.runway.executor.database;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import dev.runway.events.RepositoryRef;
+import dev.runway.executor.commands.ProjectEnv;
+import dev.runway.executor.commands.StepFailure;
+import dev.runway.executor.repository.Checkouts;
+import dev.runway.executor.repository.CommitTree;
+import dev.runway.executor.repository.UnsafePathException;
+
+/**
+ * Where migration SQL comes from (issue 15): the deployment's commit, read from the git objects of
+ * its per-deployment checkout, never from a work tree. The migrations path must be relative to the
+ * repository root, without {@code ..}, and no symlink on the way (directory or file) may leave the
+ * repository; otherwise the command is refused before anything is read or run.
+ */
+@ApplicationScoped
+public class MigrationSource {
+
+    /** A migration file larger than this is refused (the SOP's files are a few KiB). */
+    static final int MAX_FILE_BYTES = 4 * 1024 * 1024;
+
+    private final Checkouts checkouts;
+
+    public MigrationSource(Checkouts checkouts) {
+        this.checkouts = checkouts;
+    }
+
+    /** {@code database.migrations.path} checked and normalised ({@code ./a//b} → {@code a/b}); refused: absolute or with {@code ..}. */
+    public static String path(String migrationsPath) {
+        try {
+            List<String> names = CommitTree.relative(migrationsPath);
+            if (names.isEmpty()) {
+                throw new UnsafePathException("'" + migrationsPath + "' names the repository root, not a migrations directory");
+            }
+            return String.join("/", names);
+        } catch (UnsafePathException e) {
+            throw refused(e);
+        }
+    }
+
+    /** The migrations of {@code path} at the repository's commit (the checkout is made if it is missing). */
+    public List<MigrationFile> read(ProjectEnv key, String deploymentId, RepositoryRef repository, String path) {
+        Path checkout = checkouts.ensure(key, deploymentId, repository);
+        try (CommitTree tree = CommitTree.open(checkout, repository.getCommit().strip())) {
+            return MigrationFile.of(tree.files(path, MAX_FILE_BYTES));
+        } catch (UnsafePathException e) {
+            throw refused(e);
+        } catch (IllegalArgumentException e) {
+            throw new StepFailure("BAD_MIGRATIONS", e.getMessage(), false);
+        }
+    }
+
+    /** One migration by name ({@code YYYYMMDDHHMMSS_name}) at the commit, if it is there. */
+    public Optional<MigrationFile> one(ProjectEnv key, String deploymentId, RepositoryRef repository, String path, String name) {
+        String fileName = name.endsWith(".sql") ? name : name + ".sql";
+        if (!MigrationFile.NAME.matcher(fileName).matches()) {
+            throw new StepFailure("BAD_MIGRATIONS", "'" + name + "' is not a migration name (YYYYMMDDHHMMSS_descriptive_name)", false);
+        }
+        Path checkout = checkouts.ensure(key, deploymentId, repository);
+        try (CommitTree tree = CommitTree.open(checkout, repository.getCommit().strip())) {
+            return tree.file(path + "/" + fileName, MAX_FILE_BYTES).map(f -> MigrationFile.of(fileName, f.text()));
+        } catch (UnsafePathException e) {
+            throw refused(e);
+        }
+    }
+
+    private static StepFailure refused(UnsafePathException e) {
+        return new StepFailure("BAD_MIGRATIONS_PATH", "database.migrations.path refused: " + e.getMessage()
+                + " (migrations are read only from the deployment's commit, inside its repository)", false);
+    }
+}
