@@ -12,6 +12,7 @@ import java.util.Map;
 
 import org.junit.jupiter.api.Test;
 
+import dev.runway.events.DeploymentFailed;
 import dev.runway.events.Environment;
 import dev.runway.notifier.routing.Target;
 import dev.runway.notifier.support.Events;
@@ -48,7 +49,8 @@ class OutboundFetchTest extends NotifierScenario {
             String listed = endpoints.baseUrl() + "/hook/" + id + "/ok";
             lifecycle(events.deployRequested("v1.0.0", Events.manifest("webhooks: [\"%s\", \"%s\", \"%s\", \"%s\"]"
                     .formatted(metadata, internal, stranger, listed))));
-            lifecycle(events.failed("v1.0.0", "broken"));
+            DeploymentFailed failed = events.failed("v1.0.0", "broken");
+            lifecycle(failed);
 
             List<Map<String, Object>> rows = await("every webhook delivery settled").atMost(Duration.ofSeconds(30))
                     .until(() -> deliveries(id, "DeploymentFailed").stream().filter(d -> "WEBHOOK".equals(d.get("channel"))).toList(),
@@ -67,7 +69,9 @@ class OutboundFetchTest extends NotifierScenario {
             // The refusals are dead letters with their reason, like any delivery that could not be made.
             List<Map<String, Object>> dead = given().header("Authorization", Tokens.sre()).queryParam("deploymentId", id)
                     .when().get("/deliveries/dead-letters").then().statusCode(200).extract().jsonPath().getList("$");
-            assertEquals(3, dead.stream().filter(d -> String.valueOf(d.get("reason")).startsWith("refused, not called")).count());
+            String failure = failed.getHeader().getEventId();
+            assertEquals(3, dead.stream().filter(d -> failure.equals(d.get("eventId")))
+                    .filter(d -> String.valueOf(d.get("reason")).startsWith("refused, not called")).count());
         } finally {
             unlisted.stop();
         }
