@@ -44,6 +44,9 @@ public interface NotifierConfig {
 
     Denoise denoise();
 
+    /** Which non-public addresses HTTP deliveries (Slack, webhooks) may reach. */
+    Outbound outbound();
+
     /** Base URL of a page about a deployment, e.g. https://runway.example.com/deployments/ (the id is appended). */
     Optional<String> deploymentLinkBase();
 
@@ -138,6 +141,16 @@ public interface NotifierConfig {
         /** How long an open breaker rejects calls before it lets one through. */
         @WithDefault("30S")
         Duration delay();
+    }
+
+    interface Outbound {
+        /**
+         * Targets that may be called although they are loopback, private (RFC 1918, fc00::/7), link-local, cloud
+         * metadata or otherwise non-public addresses: {@code host}, {@code host:port}, {@code address},
+         * {@code address:port} ({@code [v6]:port}) or a CIDR range. Unset = none: such targets are refused and
+         * recorded as dead letters, never called. Public addresses need no entry.
+         */
+        Optional<List<String>> allow();
     }
 
     interface Denoise {

@@ -95,10 +95,16 @@ class NotificationChannelsTest extends NotifierScenario {
         assertTrue(Signatures.verify(NotifierEndpointsResource.MANIFEST_KEY, manifestHook, 300), "manifest webhook signature");
         assertEquals(eventId, manifestHook.header("X-Runway-Event-Id"));
         JsonNode body = JSON.readTree(manifestHook.body());
+        // The rendered notice, as Slack and e-mail say it: not the raw record.
         assertEquals("DeploymentSucceeded", body.path("type").asText());
+        assertEquals(id, body.path("deploymentId").asText());
+        assertEquals("acme-shop", body.path("project").asText());
         assertEquals("PRODUCTION", body.path("environment").asText());
-        assertEquals("v2.0.0", body.path("event").path("version").asText());
-        assertEquals(id, body.path("event").path("header").path("deploymentId").asText());
+        assertEquals("SUCCEEDED", body.path("state").asText());
+        assertEquals("v2.0.0", body.path("version").asText());
+        assertEquals("✅ Production deployment successful", body.path("summary").asText());
+        assertEquals("http://runway.test/deployments/" + id, body.path("links").path("deployment").asText());
+        assertTrue(!body.has("event"), "the raw record is not sent");
 
         TestEndpoints.Request audit = await("audit webhook call").atMost(IN_TIME).until(
                 () -> endpoints.requests(r -> r.path().startsWith("/audit") && r.body().contains(eventId)),

@@ -20,4 +20,11 @@ public class DeliveryFailure extends RuntimeException {
             super(message, true);
         }
     }
+
+    /** The notifier itself refused the target (outbound allowlist): nothing was sent, so no attempt is spent. */
+    public static class Refused extends Permanent {
+        public Refused(String message) {
+            super(message);
+        }
+    }
 }

@@ -97,6 +97,12 @@ public class Dispatcher {
             return repository.defer(d.id(), config.circuitBreaker().delay(), "circuit open: endpoint failing, attempt postponed");
         }
         String reason = describe(failure);
+        if (failure instanceof DeliveryFailure.Refused) {
+            // Never sent, and never will be: a dead letter at once, without spending an attempt.
+            count(d, "refused");
+            LOG.warnf("dead letter: %s %s to %s not sent: %s", d.eventType(), d.eventId(), d.endpoint(), reason);
+            return repository.markDead(d.id(), false, reason);
+        }
         int attempts = d.attempts() + 1;
         boolean permanent = failure instanceof DeliveryFailure f && f.permanent();
         if (permanent || attempts >= d.maxAttempts()) {

@@ -8,9 +8,12 @@ import jakarta.enterprise.context.ApplicationScoped;
 import org.eclipse.microprofile.config.ConfigProvider;
 
 import dev.runway.notifier.NotifierConfig;
-import dev.runway.notifier.routing.Secrets;
+import dev.runway.messaging.Redaction;
 
-/** Every configured secret (webhook URLs and keys, SMTP password), to blank them out of stored errors and logs. */
+/**
+ * Every configured secret (webhook URLs and keys, SMTP password), to blank them out of what the notifier stores,
+ * logs and sends. Both views go through messaging-support's {@link Redaction}, the one redaction function.
+ */
 @ApplicationScoped
 public class SecretValues {
 
@@ -26,12 +29,19 @@ public class SecretValues {
         });
         config.manifestWebhooks().secret().ifPresent(v::add);
         ConfigProvider.getConfig().getOptionalValue("quarkus.mailer.password", String.class).ifPresent(v::add);
-        // Longest first, so a URL is replaced whole before a shorter secret inside it.
-        v.sort((a, b) -> Integer.compare(b.length(), a.length()));
         this.values = List.copyOf(v);
     }
 
+    /**
+     * For errors and logs: credentials and configured secrets out, and every URL cut to scheme://host/… (a
+     * receiver's URL may carry its token in the path, where no pattern can see it).
+     */
     public String scrub(String text) {
-        return Secrets.scrub(text, values);
+        return Redaction.redactWithHostOnlyUrls(text, values);
+    }
+
+    /** For what is sent and stored as a notification: credentials and configured secrets out, links kept. */
+    public String redact(String text) {
+        return Redaction.redact(text, values);
     }
 }

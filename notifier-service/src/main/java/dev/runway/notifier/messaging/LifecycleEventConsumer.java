@@ -11,6 +11,7 @@ import org.jboss.logging.Logger;
 
 import dev.runway.events.Envelopes;
 import dev.runway.events.Topics;
+import dev.runway.messaging.Redaction;
 import dev.runway.messaging.inbound.InboundPipeline;
 import dev.runway.messaging.inbound.PoisonRecordException;
 import dev.runway.notifier.delivery.DeliveryRepository;
@@ -67,7 +68,7 @@ public class LifecycleEventConsumer {
                 .onFailure(IllegalArgumentException.class).transform(e -> new PoisonRecordException(e.getMessage(), e))
                 .onFailure(e -> !PoisonRecordException.isPoison(e)).invoke(e -> LOG.warnf(
                         "could not store notifications for %s %s, retrying: %s", type,
-                        Envelopes.headerOf(event).getEventId(), e.getMessage()))
+                        Envelopes.headerOf(event).getEventId(), Redaction.redact(e.getMessage())))
                 .invoke(outcomes -> {
                     // Counted once it is stored, so a retried record is not counted twice.
                     received.record(event);

@@ -10,6 +10,7 @@ import org.apache.avro.specific.SpecificRecord;
 import dev.runway.notifier.NotifierConfig;
 import dev.runway.notifier.delivery.DeliveryRepository;
 import dev.runway.notifier.delivery.DeliveryRepository.Enqueued;
+import dev.runway.notifier.delivery.SecretValues;
 import dev.runway.notifier.render.Renderer;
 import dev.runway.notifier.routing.DeploymentStore;
 import dev.runway.notifier.routing.Notice;
@@ -22,7 +23,7 @@ import io.vertx.mutiny.sqlclient.Pool;
 
 /**
  * From event to durable deliveries, in one transaction: remember what the event says about its
- * deployment, decide who hears about it, render it per channel and write one delivery per endpoint.
+ * deployment, decide who hears about it, redact it, render it per channel and write one delivery per endpoint.
  * When the returned {@link Uni} completes the work is in Postgres, so the Kafka offset may be committed;
  * sending happens later in the {@link dev.runway.notifier.delivery.Dispatcher}.
  */
@@ -35,21 +36,24 @@ public class NotificationIntake {
     private final Renderer renderer;
     private final DeliveryRepository deliveries;
     private final NotifierConfig config;
+    private final SecretValues secrets;
 
     public NotificationIntake(Pool pool, DeploymentStore deployments, Router router, Renderer renderer,
-            DeliveryRepository deliveries, NotifierConfig config) {
+            DeliveryRepository deliveries, NotifierConfig config, SecretValues secrets) {
         this.pool = pool;
         this.deployments = deployments;
         this.router = router;
         this.renderer = renderer;
         this.deliveries = deliveries;
         this.config = config;
+        this.secrets = secrets;
     }
 
     /** @return what happened per endpoint (empty when the rules announce nothing) */
     public Uni<List<Enqueued>> accept(SpecificRecord event) {
         return pool.withTransaction(conn -> deployments.apply(conn, event).flatMap(ctx -> {
-            Notice notice = Notices.of(event, ctx, config.deploymentLinkBase());
+            // Redacted once, here: every channel renders, stores and sends only this.
+            Notice notice = Notices.of(event, ctx, config.deploymentLinkBase()).redacted(secrets::redact);
             List<Target> targets = router.targets(notice, ctx);
             if (targets.isEmpty()) {
                 return Uni.createFrom().item(List.<Enqueued>of());

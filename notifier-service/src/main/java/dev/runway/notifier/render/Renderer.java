@@ -16,7 +16,7 @@ import dev.runway.notifier.routing.Target;
 
 /**
  * How each channel says a {@link Notice}: Slack blocks modelled on sop.md 000-7.1, a plain-text
- * e-mail, and a JSON document for generic webhooks. The result is stored with the delivery, so a
+ * e-mail, and a JSON document of the same notice for generic webhooks. The result is stored with the delivery, so a
  * retry sends exactly what the first attempt sent.
  */
 @ApplicationScoped
@@ -71,20 +71,36 @@ public class Renderer {
         return body.toString();
     }
 
-    /** The generic webhook document; receivers verify X-Runway-Signature over timestamp + "." + this body. */
+    /**
+     * The generic webhook document: the rendered notice, the same public lifecycle facts Slack and e-mail carry,
+     * never the raw record. Receivers verify X-Runway-Signature over timestamp + "." + this body.
+     */
     static String webhook(Notice n) {
         Map<String, Object> doc = new LinkedHashMap<>();
         doc.put("eventId", n.eventId());
         doc.put("type", n.eventType());
         doc.put("deploymentId", n.deploymentId());
-        doc.put("environment", n.environment().name());
         doc.put("project", n.project());
         doc.put("client", n.client());
+        doc.put("environment", n.environment().name());
+        doc.put("state", n.state());
+        doc.put("version", n.version());
         doc.put("occurredAt", n.occurredAt().toString());
         doc.put("severity", n.severity().name());
         doc.put("summary", n.headline());
+        doc.put("title", n.title());
+        List<Map<String, String>> details = new ArrayList<>();
+        for (Notice.Line line : n.lines()) {
+            Map<String, String> detail = new LinkedHashMap<>();
+            detail.put("label", line.label());
+            detail.put("value", line.value());
+            details.add(detail);
+        }
+        doc.put("details", details);
         n.incident().ifPresent(text -> doc.put("incident", text));
-        doc.put("event", n.event());
+        Map<String, String> links = new LinkedHashMap<>();
+        n.link().ifPresent(link -> links.put("deployment", link));
+        doc.put("links", links);
         return json(doc);
     }
 

@@ -31,7 +31,6 @@ import dev.runway.events.StepCompleted;
 import dev.runway.events.StepKind;
 import dev.runway.events.StepStarted;
 import dev.runway.events.ThresholdBreached;
-import dev.runway.notifier.render.AvroJson;
 
 /**
  * Turns a lifecycle event or health decision into a {@link Notice}: the wording of sop.md 000-7.1
@@ -203,9 +202,44 @@ public final class Notices {
         link.ifPresent(l -> lines.add(new Notice.Line("Check", l)));
         String type = event.getSchema().getName();
         String client = h.getClient() != null ? h.getClient() : ctx.client().orElse(null);
+        String eventVersion = event instanceof DeployRequested r ? r.getVersion() : DeploymentStore.versionOf(event);
         return new Notice(h.getEventId(), type, h.getDeploymentId(), h.getEnvironment(), project, client, h.getOccurredAt(),
-                severity, headline, title, List.copyOf(lines), incident,
-                type + "|" + h.getDeploymentId() + "|" + title, AvroJson.toMap(event));
+                severity, state(event), eventVersion != null ? eventVersion : ctx.version().orElse(null), headline, title,
+                List.copyOf(lines), incident, type + "|" + h.getDeploymentId() + "|" + title, link);
+    }
+
+    /**
+     * Where the deployment stands after this event, in the orchestrator's words (REQUESTED, AWAITING_APPROVAL,
+     * DEPLOYING, MONITORING, COMPENSATING, SUCCEEDED, FAILED, NEEDS_ATTENTION, CANCELLED, ROLLED_BACK), plus
+     * APPROVED once the last approval is given.
+     */
+    static String state(SpecificRecord event) {
+        if (event instanceof DeployRequested) {
+            return "REQUESTED";
+        } else if (event instanceof ApprovalRequested) {
+            return "AWAITING_APPROVAL";
+        } else if (event instanceof ApprovalGranted e) {
+            return e.getApprovalsGiven() >= e.getApprovalsRequired() ? "APPROVED" : "AWAITING_APPROVAL";
+        } else if (event instanceof DeploymentStarted) {
+            return "DEPLOYING";
+        } else if (event instanceof StepStarted e) {
+            return e.getKind() == StepKind.COMPENSATION ? "COMPENSATING" : "DEPLOYING";
+        } else if (event instanceof StepCompleted e) {
+            return e.getKind() == StepKind.COMPENSATION ? "COMPENSATING" : "DEPLOYING";
+        } else if (event instanceof DeploymentSucceeded) {
+            return "SUCCEEDED";
+        } else if (event instanceof DeploymentFailed) {
+            return "FAILED";
+        } else if (event instanceof NeedsAttention) {
+            return "NEEDS_ATTENTION";
+        } else if (event instanceof DeploymentCancelled) {
+            return "CANCELLED";
+        } else if (event instanceof DeploymentRolledBack) {
+            return "ROLLED_BACK";
+        } else if (event instanceof RollbackDecided e) {
+            return e.getMode() == RollbackMode.AUTOMATIC ? "COMPENSATING" : "MONITORING";
+        }
+        return "MONITORING"; // HealthCheckPassed, ThresholdBreached
     }
 
     /** The 003 runbook's communication template (§6.2). */

@@ -1,5 +1,7 @@
 package dev.runway.notifier.routing;
 
+import dev.runway.messaging.Redaction;
+
 /**
  * One place a notification is delivered to. {@code endpoint} identifies it without secrets
  * ({@code slack:#deployments}, {@code email:ops@example.com}, {@code webhook:audit},
@@ -20,7 +22,7 @@ public record Target(Channel channel, String endpoint) {
     }
 
     public static Target manifestWebhook(String url) {
-        return new Target(Channel.WEBHOOK, "webhook:" + Secrets.maskUrl(url) + "#" + Secrets.shortHash(url));
+        return new Target(Channel.WEBHOOK, "webhook:" + Redaction.hostOnly(url) + "#" + Secrets.shortHash(url));
     }
 
     /** The part after {@code channel:}. */

@@ -14,7 +14,8 @@ import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
 /**
  * Real endpoints for the notifier's channels: an HTTP server (Slack incoming webhook, generic
  * webhooks) and GreenMail as the SMTP server. Their addresses and the (fake) secrets go into the
- * notifier's configuration, so tests can check that secrets never leak.
+ * notifier's configuration, so tests can check that secrets never leak; the HTTP server's loopback port
+ * goes into the outbound allowlist.
  */
 public class NotifierEndpointsResource implements QuarkusTestResourceLifecycleManager {
 
@@ -46,6 +47,9 @@ public class NotifierEndpointsResource implements QuarkusTestResourceLifecycleMa
         config.put("quarkus.mailer.port", String.valueOf(greenMail.getSmtp().getPort()));
         config.put("quarkus.mailer.username", SMTP_USER);
         config.put("quarkus.mailer.password", SMTP_PASSWORD);
+        // The receivers listen on loopback, which deliveries may reach only when the allowlist names it: this one
+        // port is named, so any other loopback port stays refused (OutboundFetchTest).
+        config.put("runway.notifier.outbound.allow", "127.0.0.1:" + endpoints.port());
         return config;
     }
 

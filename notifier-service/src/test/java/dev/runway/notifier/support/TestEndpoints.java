@@ -25,7 +25,8 @@ import com.sun.net.httpserver.HttpServer;
 /**
  * A real HTTP server standing in for Slack and webhook receivers. What it answers depends on the
  * path's last segment: {@code ok} (and /slack, /audit) 200; {@code flaky} 503 twice per event then 200;
- * {@code gone} 410; {@code down} 503 always; {@code hang} no answer until {@link #releaseHangs()}.
+ * {@code gone} 410; {@code down} 503 always; {@code leaky} 400 with credentials in the answer
+ * ({@link #LEAKED}); {@code hang} no answer until {@link #releaseHangs()}.
  */
 public final class TestEndpoints {
 
@@ -35,6 +36,9 @@ public final class TestEndpoints {
             return headers.get(name.toLowerCase(Locale.ROOT));
         }
     }
+
+    /** What a {@code leaky} receiver puts in its answer; none of it may be stored, shown or logged. */
+    public static final String LEAKED = "denied for Bearer LEAK-bearer-4e1f9a password=LEAK-pass-5678";
 
     private final HttpServer server;
     private final ExecutorService executor = Executors.newCachedThreadPool();
@@ -50,7 +54,11 @@ public final class TestEndpoints {
     }
 
     public String baseUrl() {
-        return "http://127.0.0.1:" + server.getAddress().getPort();
+        return "http://127.0.0.1:" + port();
+    }
+
+    public int port() {
+        return server.getAddress().getPort();
     }
 
     public List<Request> requests(Predicate<Request> match) {
@@ -86,6 +94,7 @@ public final class TestEndpoints {
             case "flaky" -> hit <= 2 ? 503 : 200;
             case "gone" -> 410;
             case "down" -> 503;
+            case "leaky" -> 400;
             default -> 200;
         };
         if (path.startsWith("/slack") || path.startsWith("/audit")) {
@@ -100,7 +109,8 @@ public final class TestEndpoints {
             }
         }
         requests.add(new Request(path, exchange.getRequestURI().getRawQuery(), Map.copyOf(headers), body, at, status));
-        byte[] answer = (status == 200 ? "ok" : "error " + status).getBytes(StandardCharsets.UTF_8);
+        String text = "leaky".equals(behaviour) ? LEAKED : status == 200 ? "ok" : "error " + status;
+        byte[] answer = text.getBytes(StandardCharsets.UTF_8);
         try {
             exchange.sendResponseHeaders(status, answer.length);
             try (OutputStream out = exchange.getResponseBody()) {

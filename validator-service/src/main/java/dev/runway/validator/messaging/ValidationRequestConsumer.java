@@ -13,6 +13,7 @@ import dev.runway.events.DeployRequested;
 import dev.runway.events.Envelopes;
 import dev.runway.events.EventHeader;
 import dev.runway.events.Topics;
+import dev.runway.messaging.Redaction;
 import dev.runway.messaging.inbound.InboundPipeline;
 import dev.runway.messaging.inbound.PoisonRecordException;
 import dev.runway.validator.validation.ProcessedRequests;
@@ -74,7 +75,8 @@ public class ValidationRequestConsumer {
                     .await().atMost(IO_TIMEOUT);
         } catch (RuntimeException e) {
             // The pipeline retries it; said here so an operator sees why a deployment waits for its answer.
-            LOG.warnf("deployment %s: request %s could not be answered yet: %s", deploymentId, header.getEventId(), e.getMessage());
+            LOG.warnf("deployment %s: request %s could not be answered yet: %s", deploymentId, header.getEventId(),
+                    Redaction.redact(e.getMessage()));
             throw e;
         }
     }

@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -28,10 +27,13 @@ import org.eclipse.jgit.storage.file.FileRepositoryBuilder;
 import org.eclipse.jgit.treewalk.TreeWalk;
 import org.eclipse.jgit.treewalk.filter.PathFilter;
 
+import dev.runway.messaging.Redaction;
+
 /**
  * The project exactly as committed: every file is read from the commit's tree, so nothing in a
- * working copy can change the outcome. A local path is opened in place; a URL (https, ssh, file://)
- * is cloned bare into a temporary directory that {@link #close()} deletes.
+ * working copy can change the outcome. Only what the operator's {@link RepositoryPolicy} allows is read: a local
+ * path is opened in place; a URL (https, ssh, file://) is cloned bare, within {@link CloneLimits}, into a
+ * temporary directory that {@link #close()} deletes.
  */
 public final class GitCommitSource implements ProjectSource {
 
@@ -39,7 +41,6 @@ public final class GitCommitSource implements ProjectSource {
     public static final int MAX_FILES = 50_000;
 
     private static final Pattern COMMIT_ID = Pattern.compile("^[0-9a-fA-F]{7,64}$");
-    private static final Pattern SCP_LIKE = Pattern.compile("^[A-Za-z0-9._-]+@[A-Za-z0-9.-]+:.*");
 
     private final Repository repo;
     private final boolean ownsRepo;
@@ -59,37 +60,53 @@ public final class GitCommitSource implements ProjectSource {
     }
 
     /**
-     * Opens {@code url} (a local path, or a URL to clone) at {@code commit}.
+     * Opens {@code url} (a local path, or a URL to clone) at {@code commit}, if {@code policy} allows it; a clone is
+     * bounded by {@code limits}.
      *
-     * @throws SourceUnavailableException with a reason a person can act on
+     * @throws SourceUnavailableException with a reason a person can act on (never with credentials in it)
      */
-    public static GitCommitSource open(String url, String commit, Duration cloneTimeout) throws SourceUnavailableException {
+    public static GitCommitSource open(String url, String commit, RepositoryPolicy policy, CloneLimits limits)
+            throws SourceUnavailableException {
         if (url == null || url.isBlank()) {
             throw new SourceUnavailableException("the request names no repository");
         }
-        String shown = redact(url);
+        String shown = Redaction.redact(url);
         if (commit == null || !COMMIT_ID.matcher(commit).matches()) {
-            throw new SourceUnavailableException("commit '" + abbreviate(commit) + "' is not a commit id (7 to 64 hex digits)");
+            throw new SourceUnavailableException("commit '" + Redaction.redact(abbreviate(commit)) + "' is not a commit id (7 to 64 hex digits)");
         }
+        RepositoryPolicy.Location location = policy.check(url);
         Repository repo;
         Path tempDir = null;
-        if (isRemote(url)) {
+        if (location.remote()) {
+            CloneLimits.SizeWatch size = null;
             try {
                 tempDir = Files.createTempDirectory("runway-validator-clone-");
+                size = limits.watch(tempDir);
                 Git cloned = Git.cloneRepository()
-                        .setURI(url)
+                        .setURI(location.url())
                         .setDirectory(tempDir.toFile())
                         .setBare(true)
                         .setCloneAllBranches(true)
-                        .setTimeout((int) Math.max(1, cloneTimeout.toSeconds()))
+                        .setTimeout((int) Math.max(1, limits.timeout().toSeconds()))
+                        .setProgressMonitor(size)
                         .call();
                 repo = cloned.getRepository();
+                if (size.exceeded()) {
+                    // Grew past the limit after the last check (one large object): refused all the same.
+                    repo.close();
+                    throw new IOException("clone larger than " + limits.maxBytes() + " bytes");
+                }
             } catch (GitAPIException | IOException | RuntimeException e) {
+                boolean tooLarge = size != null && size.exceeded();
                 deleteQuietly(tempDir);
-                throw new SourceUnavailableException("repository " + shown + " could not be cloned: " + redact(String.valueOf(e.getMessage())), e);
+                if (tooLarge) {
+                    throw new SourceUnavailableException("repository " + shown + " is larger than the clone limit of "
+                            + limits.maxBytes() + " bytes (runway.validator.clone.max-bytes); the clone was stopped", e);
+                }
+                throw new SourceUnavailableException("repository " + shown + " could not be cloned: " + Redaction.redact(String.valueOf(e.getMessage())), e);
             }
         } else {
-            Path path = Path.of(url);
+            Path path = location.localPath();
             if (!Files.isDirectory(path)) {
                 throw new SourceUnavailableException("no repository at " + shown);
             }
@@ -102,7 +119,7 @@ public final class GitCommitSource implements ProjectSource {
                 }
                 repo = builder.build();
             } catch (IOException | IllegalArgumentException e) {
-                throw new SourceUnavailableException("no git repository at " + shown + ": " + e.getMessage(), e);
+                throw new SourceUnavailableException("no git repository at " + shown + ": " + Redaction.redact(e.getMessage()), e);
             }
         }
         try {
@@ -145,7 +162,7 @@ public final class GitCommitSource implements ProjectSource {
             GitFacts facts = new JGitFacts(repo, commit.copy(), prefix, false, List::of);
             return new GitCommitSource(repo, owns, tempDir, blobs, description, facts);
         } catch (IOException e) {
-            throw new SourceUnavailableException("commit " + commitId.name() + " could not be read: " + e.getMessage(), e);
+            throw new SourceUnavailableException("commit " + commitId.name() + " could not be read: " + Redaction.redact(e.getMessage()), e);
         }
     }
 
@@ -163,7 +180,8 @@ public final class GitCommitSource implements ProjectSource {
         } catch (IncorrectObjectTypeException e) {
             throw new SourceUnavailableException(commit + " is not a commit of repository " + shown, e);
         } catch (IOException | RuntimeException e) {
-            throw new SourceUnavailableException("commit " + commit + " could not be resolved in " + shown + ": " + e.getMessage(), e);
+            throw new SourceUnavailableException("commit " + commit + " could not be resolved in " + shown + ": "
+                    + Redaction.redact(e.getMessage()), e);
         }
     }
 
@@ -210,18 +228,6 @@ public final class GitCommitSource implements ProjectSource {
             repo.close();
             deleteQuietly(tempDir);
         }
-    }
-
-    static boolean isRemote(String url) {
-        return url.contains("://") || SCP_LIKE.matcher(url).matches();
-    }
-
-    /** A URL without user info, so a token in it never reaches a report or a log. */
-    public static String redact(String text) {
-        if (text == null) {
-            return null;
-        }
-        return text.replaceAll("([a-zA-Z][a-zA-Z0-9+.-]*://)[^/@\\s]+@", "$1***@");
     }
 
     private static String abbreviate(String s) {

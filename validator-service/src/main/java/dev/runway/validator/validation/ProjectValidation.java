@@ -20,30 +20,41 @@ import dev.runway.events.Severity;
 import dev.runway.events.ValidationFailed;
 import dev.runway.events.ValidationPassed;
 import dev.runway.events.ValidationReport;
+import dev.runway.messaging.Redaction;
 import dev.runway.validator.rules.Check;
 import dev.runway.validator.rules.Report;
 import dev.runway.validator.rules.ValidationRequest;
 import dev.runway.validator.rules.Validator;
+import dev.runway.validator.source.CloneLimits;
 import dev.runway.validator.source.GitCommitSource;
+import dev.runway.validator.source.RepositoryPolicy;
 import dev.runway.validator.source.SourceUnavailableException;
+import io.quarkus.runtime.Startup;
 
 /**
  * Turns a {@link DeployRequested} into its answer: the repository at the requested commit is read
- * with JGit and validated; anything that prevents reading it is a {@link ValidationFailed} with the
- * reason, never a pass.
+ * with JGit, if the operator's repository policy allows it, and validated; anything that prevents reading it
+ * is a {@link ValidationFailed} with the reason, never a pass. Every text of the answer (reason, messages,
+ * hints, files) and of the log passes through {@link Redaction}: a token in a repository URL goes nowhere.
  */
 @ApplicationScoped
+@Startup // a repository policy that cannot be read stops the validator at start, not at the first request
 public class ProjectValidation {
 
     private static final Logger LOG = Logger.getLogger(ProjectValidation.class);
 
     private final Validator validator;
     private final ValidatorSettings settings;
+    private final RepositoryPolicy policy;
+    private final CloneLimits limits;
     private final Clock clock;
 
     public ProjectValidation(Validator validator, ValidatorSettings settings) {
         this.validator = validator;
         this.settings = settings;
+        this.policy = RepositoryPolicy.of(settings.repositories().allowSchemes(),
+                settings.repositories().allowHosts().orElse(List.of()), settings.repositories().allowFileRoots().orElse(List.of()));
+        this.limits = new CloneLimits(settings.cloneSettings().timeout(), settings.cloneSettings().maxBytes());
         this.clock = Clock.systemUTC();
     }
 
@@ -56,7 +67,9 @@ public class ProjectValidation {
         LOG.infof("deployment %s: %s (%d errors, %d warnings) in %d ms", header.getDeploymentId(), report.outcome(),
                 report.errors(), report.warnings(), report.duration().toMillis());
         if (report.errors() > 0) {
-            return ValidationFailed.newBuilder().setHeader(header).setReport(avro).setReason(report.summary()).build();
+            String reason = Redaction.redact(report.summary());
+            LOG.infof("deployment %s failed validation: %s", header.getDeploymentId(), reason);
+            return ValidationFailed.newBuilder().setHeader(header).setReport(avro).setReason(reason).build();
         }
         return ValidationPassed.newBuilder().setHeader(header).setReport(avro).build();
     }
@@ -68,7 +81,7 @@ public class ProjectValidation {
         }
         ValidationRequest what = new ValidationRequest(request.getHeader().getEnvironment(), request.getVersion(),
                 request.getStrategy(), request.getComponents(), request.getManifest(), request.getCiEvidence(), request.getScanReport());
-        try (GitCommitSource source = GitCommitSource.open(repo.getUrl(), repo.getCommit(), settings.cloneTimeout())) {
+        try (GitCommitSource source = GitCommitSource.open(repo.getUrl(), repo.getCommit(), policy, limits)) {
             return validator.validate(source, what);
         } catch (SourceUnavailableException e) {
             return Validator.unreadable(e.getMessage(), since(start));
@@ -96,9 +109,9 @@ public class ProjectValidation {
                     .setPhaseName(c.phase().title())
                     .setSeverity(c.severity())
                     .setStatus(c.status())
-                    .setFile(c.file())
-                    .setMessage(c.message())
-                    .setHint(c.hint())
+                    .setFile(Redaction.redact(c.file()))
+                    .setMessage(Redaction.redact(c.message()))
+                    .setHint(Redaction.redact(c.hint()))
                     .build());
         }
         if (kept.size() > max) {

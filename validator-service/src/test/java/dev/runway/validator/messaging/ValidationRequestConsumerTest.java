@@ -8,10 +8,14 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
 import java.util.Set;
@@ -203,11 +207,44 @@ class ValidationRequestConsumerTest {
     @Test
     void unreadableRepositoryFailsWithTheReason() {
         String id = UUID.randomUUID().toString();
-        DeployRequested request = request(id, "/nonexistent/acme-shop", "0123456789abcdef0123456789abcdef01234567", "1.0.0", null);
+        String missing = Path.of(System.getProperty("java.io.tmpdir"), "nonexistent-acme-shop-" + id).toString();
+        DeployRequested request = request(id, missing, "0123456789abcdef0123456789abcdef01234567", "1.0.0", null);
         ValidationFailed failed = as(answer(request), ValidationFailed.class);
-        assertTrue(failed.getReason().contains("no repository at /nonexistent/acme-shop"), failed.getReason());
+        assertTrue(failed.getReason().contains("no repository at " + missing), failed.getReason());
         assertEquals("source.readable", failed.getReport().getChecks().get(0).getRuleId());
         assertEquals(ValidationOutcome.FAILED, failed.getReport().getOutcome());
+    }
+
+    /**
+     * Repositories the operator does not allow are refused before anything is read (test config: file roots =
+     * the temporary directory, hosts = 127.0.0.1), and a token in a URL reaches neither the published answer
+     * (read back raw from the topic) nor the log: refused, or cloned and failed.
+     */
+    @Test
+    void repositoryUrlsOutsideThePolicyAreRefusedAndTokensNeverPublished() throws Exception {
+        String token = "ghs-TOKEN-S3CRET-9d3e";
+        Map<String, String> refusals = new LinkedHashMap<>();
+        refusals.put("https://deployer:" + token + "@127.0.0.1:9/acme/shop.git",
+                "repository https://***@127.0.0.1:9/acme/shop.git could not be cloned");
+        refusals.put("https://deployer:" + token + "@git.internal.example/acme/shop.git",
+                "repository https://***@git.internal.example/acme/shop.git is refused: host git.internal.example:443 is not in "
+                        + "runway.validator.repositories.allow-hosts [127.0.0.1]");
+        refusals.put("http://169.254.169.254/latest/meta-data/", "is refused: scheme http is not in runway.validator.repositories.allow-schemes");
+        refusals.put("/etc", "repository /etc is refused: local repositories must lie under runway.validator.repositories.allow-file-roots");
+        try (KafkaConsumer<String, byte[]> raw = rawConsumerAtEnd(Topics.VALIDATION_RESULTS)) {
+            for (Map.Entry<String, String> refusal : refusals.entrySet()) {
+                String id = UUID.randomUUID().toString();
+                ValidationFailed failed = as(answer(request(id, refusal.getKey(), "0123456789abcdef0123456789abcdef01234567", "1.0.0", null)),
+                        ValidationFailed.class);
+                assertTrue(failed.getReason().contains(refusal.getValue()), failed.getReason());
+                assertEquals("source.readable", failed.getReport().getChecks().get(0).getRuleId());
+                ConsumerRecord<String, byte[]> published = awaitKey(raw, id);
+                String bytes = new String(published.value(), StandardCharsets.ISO_8859_1);
+                assertFalse(bytes.contains(token), "the token was published: " + bytes);
+                published.headers().forEach(h -> assertFalse(new String(h.value(), StandardCharsets.ISO_8859_1).contains(token)));
+            }
+        }
+        assertFalse(Files.readString(Path.of("target/validator-test.log")).contains(token), "the token was logged");
     }
 
     @Test

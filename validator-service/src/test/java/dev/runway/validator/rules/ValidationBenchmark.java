@@ -1,6 +1,5 @@
 package dev.runway.validator.rules;
 
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -10,6 +9,7 @@ import org.junit.jupiter.api.Test;
 import dev.runway.events.ValidationOutcome;
 import dev.runway.validator.fixtures.FixtureRepo;
 import dev.runway.validator.source.GitCommitSource;
+import dev.runway.validator.source.RepositoryPolicy;
 
 /**
  * How long validating examples/acme-shop takes, as the service does it: open the repository at the
@@ -43,7 +43,7 @@ class ValidationBenchmark {
     }
 
     private static void once(FixtureRepo repo, String commit, ValidationRequest request) throws Exception {
-        try (GitCommitSource source = GitCommitSource.open(repo.dir().toString(), commit, Duration.ofSeconds(30))) {
+        try (GitCommitSource source = GitCommitSource.open(repo.dir().toString(), commit, RepositoryPolicy.localUnder(repo.dir()), FixtureRepo.LIMITS)) {
             if (FixtureRepo.VALIDATOR.validate(source, request).outcome() != ValidationOutcome.PASSED) {
                 throw new IllegalStateException("the example project should pass");
             }
