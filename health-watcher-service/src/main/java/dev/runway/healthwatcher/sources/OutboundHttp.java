@@ -81,11 +81,16 @@ public class OutboundHttp {
 
     /**
      * Whether a StartWatch URL may be watched, before anything is fetched: fails with {@link RefusedTarget} when it
-     * resolves to an address that is not allowed. A name that does not resolve now is let through; every request
+     * resolves to an address that is not allowed (IllegalArgumentException when it is no watch URL at all). A name that does not resolve now is let through; every request
      * checks again.
      */
     public Future<Void> admit(String url) {
-        OutboundTarget target = OutboundTarget.parse(url);
+        OutboundTarget target;
+        try {
+            target = OutboundTarget.parse(url);
+        } catch (IllegalArgumentException e) {
+            return Future.failedFuture(e);
+        }
         return check(target).<Void>mapEmpty().recover(f -> f instanceof RefusedTarget ? Future.failedFuture(f) : Future.succeededFuture());
     }
 
