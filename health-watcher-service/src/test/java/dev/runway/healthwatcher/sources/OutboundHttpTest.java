@@ -104,6 +104,16 @@ class OutboundHttpTest {
     }
 
     @Test
+    void aRedirectIsNotFollowedSoAnAllowedTargetCannotPointElsewhere() {
+        try (TestServer other = TestServer.on("127.0.0.2"); TestServer allowed = TestServer.on("127.0.0.1")) {
+            Throwable scrape = failure(sources.scrape(allowed.url("/redirect?" + other.url("/q/metrics"))));
+            assertEquals("HTTP 302", scrape.getMessage());
+            assertFalse(result(sources.probe(allowed.url("/redirect?" + other.url("/health")))).ok(), "a redirect is not the expected 200");
+            assertEquals(List.of(), other.requests, "the redirect's target was never fetched");
+        }
+    }
+
+    @Test
     void aNameIsResolvedOnceAndTheRequestGoesToTheCheckedAddressUnderItsOwnName() {
         try (TestServer allowed = TestServer.on("127.0.0.1")) {
             String url = "http://localhost:" + allowed.port() + "/health";

@@ -76,6 +76,9 @@ public final class TestServer implements AutoCloseable {
                 endless(ex);
             } else if (path.startsWith("/trickle")) {
                 trickle(ex);
+            } else if (path.startsWith("/redirect")) { // to wherever the query says
+                ex.getResponseHeaders().set("Location", ex.getRequestURI().getRawQuery());
+                ex.sendResponseHeaders(302, -1);
             } else {
                 byte[] body = ("# TYPE http_requests_total counter\nhttp_requests_total{code=\"200\"} " + requests.size() + "\n")
                         .getBytes(StandardCharsets.UTF_8);
