@@ -6,6 +6,7 @@ import java.util.Map;
 import java.util.Optional;
 
 import dev.runway.access.ProjectNames;
+import io.quarkus.runtime.configuration.MemorySize;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 
@@ -17,7 +18,10 @@ public interface WatcherConfig {
     @WithDefault("1s")
     Duration scrapeInterval();
 
-    /** Per HTTP request (scrape, probe attempt, Prometheus query); below the interval so a tick ends in time. */
+    /**
+     * Per HTTP request (scrape, probe attempt, Prometheus query), from connecting to the last byte, so a target that
+     * trickles its answer cannot hold a watch; below the interval so a tick ends in time.
+     */
     @WithDefault("800ms")
     Duration requestTimeout();
 
@@ -54,6 +58,8 @@ public interface WatcherConfig {
     Prometheus prometheus();
 
     Scrape scrape();
+
+    Outbound outbound();
 
     interface Probe {
         /** Status a health endpoint must answer (sop.md 000-11.1). */
@@ -109,5 +115,18 @@ public interface WatcherConfig {
 
         @WithDefault("http_request_duration_seconds")
         String durationHistogram();
+    }
+
+    /** What the watcher may fetch from StartWatch URLs (scrapes, probes) and how much of an answer it reads. */
+    interface Outbound {
+        /**
+         * Non-public targets (loopback, private, link-local, metadata, ...) that may be fetched anyway: {@code host:port},
+         * {@code host:from-to} or a CIDR / IP (every port). None by default: only public addresses are fetched.
+         */
+        Optional<List<String>> allow();
+
+        /** Largest answer read (scrape, probe, Prometheus query); a longer one is cut off and its sample fails. */
+        @WithDefault("2M")
+        MemorySize maxResponseBytes();
     }
 }

@@ -83,8 +83,8 @@ public class HealthCommandConsumer {
 
     /** A command that cannot be watched is poison; anything else (storage) is passed on, to be retried. */
     private static Throwable rejection(SpecificRecord command, Throwable failure, Outcome outcome) {
-        if (failure instanceof InvalidCommandException) {
-            outcome.rejected = "invalid";
+        if (failure instanceof InvalidCommandException invalid) {
+            outcome.rejected = invalid.kind();
             return new PoisonRecordException(command.getSchema().getName() + " " + Envelopes.headerOf(command).getEventId()
                     + " rejected: " + failure.getMessage(), failure);
         }

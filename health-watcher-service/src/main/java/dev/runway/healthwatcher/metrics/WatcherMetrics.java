@@ -79,6 +79,11 @@ public class WatcherMetrics {
         registry.counter("runway_health_source_failures", "source", kind).increment();
     }
 
+    /** A fetch not made (refused: the address is not allowed) or cut off (too-large), by source. */
+    public void outboundBlocked(String source, String reason) {
+        registry.counter("runway_health_outbound_blocked", "source", source, "reason", reason).increment();
+    }
+
     public void commandRejected(String reason) {
         registry.counter("runway_health_commands_dead_lettered", "reason", reason).increment();
     }

@@ -1,6 +1,5 @@
 package dev.runway.healthwatcher.plan;
 
-import java.net.URI;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
@@ -16,6 +15,7 @@ import dev.runway.events.Thresholds;
 import dev.runway.events.WatchPhase;
 import dev.runway.events.WatchTarget;
 import dev.runway.healthwatcher.config.WatcherConfig;
+import dev.runway.healthwatcher.outbound.OutboundTarget;
 import dev.runway.healthwatcher.rules.DecisionMatrix;
 import dev.runway.healthwatcher.rules.Metric;
 import dev.runway.healthwatcher.rules.WatchEvaluator;
@@ -127,12 +127,9 @@ public class WatchPlanner {
 
     private static void checkUrl(String component, String url) {
         try {
-            URI uri = URI.create(url);
-            if (!("http".equals(uri.getScheme()) || "https".equals(uri.getScheme())) || uri.getHost() == null) {
-                throw new InvalidCommandException(component + ": not an http(s) URL: " + url);
-            }
+            OutboundTarget.parse(url);
         } catch (IllegalArgumentException e) {
-            throw new InvalidCommandException(component + ": not a URL: " + url);
+            throw new InvalidCommandException(component + ": " + e.getMessage());
         }
     }
 }

@@ -3,7 +3,6 @@ package dev.runway.healthwatcher.sources;
 import java.util.ArrayList;
 import java.util.List;
 
-import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import dev.runway.healthwatcher.config.WatcherConfig;
@@ -11,12 +10,11 @@ import dev.runway.healthwatcher.scrape.PrometheusTextParser;
 import dev.runway.healthwatcher.scrape.TrafficSnapshot;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
-import io.vertx.core.buffer.Buffer;
-import io.vertx.ext.web.client.HttpResponse;
-import io.vertx.ext.web.client.WebClient;
-import io.vertx.ext.web.client.WebClientOptions;
 
-/** The watcher's HTTP: scrapes of Prometheus-format endpoints and health probes, on the event loop. */
+/**
+ * The watcher's scrapes of Prometheus-format endpoints and health probes, on the event loop, through
+ * {@link OutboundHttp} (allowlist, size cap, deadline).
+ */
 @ApplicationScoped
 public class HttpSources {
 
@@ -29,21 +27,17 @@ public class HttpSources {
         }
     }
 
+    private static final String ACCEPT = "text/plain;version=0.0.4;q=0.9,application/openmetrics-text;q=0.5,*/*;q=0.1";
+
     private final Vertx vertx;
     private final WatcherConfig config;
-    private final WebClient client;
+    private final OutboundHttp http;
     private final List<TrafficSnapshot.Convention> conventions;
 
-    public HttpSources(Vertx vertx, WatcherConfig config) {
+    public HttpSources(Vertx vertx, WatcherConfig config, OutboundHttp http) {
         this.vertx = vertx;
         this.config = config;
-        int timeout = (int) config.requestTimeout().toMillis();
-        this.client = WebClient.create(vertx, new WebClientOptions()
-                .setUserAgent("runway-health-watcher")
-                .setConnectTimeout(timeout)
-                .setKeepAlive(true)
-                .setMaxPoolSize(64)
-                .setFollowRedirects(false));
+        this.http = http;
         List<TrafficSnapshot.Convention> list = new ArrayList<>();
         config.scrape().requestCounter().ifPresent(counter -> list.add(
                 new TrafficSnapshot.Convention(counter, config.scrape().statusLabel(), config.scrape().durationHistogram())));
@@ -55,22 +49,14 @@ public class HttpSources {
         return config.probe().expectedStatus();
     }
 
-    public WebClient client() {
-        return client;
-    }
-
     /** GET a Prometheus-format page and read its request counters and latency histogram. */
     public Future<TrafficSnapshot> scrape(String url) {
-        return client.getAbs(url).timeout(config.requestTimeout().toMillis())
-                .putHeader("Accept", "text/plain;version=0.0.4;q=0.9,application/openmetrics-text;q=0.5,*/*;q=0.1")
-                .send()
-                .compose(response -> {
-                    if (response.statusCode() != 200) {
-                        return Future.failedFuture("HTTP " + response.statusCode());
-                    }
-                    String body = response.bodyAsString();
-                    return Future.succeededFuture(TrafficSnapshot.of(PrometheusTextParser.parse(body == null ? "" : body), conventions));
-                });
+        return http.get("scrape", url, ACCEPT, true).compose(answer -> {
+            if (answer.status() != 200) {
+                return Future.failedFuture("HTTP " + answer.status());
+            }
+            return Future.succeededFuture(TrafficSnapshot.of(PrometheusTextParser.parse(answer.body().toString()), conventions));
+        });
     }
 
     /** Health endpoint with retries (sop.md 000-11.1: expected status, several attempts). */
@@ -80,26 +66,19 @@ public class HttpSources {
 
     private Future<ProbeResult> attempt(String url, int n) {
         int expected = config.probe().expectedStatus();
-        return client.getAbs(url).timeout(config.requestTimeout().toMillis()).send()
+        return http.get("probe", url, null, false)
                 .transform(ar -> {
-                    int status = ar.succeeded() ? ar.result().statusCode() : 0;
+                    int status = ar.succeeded() ? ar.result().status() : 0;
                     String error = ar.succeeded() ? null : String.valueOf(ar.cause().getMessage());
                     if (status == expected) {
                         return Future.succeededFuture(new ProbeResult(true, status, n, null));
                     }
-                    if (n > config.probe().retries()) {
+                    // A refused address or an oversized answer stays so: another attempt would only repeat it.
+                    boolean lasting = ar.cause() instanceof OutboundHttp.RefusedTarget || ar.cause() instanceof OutboundHttp.ResponseTooLarge;
+                    if (n > config.probe().retries() || lasting) {
                         return Future.succeededFuture(new ProbeResult(false, status, n, error));
                     }
                     return vertx.timer(config.probe().retryDelay().toMillis()).compose(x -> attempt(url, n + 1));
                 });
-    }
-
-    public Future<HttpResponse<Buffer>> get(String url) {
-        return client.getAbs(url).timeout(config.requestTimeout().toMillis()).send();
-    }
-
-    @PreDestroy
-    void close() {
-        client.close();
     }
 }

@@ -25,10 +25,10 @@ import io.vertx.core.Future;
 @ApplicationScoped
 public class PrometheusApi {
 
-    private final HttpSources http;
+    private final OutboundHttp http;
     private final ObjectMapper json;
 
-    public PrometheusApi(HttpSources http, ObjectMapper json) {
+    public PrometheusApi(OutboundHttp http, ObjectMapper json) {
         this.http = http;
         this.json = json;
     }
@@ -71,15 +71,19 @@ public class PrometheusApi {
     }
 
     private Future<JsonNode> call(String url) {
-        return http.get(url).compose(response -> {
+        // The server is the operator's configuration, not a StartWatch's: capped and timed, not allowlisted.
+        return http.getConfigured("prometheus", url, "application/json").compose(response -> {
             JsonNode body;
             try {
-                body = json.readTree(response.bodyAsString());
+                body = json.readTree(response.body().getBytes());
             } catch (Exception e) {
-                return Future.failedFuture("Prometheus answered HTTP " + response.statusCode() + " without JSON");
+                body = null;
             }
-            if (response.statusCode() != 200 || !"success".equals(body.path("status").asText())) {
-                return Future.failedFuture("Prometheus: HTTP " + response.statusCode() + " " + body.path("errorType").asText() + " "
+            if (body == null || body.isMissingNode()) {
+                return Future.failedFuture("Prometheus answered HTTP " + response.status() + " without JSON");
+            }
+            if (response.status() != 200 || !"success".equals(body.path("status").asText())) {
+                return Future.failedFuture("Prometheus: HTTP " + response.status() + " " + body.path("errorType").asText() + " "
                         + body.path("error").asText());
             }
             return Future.succeededFuture(body.path("data"));

@@ -2,6 +2,7 @@ package dev.runway.healthwatcher.watch;
 
 import java.time.Clock;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
@@ -15,19 +16,23 @@ import org.jboss.logging.Logger;
 import dev.runway.access.ProjectScope;
 import dev.runway.events.StartWatch;
 import dev.runway.events.StopWatch;
+import dev.runway.events.WatchTarget;
 import dev.runway.healthwatcher.config.WatcherConfig;
 import dev.runway.healthwatcher.decision.DecisionService;
 import dev.runway.healthwatcher.metrics.WatcherMetrics;
+import dev.runway.healthwatcher.plan.InvalidCommandException;
 import dev.runway.healthwatcher.plan.WatchPlan;
 import dev.runway.healthwatcher.plan.WatchPlanner;
 import dev.runway.healthwatcher.rules.Verdict;
 import dev.runway.healthwatcher.sources.HttpSources;
+import dev.runway.healthwatcher.sources.OutboundHttp;
 import dev.runway.healthwatcher.sources.PrometheusApi;
 import dev.runway.healthwatcher.sources.TargetReader;
 import dev.runway.healthwatcher.store.DecisionRepository;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import io.smallrye.mutiny.Uni;
+import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 
 /**
@@ -47,19 +52,21 @@ public class WatchService {
     private final DecisionRepository repository;
     private final DecisionService decisions;
     private final HttpSources http;
+    private final OutboundHttp outbound;
     private final PrometheusApi prometheus;
     private final WatcherMetrics metrics;
     private final Clock clock = Clock.systemUTC();
     private final Map<String, LiveWatch> live = new ConcurrentHashMap<>();
 
     public WatchService(Vertx vertx, WatcherConfig config, WatchPlanner planner, DecisionRepository repository,
-            DecisionService decisions, HttpSources http, PrometheusApi prometheus, WatcherMetrics metrics) {
+            DecisionService decisions, HttpSources http, OutboundHttp outbound, PrometheusApi prometheus, WatcherMetrics metrics) {
         this.vertx = vertx;
         this.config = config;
         this.planner = planner;
         this.repository = repository;
         this.decisions = decisions;
         this.http = http;
+        this.outbound = outbound;
         this.prometheus = prometheus;
         this.metrics = metrics;
         metrics.activeWatches(live::size);
@@ -68,6 +75,10 @@ public class WatchService {
     /** Starts a watch once; a StartWatch seen before (redelivery) is acknowledged without effect. */
     public Uni<Void> start(StartWatch command) {
         WatchPlan plan = planner.plan(command);
+        return admit(command).chain(() -> insert(command, plan));
+    }
+
+    private Uni<Void> insert(StartWatch command, WatchPlan plan) {
         Instant now = clock.instant();
         Instant endsAt = now.plusSeconds(command.getWindowSeconds());
         return repository.insertWatch(command, now, endsAt).invoke(inserted -> {
@@ -77,6 +88,29 @@ public class WatchService {
                 LOG.infof("StartWatch %s for watch %s seen before; not started again", command.getHeader().getEventId(), command.getWatchId());
             }
         }).replaceWithVoid();
+    }
+
+    /**
+     * Every URL of the command resolved and checked against runway.health.outbound.allow before anything is fetched or
+     * stored: one refused URL refuses the whole command (a watch missing one of its sources could pass unseen), as
+     * poison with the reason.
+     */
+    private Uni<Void> admit(StartWatch command) {
+        List<Future<Void>> checks = new ArrayList<>();
+        for (WatchTarget t : command.getTargets()) {
+            checks.add(admit(t.getComponent(), "metricsUrl", t.getMetricsUrl()));
+            checks.add(admit(t.getComponent(), "healthUrl", t.getHealthUrl()));
+            checks.add(admit(t.getComponent(), "baselineMetricsUrl", t.getBaselineMetricsUrl()));
+        }
+        return Uni.createFrom().completionStage(() -> Future.all(checks).<Void>mapEmpty().toCompletionStage());
+    }
+
+    private Future<Void> admit(String component, String field, String url) {
+        if (url == null) {
+            return Future.succeededFuture();
+        }
+        return outbound.admit(url).recover(f -> Future.failedFuture(
+                new InvalidCommandException(component + " " + field + " " + f.getMessage(), "refused-target")));
     }
 
     /** Stops a watch before its window ends: no decision is published for it. */

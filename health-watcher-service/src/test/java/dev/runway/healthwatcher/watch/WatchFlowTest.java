@@ -140,7 +140,9 @@ class WatchFlowTest {
     @Test
     void aStartWatchWhoseWindowIsLongOverIsNotStarted() {
         String deploymentId = UUID.randomUUID().toString();
-        List<WatchTarget> nowhere = List.of(WatchTarget.newBuilder().setComponent("api").setHealthUrl("http://127.0.0.1:9/health").build());
+        // A free port in the test allowlist: admitted, nothing answers.
+        List<WatchTarget> nowhere = List.of(WatchTarget.newBuilder().setComponent("api")
+                .setHealthUrl("http://127.0.0.1:" + DemoApp.freePort() + "/health").build());
         StartWatch old = startWatch(deploymentId, 5, thresholds(5, 2), nowhere);
         old.getHeader().setOccurredAt(Instant.now().minus(Duration.ofMinutes(11)));
         send(old);
