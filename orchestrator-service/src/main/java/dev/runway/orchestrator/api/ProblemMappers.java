@@ -107,7 +107,7 @@ public class ProblemMappers {
         } else if (e instanceof MismatchedInputException mismatched && mismatched.getTargetType() != null) {
             message = "must be " + expected(mismatched.getTargetType());
         } else {
-            message = e.getOriginalMessage() == null ? "malformed JSON" : e.getOriginalMessage().split("\n")[0];
+            message = original.isEmpty() ? "malformed JSON" : original.split("\n")[0];
             // "Unrecognized token 'abc'": the token may be anything the caller typed, a secret included.
             message = message.replaceAll("token '[^']*'", "token");
         }
