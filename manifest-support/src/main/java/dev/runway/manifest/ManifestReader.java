@@ -29,9 +29,10 @@ import com.networknt.schema.ValidationMessage;
 /**
  * The one reader of deploy manifests, with one set of limits, for every part of Runway that reads
  * them (the orchestrator at the API, the validator, the notifier, the CLI): a manifest accepted by
- * one is accepted by all. It reads defensively and checks against the contract's JSON Schema. The YAML
- * parser is bounded (size, nesting, string and number length, one document, no duplicate keys) and
- * refuses aliases and anchors: Jackson does not expand aliases, so an aliased manifest would be read
+ * one is accepted by all. It reads defensively and checks against the contract's JSON Schema and
+ * the contract's rules that JSON Schema cannot state ({@link ContractRules}). The YAML parser is
+ * bounded (size, nesting, string and number length, one document, no duplicate keys, no control
+ * characters in values and keys) and refuses aliases and anchors: Jackson does not expand aliases, so an aliased manifest would be read
  * wrongly, a manifest has no use for them, and refusing them closes the door on alias bombs.
  */
 public final class ManifestReader {
@@ -124,9 +125,9 @@ public final class ManifestReader {
             if (anchored != null) {
                 return new Parsed(null, "invalid YAML: " + anchored);
             }
-            String tooLong = longText(root);
-            if (tooLong != null) {
-                return new Parsed(null, tooLong);
+            String badText = badText(root);
+            if (badText != null) {
+                return new Parsed(null, badText);
             }
             return new Parsed(root, null);
         } catch (JsonProcessingException e) {
@@ -141,24 +142,29 @@ public final class ManifestReader {
 
     /**
      * The YAML parser does not apply Jackson's string-length limit, so it is checked on the tree:
-     * no manifest value needs more than {@link #MAX_STRING} characters.
+     * no manifest value needs more than {@link #MAX_STRING} characters. Nor does one need a control
+     * character other than tab and line breaks; a double-quoted "\0" would otherwise carry NUL into
+     * names that are stored (PostgreSQL's text refuses it) and shown.
      */
-    private static String longText(JsonNode node) {
-        if (node.isTextual() && node.textValue().length() > MAX_STRING) {
-            return "a value is longer than " + MAX_STRING + " characters";
+    private static String badText(JsonNode node) {
+        if (node.isTextual()) {
+            String problem = badText(node.textValue(), "value");
+            if (problem != null) {
+                return problem;
+            }
         }
         for (Map.Entry<String, JsonNode> e : node.properties()) {
-            if (e.getKey().length() > MAX_STRING) {
-                return "a key is longer than " + MAX_STRING + " characters";
+            String problem = badText(e.getKey(), "key");
+            if (problem == null) {
+                problem = badText(e.getValue());
             }
-            String inner = longText(e.getValue());
-            if (inner != null) {
-                return inner;
+            if (problem != null) {
+                return problem;
             }
         }
         if (node.isArray()) {
             for (JsonNode item : node) {
-                String inner = longText(item);
+                String inner = badText(item);
                 if (inner != null) {
                     return inner;
                 }
@@ -167,22 +173,45 @@ public final class ManifestReader {
         return null;
     }
 
-    /** Every schema error's message ("pointer: what is wrong"), sorted; callers show at most {@link #MAX_SCHEMA_ERRORS}. */
+    private static String badText(String text, String what) {
+        if (text.length() > MAX_STRING) {
+            return "a " + what + " is longer than " + MAX_STRING + " characters";
+        }
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if ((c < 0x20 && c != '\t' && c != '\n' && c != '\r') || c == 0x7f) {
+                return String.format("a %s holds a control character (U+%04X); only tabs and line breaks are allowed", what, (int) c);
+            }
+        }
+        return null;
+    }
+
+    /**
+     * Every schema error's message ("pointer: what is wrong"), the contract's rules beyond JSON Schema
+     * included ({@link ContractRules}), sorted; callers show at most {@link #MAX_SCHEMA_ERRORS}.
+     */
     public List<String> schemaErrors(JsonNode root) {
         List<String> errors = new ArrayList<>();
         for (ValidationMessage m : schema.validate(root)) {
             errors.add(m.getMessage());
         }
+        for (SchemaError e : ContractRules.errors(root)) {
+            errors.add(e.pointer() + ": " + e.message());
+        }
         errors.sort(null);
         return errors;
     }
 
-    /** The schema errors with the pointer of each value they are about, at most {@link #MAX_SCHEMA_ERRORS}. */
+    /**
+     * The schema errors, and those of the contract's rules beyond JSON Schema ({@link ContractRules}),
+     * with the pointer of each value they are about, at most {@link #MAX_SCHEMA_ERRORS}.
+     */
     public SchemaCheck check(JsonNode root) {
         List<SchemaError> errors = new ArrayList<>();
         for (ValidationMessage m : schema.validate(root)) {
             errors.add(new SchemaError(m.getInstanceLocation() == null ? "" : m.getInstanceLocation().toString(), m.getMessage()));
         }
+        errors.addAll(ContractRules.errors(root));
         errors.sort(Comparator.comparing(SchemaError::pointer).thenComparing(SchemaError::message));
         return new SchemaCheck(List.copyOf(errors.subList(0, Math.min(errors.size(), MAX_SCHEMA_ERRORS))), errors.size());
     }

@@ -97,6 +97,16 @@ class ManifestReaderTest {
     }
 
     @Test
+    void shouldRefuseControlCharactersInValuesAndKeys() {
+        accepted("a: \"tab\\tand\\nline\\r\"\n");
+        refusedFor("a: \"ac\\0me\"\n", "a value holds a control character (U+0000)");
+        refusedFor("a: \"bell\\a\"\n", "a value holds a control character (U+0007)");
+        refusedFor("a: [\"ok\", \"esc\\e[2J\"]\n", "a value holds a control character (U+001B)");
+        refusedFor("\"k\\0\": 1\n", "a key holds a control character (U+0000)");
+        refusedFor("{\"a\": \"\\u0000\"}", "a value holds a control character (U+0000)");
+    }
+
+    @Test
     void shouldNeverReadANumberLongerThanTheLimit() {
         int max = ManifestReader.MAX_NUMBER;
         assertTrue(accepted("a: " + "9".repeat(max)).path("a").isNumber());
@@ -197,6 +207,79 @@ class ManifestReaderTest {
         assertEquals(2, READER.schemaErrors(root).size());
         ManifestReader.SchemaCheck top = READER.check(accepted("a: 1\n"));
         assertTrue(top.errors().stream().anyMatch(e -> e.pointer().isEmpty() && e.message().contains("'version'")), top.toString());
+    }
+
+    /** The manifest with {@code deployment} lines (two-space indented, under {@code deployment:}) added. */
+    private static JsonNode withDeployment(String lines) {
+        return accepted(valid().replace("deployment:\n", "deployment:\n" + lines));
+    }
+
+    private static List<String> pointers(JsonNode root) {
+        return READER.check(root).errors().stream().map(ManifestReader.SchemaError::pointer).toList();
+    }
+
+    @Test
+    void shouldAcceptCanaryStepsStrictlyAscendingToOneHundred() {
+        for (String steps : List.of("[100]", "[5, 25, 50, 100]", "[1, 2, 99, 100]")) {
+            JsonNode root = withDeployment("  canary:\n    steps: " + steps + "\n");
+            assertTrue(READER.check(root).ok(), () -> steps + ": " + READER.check(root));
+            assertEquals(List.of(), READER.schemaErrors(root));
+        }
+    }
+
+    @Test
+    void shouldRefuseCanaryStepsOutOfOrderNamingTheStep() {
+        // [100, 5] would shift traffic to 100 % twice, and compensate twice.
+        JsonNode twice = withDeployment("  canary:\n    steps: [100, 5]\n");
+        ManifestReader.SchemaCheck check = READER.check(twice);
+        assertEquals(List.of("/deployment/canary/steps/1"), pointers(twice));
+        assertTrue(check.errors().get(0).message().contains("strictly ascending and end at 100"), check.toString());
+        assertEquals(List.of("/deployment/canary/steps/1: must be greater than the step before it (100): canary steps are "
+                + "strictly ascending and end at 100"), READER.schemaErrors(twice));
+        assertEquals(List.of("/deployment/canary/steps/2"), pointers(withDeployment("  canary:\n    steps: [10, 50, 25, 100]\n")));
+        assertEquals(List.of("/deployment/canary/steps"), pointers(withDeployment("  canary:\n    steps: [5, 25, 50]\n")),
+                "a canary that never reaches 100 %");
+        assertEquals(List.of("/deployment/canary/steps", "/deployment/canary/steps/1"),
+                pointers(withDeployment("  canary:\n    steps: [50, 50, 100]\n")), "uniqueItems and the order both say so");
+    }
+
+    @Test
+    void shouldRefuseATimeZoneTheDatabaseDoesNotKnow() {
+        String window = "  window:\n    production:\n      days: [mon]\n      start: \"09:00\"\n      end: \"17:00\"\n";
+        for (String zone : List.of("Europe/Berlin", "UTC", "America/Argentina/Buenos_Aires", "Etc/GMT+5")) {
+            JsonNode root = withDeployment(window + "      timezone: " + zone + "\n");
+            assertTrue(READER.check(root).ok(), () -> zone + ": " + READER.check(root));
+        }
+        for (String zone : List.of("Mars/Olympus_Mons", "Europe/Nowhere", "GMT+99", "UTC+25")) {
+            JsonNode root = withDeployment(window + "      timezone: " + zone + "\n");
+            ManifestReader.SchemaCheck check = READER.check(root);
+            assertEquals(List.of("/deployment/window/production/timezone"), pointers(root), zone);
+            assertTrue(check.errors().get(0).message().contains("IANA name"), check.toString());
+            assertFalse(check.errors().get(0).message().contains(zone), "the message does not echo the value");
+        }
+    }
+
+    @Test
+    void shouldRefuseNumbersPastTheirMaximumWhereAJavaIntWouldWrap() {
+        String twoToThe31 = "2147483648";
+        assertEquals(List.of("/components/web/deploy/replicas"),
+                pointers(accepted(valid().replace("replicas: 2", "replicas: " + twoToThe31))));
+        assertEquals(List.of("/components/web/port"), pointers(accepted(valid().replace("port: 3000", "port: " + twoToThe31))));
+        assertEquals(List.of("/deployment/monitoring_window_seconds"),
+                pointers(withDeployment("  monitoring_window_seconds: " + twoToThe31 + "\n")));
+        assertEquals(List.of("/deployment/monitoring_window_seconds"), pointers(withDeployment("  monitoring_window_seconds: 0\n")),
+                "a monitoring window of 0 s watches nothing");
+        assertEquals(List.of("/deployment/canary/pause_seconds"),
+                pointers(withDeployment("  canary:\n    pause_seconds: " + twoToThe31 + "\n")));
+        assertEquals(List.of("/deployment/approvals/production"),
+                pointers(withDeployment("  approvals:\n    production: " + twoToThe31 + "\n")));
+        assertEquals(List.of("/rollback/threshold/sustained_seconds"),
+                pointers(accepted(valid().replace("error_rate: 5", "sustained_seconds: 9223372036854775808"))));
+        assertEquals(List.of("/rollback/threshold/latency_p99"), pointers(accepted(valid().replace("error_rate: 5", "latency_p99: 1e300"))));
+        refusedFor(valid().replace("error_rate: 5", "latency_p99: .inf"), "Malformed numeric value");
+        assertEquals(List.of("/components/web/deploy/replicas"),
+                pointers(accepted(valid().replace("replicas: 2", "replicas: -" + twoToThe31))));
+        assertTrue(READER.check(withDeployment("  monitoring_window_seconds: 86400\n  canary:\n    pause_seconds: 86400\n")).ok());
     }
 
     @Test

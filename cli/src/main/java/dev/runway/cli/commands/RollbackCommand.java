@@ -1,6 +1,5 @@
 package dev.runway.cli.commands;
 
-import java.io.IOException;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -173,11 +172,7 @@ public class RollbackCommand implements Callable<Integer> {
         if (!Files.isRegularFile(manifest)) {
             throw new UsageException("name the project with -p (no " + RequestBuilder.MANIFEST + " in " + dir.toAbsolutePath().normalize() + ")");
         }
-        try {
-            return RequestBuilder.projectNameOf(Files.readString(manifest, StandardCharsets.UTF_8), manifest);
-        } catch (IOException e) {
-            throw new UsageException("cannot read " + manifest + ": " + e.getMessage());
-        }
+        return RequestBuilder.projectNameOf(RequestBuilder.readManifest(manifest), manifest);
     }
 
     private ObjectNode note() {

@@ -9,13 +9,12 @@ import java.util.Arrays;
 import java.util.List;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 
 import dev.runway.cli.UsageException;
 import dev.runway.cli.api.Json;
+import dev.runway.manifest.ManifestReader;
 
 /**
  * Builds the body of {@code POST /deployments} (orchestrator api/DeploymentRequest) from the
@@ -45,7 +44,7 @@ public final class RequestBuilder {
         }
     }
 
-    private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
+    private static final ManifestReader MANIFESTS = new ManifestReader();
 
     private RequestBuilder() {
     }
@@ -137,7 +136,8 @@ public final class RequestBuilder {
         return names;
     }
 
-    private static String readManifest(Path path) {
+    /** A manifest file's text; a usage error when it cannot be read or is larger than the API would take. */
+    public static String readManifest(Path path) {
         try {
             if (Files.size(path) > MAX_MANIFEST_BYTES) {
                 throw new UsageException(path + " is larger than " + MAX_MANIFEST_BYTES / 1024 + " KiB");
@@ -148,19 +148,20 @@ public final class RequestBuilder {
         }
     }
 
-    /** project.name of a manifest's text; a usage error when absent or not YAML. */
+    /**
+     * project.name of a manifest's text, read by the one bounded manifest reader (manifest-support) with the
+     * orchestrator's and the validator's limits; a usage error when absent or when the reader refuses the text.
+     */
     public static String projectNameOf(String manifest, Path where) {
-        JsonNode tree;
-        try {
-            tree = YAML.readTree(manifest);
-        } catch (IOException e) {
-            throw new UsageException(where + " is not valid YAML: " + e.getMessage().split("\n")[0]);
+        ManifestReader.Parsed parsed = MANIFESTS.parse(manifest);
+        if (!parsed.ok()) {
+            throw new UsageException(where + " cannot be read: " + parsed.error());
         }
-        String name = tree == null ? null : tree.path("project").path("name").asText(null);
-        if (name == null || name.isBlank()) {
+        JsonNode name = parsed.root().path("project").path("name");
+        if (!name.isTextual() || name.textValue().isBlank()) {
             throw new UsageException(where + " has no project.name; give the project with -p");
         }
-        return name;
+        return name.textValue();
     }
 
     private static String readScanReport(Path path) {

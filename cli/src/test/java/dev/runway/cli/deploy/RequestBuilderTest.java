@@ -125,4 +125,26 @@ class RequestBuilderTest {
         assertThrows(UsageException.class, () -> RequestBuilder.build(new DeployOptions("staging", "1.0.0", null, null, false,
                 "p", null, dir.resolve("nope"), null, null)));
     }
+
+    @Test
+    void shouldReadTheProjectNameWithTheSharedBoundedReader() {
+        Path where = dir.resolve("deploy.manifest.yaml");
+        assertEquals("acme-shop", RequestBuilder.projectNameOf(MANIFEST, where));
+        // What the orchestrator and the validator refuse, the CLI refuses too, with the same reason.
+        for (String[] hostile : new String[][] {
+                { "a: &a [\"lol\", \"lol\"]\nb: [*a, *a]\n" + MANIFEST, "YAML anchors (&a) are not allowed" },
+                { MANIFEST + MANIFEST, "Duplicate field" },
+                { MANIFEST + "x-deep: " + "[".repeat(100_000) + "]".repeat(100_000) + "\n", "nesting depth" },
+                { MANIFEST + "x-long: " + "x".repeat(20_000) + "\n", "longer than" },
+                { MANIFEST + "---\n" + MANIFEST, "more than one YAML document" },
+                { "project:\n  name: \"acme\\0shop\"\n", "control character" },
+                { "- project: {name: acme-shop}\n", "mapping at the top" } }) {
+            UsageException e = assertThrows(UsageException.class, () -> RequestBuilder.projectNameOf(hostile[0], where), hostile[1]);
+            assertTrue(e.getMessage().contains(hostile[1]), e.getMessage());
+            assertTrue(e.getMessage().length() < 1_000, "the reason does not echo the manifest");
+        }
+        UsageException nameless = assertThrows(UsageException.class,
+                () -> RequestBuilder.projectNameOf("project:\n  name: [acme]\n", where));
+        assertTrue(nameless.getMessage().contains("no project.name"), nameless.getMessage());
+    }
 }

@@ -19,12 +19,13 @@ public record DeploymentRequest(
         @NotBlank @Pattern(regexp = "^[a-z0-9]([a-z0-9._-]{0,61}[a-z0-9])?$",
                 message = "must be lower-case letters, digits, '-', '_' or '.', starting and ending with a letter or digit")
         String project,
-        @NotBlank @Pattern(regexp = VERSION, message = "must be a semantic version such as 1.4.2 or v1.4.2-rc.1")
+        @NotBlank @Size(max = 128) @Pattern(regexp = VERSION, message = "must be a semantic version such as 1.4.2 or v1.4.2-rc.1")
         String version,
         @NotBlank @Pattern(regexp = "^(development|staging|uat|production)$", message = "must be one of development, staging, uat, production")
         String environment,
         @Schema(description = "\"all\" (default) or component names, like the seed's -c")
-        @Size(max = 50) List<@NotBlank @Size(max = 63) String> components,
+        @Size(max = 50) List<@NotBlank @Size(max = 63) @Pattern(regexp = InputRules.COMPONENT,
+                message = "must be \"all\" or a component name (lower-case letters, digits and '-')") String> components,
         @Schema(description = "blue-green, canary or rolling; overrides the manifest")
         @Pattern(regexp = "^(blue-green|canary|rolling)$", message = "must be blue-green, canary or rolling")
         String strategy,
@@ -32,16 +33,23 @@ public record DeploymentRequest(
         @Schema(description = "The deploy manifest: YAML or JSON text, or a JSON object")
         JsonNode manifest,
         @Valid RepositoryReference repository,
-        @Size(max = 2000) String ciEvidence,
-        @Size(max = 200_000) String scanReport) {
+        @Size(max = 2000) @Pattern(regexp = InputRules.TEXT, message = InputRules.CONTROL_MESSAGE) String ciEvidence,
+        @Size(max = 200_000) @Pattern(regexp = InputRules.TEXT, message = InputRules.CONTROL_MESSAGE) String scanReport) {
 
     public static final String VERSION = "^v?(0|[1-9]\\d*)\\.(0|[1-9]\\d*)\\.(0|[1-9]\\d*)(-[0-9A-Za-z.-]+)?(\\+[0-9A-Za-z.-]+)?$";
 
-    /** A git repository at an exact commit (the validator and executor read it). */
+    /**
+     * A git repository at an exact commit (the validator and executor read it). A URL with credentials in it
+     * is refused ({@link RepositoryUrls}): they would travel on the public topic and in notifications.
+     */
     public record RepositoryReference(
-            @NotBlank @Size(max = 2000) String url,
+            @Schema(description = "git URL or local path, without credentials (no user:password@ or token@, no token in "
+                    + "the query): such a URL is refused with 400")
+            @NotBlank @Size(max = 2000) @Pattern(regexp = InputRules.REPOSITORY_URL,
+                    message = "must be a URL or path without spaces or control characters, not starting with '-'") String url,
             @NotBlank @Pattern(regexp = "^[0-9a-f]{7,40}$", message = "must be a git commit id (7-40 hex digits)") String commit,
-            @Size(max = 255) String ref) {
+            @Size(max = 255) @Pattern(regexp = InputRules.GIT_REF,
+                    message = "must be a git branch or tag name (no spaces, '..', control characters or leading '-')") String ref) {
     }
 
     public boolean isDryRun() {

@@ -12,6 +12,7 @@ import jakarta.validation.Valid;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotNull;
+import jakarta.validation.constraints.Pattern;
 import jakarta.validation.constraints.Size;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DefaultValue;
@@ -43,6 +44,7 @@ import io.quarkus.hibernate.reactive.panache.common.WithSession;
 import io.quarkus.panache.common.Page;
 import io.quarkus.panache.common.Parameters;
 import io.quarkus.panache.common.Sort;
+import io.quarkus.resteasy.reactive.jackson.CustomDeserialization;
 import io.quarkus.security.identity.SecurityIdentity;
 import io.smallrye.mutiny.Uni;
 
@@ -54,7 +56,8 @@ import io.smallrye.mutiny.Uni;
 public class DeploymentResource {
 
     /** Optional body of the action endpoints. */
-    public record Note(@Size(max = 1000) String comment, @Size(max = 1000) String reason) {
+    public record Note(@Size(max = 1000) @Pattern(regexp = InputRules.TEXT, message = InputRules.CONTROL_MESSAGE) String comment,
+            @Size(max = 1000) @Pattern(regexp = InputRules.TEXT, message = InputRules.CONTROL_MESSAGE) String reason) {
         String text() {
             return comment != null ? comment : reason;
         }
@@ -72,14 +75,17 @@ public class DeploymentResource {
 
     @POST
     @Consumes(MediaType.APPLICATION_JSON)
+    @CustomDeserialization(StrictJson.class)
     @RolesAllowed({Roles.DEPLOYER, Roles.SRE})
     @Operation(summary = "Start a deployment", description = "202 with the deployment's URL. The same Idempotency-Key "
             + "and body return the same deployment; the same key with another body is 409. 403 when the token's "
             + "runway_projects claim does not cover the project of its client (the manifest's project.client, else the "
             + "project's registered client); 409 when the project's safe name is another project's, or the project "
-            + "belongs to another client.")
+            + "belongs to another client. 400 for a repository URL with credentials in it (use a credential reference), "
+            + "an unknown field, a duplicate key, and anything the manifest reader or its schema refuses.")
     public Uni<Response> create(@NotNull(message = "a JSON body is required") @Valid DeploymentRequest request,
-            @HeaderParam("Idempotency-Key") @Size(max = 200) String idempotencyKey, UriInfo uri) {
+            @HeaderParam("Idempotency-Key") @Size(max = 200) @Pattern(regexp = InputRules.LINE,
+                    message = InputRules.CONTROL_MESSAGE) String idempotencyKey, UriInfo uri) {
         ProjectScope scope = access.scope();
         return service.request(request, blankToNull(idempotencyKey), who(), scope)
                 .flatMap(r -> view(r.deployment().id, scope).map(view -> Response.accepted(view)
@@ -101,8 +107,10 @@ public class DeploymentResource {
     @Operation(summary = "Deployments the caller may see, newest first, filtered and paged",
             description = "Only deployments of projects the token's runway_projects claim covers (filtered in the query, "
                     + "before paging).")
-    public Uni<DeploymentView.Page> list(@QueryParam("environment") String environment, @QueryParam("project") String project,
-            @QueryParam("client") String client, @QueryParam("state") String state,
+    public Uni<DeploymentView.Page> list(@QueryParam("environment") String environment,
+            @QueryParam("project") @Size(max = 200) @Pattern(regexp = InputRules.LINE, message = InputRules.CONTROL_MESSAGE) String project,
+            @QueryParam("client") @Size(max = 200) @Pattern(regexp = InputRules.LINE, message = InputRules.CONTROL_MESSAGE) String client,
+            @QueryParam("state") String state,
             @QueryParam("page") @DefaultValue("0") @Min(0) int page,
             @QueryParam("size") @DefaultValue("20") @Min(1) @Max(200) int size) {
         Parameters params = new Parameters();
@@ -136,6 +144,7 @@ public class DeploymentResource {
 
     @POST
     @Path("/{id}/approvals")
+    @CustomDeserialization(StrictJson.class)
     @RolesAllowed({Roles.APPROVER})
     @Operation(summary = "Approve (production needs two distinct approvers, neither the requester)")
     public Uni<DeploymentView> approve(@PathParam("id") String id, @Valid Note note) {
@@ -145,6 +154,7 @@ public class DeploymentResource {
 
     @POST
     @Path("/{id}/window-override")
+    @CustomDeserialization(StrictJson.class)
     @RolesAllowed({Roles.SRE})
     @Operation(summary = "Start now although outside the deployment window (audited with the reason)")
     public Uni<DeploymentView> overrideWindow(@PathParam("id") String id, @Valid Note note) {
@@ -157,6 +167,7 @@ public class DeploymentResource {
 
     @POST
     @Path("/{id}/cancel")
+    @CustomDeserialization(StrictJson.class)
     @RolesAllowed({Roles.DEPLOYER, Roles.SRE})
     @Operation(summary = "Cancel before traffic moves; what was deployed is undone")
     public Uni<DeploymentView> cancel(@PathParam("id") String id, @Valid Note note) {
@@ -166,6 +177,7 @@ public class DeploymentResource {
 
     @POST
     @Path("/{id}/rollback")
+    @CustomDeserialization(StrictJson.class)
     @RolesAllowed({Roles.SRE})
     @Operation(summary = "Manual rollback: compensate every completed step in reverse order")
     public Uni<DeploymentView> rollback(@PathParam("id") String id, @Valid Note note) {

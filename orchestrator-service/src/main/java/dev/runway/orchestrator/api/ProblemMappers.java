@@ -1,6 +1,8 @@
 package dev.runway.orchestrator.api;
 
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collection;
 import java.util.Comparator;
 import java.util.List;
 
@@ -16,10 +18,13 @@ import org.jboss.logging.Logger;
 import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
 
 import com.fasterxml.jackson.core.JsonParseException;
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonStreamContext;
 import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.exc.InvalidFormatException;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
+import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 
 import dev.runway.orchestrator.manifest.ManifestException;
 import io.quarkus.security.AuthenticationFailedException;
@@ -56,31 +61,91 @@ public class ProblemMappers {
                 + String.join(", ", errors.stream().map(Problem.FieldError::field).toList())).withErrors(errors), uri);
     }
 
-    /** "request.body.version" → "version": users know the body's fields, not Java's parameters. */
+    /**
+     * "create.request.version" → "version", "create.request.components[1].<list element>" → "components[1]",
+     * "list.size" → "size": users know the body's fields and the query's parameters, not Java's methods.
+     */
     private static String field(String path) {
-        String[] parts = path.split("\\.");
-        int start = 0;
-        for (int i = 0; i < parts.length; i++) {
-            if (parts[i].equals("body") || parts[i].equals("request")) {
-                start = i + 1;
-            }
+        List<String> parts = new ArrayList<>(Arrays.asList(path.split("\\.")));
+        parts.removeIf(p -> p.startsWith("<"));
+        if (parts.size() > 1) {
+            parts.remove(0); // the resource method
         }
-        return String.join(".", Arrays.copyOfRange(parts, Math.min(start, parts.length - 1), parts.length));
+        if (parts.size() > 1) {
+            parts.remove(0); // the body parameter, whose fields follow
+        }
+        return String.join(".", parts);
     }
 
+    /**
+     * A body Jackson cannot read. The messages are Runway's own where Jackson's would echo the value (which
+     * may be a secret, or 200 KB long) or name Java types.
+     */
     @ServerExceptionMapper
     public Response json(JsonProcessingException e, UriInfo uri) {
         String field = "body";
-        if (e instanceof JsonMappingException mapping && !mapping.getPath().isEmpty()) {
-            field = String.join(".", mapping.getPath().stream()
-                    .map(r -> r.getFieldName() != null ? r.getFieldName() : "[" + r.getIndex() + "]").toList());
+        if (e instanceof JsonMappingException mapping) {
+            // A path that starts with an index is the body itself (a list where an object belongs).
+            if (!mapping.getPath().isEmpty() && mapping.getPath().get(0).getFieldName() != null) {
+                field = String.join(".", mapping.getPath().stream()
+                        .map(r -> r.getFieldName() != null ? r.getFieldName() : "[" + r.getIndex() + "]").toList())
+                        .replace(".[", "[");
+            }
+        } else if (e.getProcessor() instanceof JsonParser parser) {
+            String at = path(parser.getParsingContext());
+            field = at.isEmpty() ? field : at;
         }
-        String message = e.getOriginalMessage() == null ? "malformed JSON" : e.getOriginalMessage().split("\n")[0];
+        String original = e.getOriginalMessage() == null ? "" : e.getOriginalMessage();
+        String message;
+        if (e instanceof UnrecognizedPropertyException unknown) {
+            message = "unknown field; the known ones are " + String.join(", ", unknown.getKnownPropertyIds().stream()
+                    .map(String::valueOf).sorted().toList());
+        } else if (original.startsWith("Trailing token")) {
+            message = "content after the JSON body";
+        } else if (original.startsWith("No content to map")) {
+            message = "a JSON body is required";
+        } else if (e instanceof MismatchedInputException mismatched && mismatched.getTargetType() != null) {
+            message = "must be " + expected(mismatched.getTargetType());
+        } else {
+            message = original.isEmpty() ? "malformed JSON" : original.split("\n")[0];
+            // "Unrecognized token 'abc'": the token may be anything the caller typed, a secret included.
+            message = message.replaceAll("token '[^']*'", "token");
+        }
         if (message.length() > 300) {
             message = message.substring(0, 300) + "…";
         }
         return respond(Problem.of(400, "Malformed request body", message)
                 .withErrors(List.of(new Problem.FieldError(field, message))), uri);
+    }
+
+    /** Where the parser stopped, as the body's field path ("repository.url", "components[2]"), at most 8 levels. */
+    private static String path(JsonStreamContext context) {
+        List<String> segments = new ArrayList<>();
+        for (JsonStreamContext c = context; c != null && !c.inRoot(); c = c.getParent()) {
+            if (c.inArray()) {
+                segments.add(0, "[" + Math.max(c.getCurrentIndex(), 0) + "]");
+            } else if (c.getCurrentName() != null) {
+                segments.add(0, "." + c.getCurrentName());
+            }
+        }
+        String path = String.join("", segments.subList(0, Math.min(segments.size(), 8)));
+        return path.startsWith(".") ? path.substring(1) : path;
+    }
+
+    private static String expected(Class<?> type) {
+        if (type == Boolean.class || type == boolean.class) {
+            return "true or false";
+        }
+        if (type == String.class) {
+            return "a string";
+        }
+        if (Number.class.isAssignableFrom(type) || type.isPrimitive()) {
+            return "a number";
+        }
+        if (Collection.class.isAssignableFrom(type) || type.isArray()) {
+            return "a list";
+        }
+        return "an object";
     }
 
     // Quarkus REST ships mappers for these subtypes; more specific mappers of ours keep them problem+json.
@@ -96,6 +161,11 @@ public class ProblemMappers {
 
     @ServerExceptionMapper
     public Response invalidFormat(InvalidFormatException e, UriInfo uri) {
+        return json(e, uri);
+    }
+
+    @ServerExceptionMapper
+    public Response unrecognized(UnrecognizedPropertyException e, UriInfo uri) {
         return json(e, uri);
     }
 
@@ -132,6 +202,10 @@ public class ProblemMappers {
 
     @ServerExceptionMapper
     public Response web(WebApplicationException e, UriInfo uri) {
+        // Quarkus REST wraps a body Jackson cannot parse (syntax, duplicate keys, nesting) in a plain 400.
+        if (e.getCause() instanceof JsonProcessingException json) {
+            return json(json, uri);
+        }
         int status = e.getResponse().getStatus();
         return respond(Problem.of(status, e.getResponse().getStatusInfo().getReasonPhrase(),
                 status >= 500 ? "the request could not be completed" : e.getMessage()), uri);

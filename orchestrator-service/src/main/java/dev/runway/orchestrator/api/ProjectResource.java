@@ -4,6 +4,8 @@ import java.net.URI;
 
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.validation.Valid;
+import jakarta.validation.constraints.Pattern;
+import jakarta.validation.constraints.Size;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
@@ -19,6 +21,7 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 import dev.runway.access.ProjectScope;
 import dev.runway.events.Environment;
 import dev.runway.orchestrator.deployment.DeploymentService;
+import io.quarkus.resteasy.reactive.jackson.CustomDeserialization;
 import io.quarkus.security.identity.SecurityIdentity;
 import io.smallrye.mutiny.Uni;
 
@@ -55,18 +58,21 @@ public class ProjectResource {
     @Operation(summary = "One project environment: live version and front per component, the replaced release kept running "
             + "until its decommission (previous, keptUntil), lock holder and fencing token, queue and the last deployments "
             + "(404 unknown project, 403 a project the token does not cover)")
-    public Uni<ProjectViews.ProjectEnvironmentView> get(@PathParam("project") String project, @PathParam("env") String name) {
+    public Uni<ProjectViews.ProjectEnvironmentView> get(@PathParam("project") @Size(max = 200) @Pattern(regexp = InputRules.LINE,
+            message = InputRules.CONTROL_MESSAGE) String project, @PathParam("env") String name) {
         Environment env = Environments.parse(name);
         return views.one(project, env, access.scope());
     }
 
     @POST
     @Path("/{project}/environments/{env}/rollback")
+    @CustomDeserialization(StrictJson.class)
     @RolesAllowed({Roles.SRE})
     @Operation(summary = "Roll the project environment back to the version live before the current one (sop.md 000-10.1)",
             description = "No approval or window wait (audited). 404 unknown project, 403 a project the token does not cover, "
                     + "409 when no earlier version was deployed there.")
-    public Uni<Response> rollback(@PathParam("project") String project, @PathParam("env") String name,
+    public Uni<Response> rollback(@PathParam("project") @Size(max = 200) @Pattern(regexp = InputRules.LINE,
+            message = InputRules.CONTROL_MESSAGE) String project, @PathParam("env") String name,
             @Valid DeploymentResource.Note note) {
         Environment env = Environments.parse(name);
         ProjectScope scope = access.scope();

@@ -20,6 +20,7 @@ import dev.runway.manifest.ManifestReader;
 import dev.runway.orchestrator.OrchestratorConfig;
 import dev.runway.orchestrator.api.DeploymentRequest;
 import dev.runway.orchestrator.api.ProblemException;
+import dev.runway.orchestrator.api.RepositoryUrls;
 import dev.runway.orchestrator.manifest.DeploymentWindow;
 import dev.runway.orchestrator.manifest.Manifest;
 import dev.runway.orchestrator.saga.DeploymentState;
@@ -49,6 +50,10 @@ public class DeploymentPlanner {
         Environment env = Environment.valueOf(request.environment().toUpperCase(Locale.ROOT));
         if (request.manifest() == null && request.repository() == null) {
             throw ProblemException.badRequest("manifest", "give the deploy manifest or a repository reference");
+        }
+        if (request.repository() != null && RepositoryUrls.carriesCredentials(request.repository().url())) {
+            // Refused before anything is stored or published; the answer never repeats the URL.
+            throw new ProblemException(400, "Credentials in a repository URL", RepositoryUrls.REFUSAL, "repository.url");
         }
         Manifest manifest = null;
         String manifestText = null;

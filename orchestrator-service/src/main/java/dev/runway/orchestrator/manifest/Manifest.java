@@ -1,5 +1,7 @@
 package dev.runway.orchestrator.manifest;
 
+import java.math.BigDecimal;
+import java.time.DateTimeException;
 import java.time.DayOfWeek;
 import java.time.LocalTime;
 import java.time.ZoneId;
@@ -12,7 +14,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.function.Function;
+import java.util.function.BiFunction;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
@@ -29,6 +31,15 @@ public record Manifest(String project, String client, Map<String, Component> com
         Optional<Strategy> strategy, Map<Environment, Boolean> approvalRequired, Map<Environment, Integer> approvals,
         Map<Environment, DeploymentWindow> windows, Map<Environment, TargetKind> targets, List<Integer> canarySteps,
         Optional<Integer> canaryPauseSeconds, Optional<Integer> monitoringWindowSeconds, Rollback rollback) {
+
+    // The schema's ranges (deploy-manifest.schema.json), enforced again where the numbers are read.
+    static final int MIN_PORT = 1;
+    static final int MAX_PORT = 65_535;
+    static final int MIN_REPLICAS = 0;
+    static final int MAX_REPLICAS = 1_000;
+    static final int MAX_APPROVALS = 10;
+    /** Canary pauses, monitoring windows and sustain periods: at most a day. */
+    static final int MAX_SECONDS = 86_400;
 
     public record Component(String name, boolean enabled, String image, String artifact, Integer port,
             String healthcheck, int replicas, String cpu, String memory, Strategy strategy) {
@@ -55,35 +66,101 @@ public record Manifest(String project, String client, Map<String, Component> com
         return from(parsed.root());
     }
 
-    /** The parts of a manifest tree, already valid against the schema, that the orchestrator acts on. */
+    /**
+     * The parts of a manifest tree, already valid against the schema, that the orchestrator acts on.
+     * Numbers are read within the schema's ranges and never wrapped ({@code asInt} turns 2^31 into a
+     * negative number); what does not fit, and canary steps out of order, are refused here as well,
+     * naming the field, so a schema that changes cannot let them through to a saga.
+     */
     static Manifest from(JsonNode root) {
         Map<String, Component> components = new LinkedHashMap<>();
-        root.path("components").fields().forEachRemaining(entry -> {
+        root.path("components").properties().forEach(entry -> {
             JsonNode c = entry.getValue();
             JsonNode deploy = c.path("deploy");
+            String at = "/components/" + pointerToken(entry.getKey());
+            Integer replicas = integer(deploy, "replicas", at + "/deploy", MIN_REPLICAS, MAX_REPLICAS);
             components.put(entry.getKey(), new Component(entry.getKey(), c.path("enabled").asBoolean(true),
-                    text(deploy, "image"), text(deploy, "artifact"), c.has("port") ? c.get("port").asInt() : null,
-                    text(c, "healthcheck"), deploy.path("replicas").asInt(1), text(deploy.path("resources"), "cpu"),
+                    text(deploy, "image"), text(deploy, "artifact"), integer(c, "port", at, MIN_PORT, MAX_PORT),
+                    text(c, "healthcheck"), replicas == null ? 1 : replicas, text(deploy.path("resources"), "cpu"),
                     text(deploy.path("resources"), "memory"), strategy(text(deploy, "strategy")).orElse(null)));
         });
         JsonNode deployment = root.path("deployment");
-        Map<Environment, Boolean> approvalRequired = perEnvironment(deployment.path("approval_required"), JsonNode::asBoolean);
-        Map<Environment, Integer> approvals = perEnvironment(deployment.path("approvals"), JsonNode::asInt);
-        Map<Environment, DeploymentWindow> windows = perEnvironment(deployment.path("window"), Manifest::window);
+        Map<Environment, Boolean> approvalRequired = perEnvironment(deployment.path("approval_required"), (n, env) -> n.asBoolean());
+        Map<Environment, Integer> approvals = perEnvironment(deployment.path("approvals"),
+                (n, env) -> integer(deployment.path("approvals"), env, "/deployment/approvals", 0, MAX_APPROVALS));
+        Map<Environment, DeploymentWindow> windows = perEnvironment(deployment.path("window"),
+                (n, env) -> window(n, "/deployment/window/" + env));
         Map<Environment, TargetKind> targets = perEnvironment(deployment.path("targets"),
-                n -> TargetKind.valueOf(n.asText().toUpperCase(Locale.ROOT)));
-        List<Integer> canarySteps = new ArrayList<>();
-        deployment.path("canary").path("steps").forEach(n -> canarySteps.add(n.asInt()));
+                (n, env) -> TargetKind.valueOf(n.asText().toUpperCase(Locale.ROOT)));
+        JsonNode canary = deployment.path("canary");
         JsonNode rollback = root.path("rollback");
         JsonNode threshold = rollback.path("threshold");
         return new Manifest(root.path("project").path("name").asText(), text(root.path("project"), "client"), components,
                 Optional.ofNullable(text(root.path("database").path("migrations"), "path"))
                         .or(() -> root.path("database").isObject() ? Optional.of("database/migrations") : Optional.empty()),
-                strategy(text(deployment, "strategy")), approvalRequired, approvals, windows, targets, canarySteps,
-                optionalInt(deployment.path("canary"), "pause_seconds"), optionalInt(deployment, "monitoring_window_seconds"),
+                strategy(text(deployment, "strategy")), approvalRequired, approvals, windows, targets,
+                canarySteps(canary.path("steps")),
+                Optional.ofNullable(integer(canary, "pause_seconds", "/deployment/canary", 0, MAX_SECONDS)),
+                Optional.ofNullable(integer(deployment, "monitoring_window_seconds", "/deployment", 1, MAX_SECONDS)),
                 new Rollback(rollback.path("automatic").asBoolean(true), optionalDouble(threshold, "error_rate"),
                         optionalDouble(threshold, "latency_p99"), optionalDouble(threshold, "latency_p95"),
-                        optionalInt(threshold, "sustained_seconds").orElse(null)));
+                        integer(threshold, "sustained_seconds", "/rollback/threshold", 1, MAX_SECONDS)));
+    }
+
+    /** Strictly ascending percentages ending at 100: [100, 5] would shift all traffic twice and compensate twice. */
+    private static List<Integer> canarySteps(JsonNode steps) {
+        List<Integer> result = new ArrayList<>();
+        if (steps.isMissingNode() || steps.isNull()) {
+            return result;
+        }
+        String at = "/deployment/canary/steps";
+        if (!steps.isArray() || steps.isEmpty()) {
+            throw ManifestException.at(at, "must be a list of traffic percentages ending at 100");
+        }
+        for (int i = 0; i < steps.size(); i++) {
+            int step = integer(steps, i, at, 1, 100);
+            if (!result.isEmpty() && step <= result.get(result.size() - 1)) {
+                throw ManifestException.at(at + "/" + i, "must be greater than the step before it ("
+                        + result.get(result.size() - 1) + "): canary steps are strictly ascending and end at 100");
+            }
+            result.add(step);
+        }
+        if (result.get(result.size() - 1) != 100) {
+            throw ManifestException.at(at, "must end at 100: a canary that never takes all traffic leaves the release half-deployed");
+        }
+        return result;
+    }
+
+    private static Integer integer(JsonNode parent, String field, String at, int min, int max) {
+        return integer(parent.get(field), at + "/" + pointerToken(field), min, max);
+    }
+
+    private static int integer(JsonNode array, int index, String at, int min, int max) {
+        Integer value = integer(array.get(index), at + "/" + index, min, max);
+        if (value == null) {
+            throw ManifestException.at(at + "/" + index, "must be an integer " + min + ".." + max);
+        }
+        return value;
+    }
+
+    /** An integer within [min, max], or null when absent; a fraction, text or a number out of range names its field. */
+    private static Integer integer(JsonNode n, String pointer, int min, int max) {
+        if (n == null || n.isNull() || n.isMissingNode()) {
+            return null;
+        }
+        if (!n.isNumber() || !n.isIntegralNumber() && !n.canConvertToExactIntegral()) {
+            throw ManifestException.at(pointer, "must be an integer " + min + ".." + max);
+        }
+        BigDecimal value = n.decimalValue();
+        if (value.compareTo(BigDecimal.valueOf(min)) < 0 || value.compareTo(BigDecimal.valueOf(max)) > 0) {
+            throw ManifestException.at(pointer, "must be an integer " + min + ".." + max);
+        }
+        return value.intValueExact();
+    }
+
+    /** A key as one JSON pointer token (RFC 6901). */
+    private static String pointerToken(String key) {
+        return key.replace("~", "~0").replace("/", "~1");
     }
 
     /** A strategy as the manifest and the API spell it ({@code blue-green}), or empty for none. */
@@ -94,11 +171,18 @@ public record Manifest(String project, String client, Map<String, Component> com
         return Optional.of(Strategy.valueOf(text.toUpperCase(Locale.ROOT).replace('-', '_')));
     }
 
-    private static DeploymentWindow window(JsonNode node) {
+    private static DeploymentWindow window(JsonNode node, String at) {
         Set<DayOfWeek> days = EnumSet.noneOf(DayOfWeek.class);
         node.path("days").forEach(d -> days.add(day(d.asText())));
-        return new DeploymentWindow(days, LocalTime.parse(node.path("start").asText()),
-                LocalTime.parse(node.path("end").asText()), ZoneId.of(node.path("timezone").asText("UTC")));
+        ZoneId zone;
+        try {
+            zone = ZoneId.of(node.path("timezone").asText("UTC"));
+        } catch (DateTimeException e) {
+            throw ManifestException.at(at + "/timezone",
+                    "is not a time zone the time-zone database knows; use an IANA name such as Europe/Berlin or UTC");
+        }
+        return new DeploymentWindow(days, LocalTime.parse(node.path("start").asText()), LocalTime.parse(node.path("end").asText()),
+                zone);
     }
 
     private static DayOfWeek day(String abbreviation) {
@@ -110,12 +194,13 @@ public record Manifest(String project, String client, Map<String, Component> com
         throw new IllegalArgumentException(abbreviation);
     }
 
-    private static <T> Map<Environment, T> perEnvironment(JsonNode node, Function<JsonNode, T> value) {
+    private static <T> Map<Environment, T> perEnvironment(JsonNode node, BiFunction<JsonNode, String, T> value) {
         Map<Environment, T> result = new EnumMap<>(Environment.class);
         for (Environment env : Environment.values()) {
-            JsonNode n = node.get(env.name().toLowerCase(Locale.ROOT));
+            String key = env.name().toLowerCase(Locale.ROOT);
+            JsonNode n = node.get(key);
             if (n != null && !n.isNull()) {
-                result.put(env, value.apply(n));
+                result.put(env, value.apply(n, key));
             }
         }
         return result;
@@ -124,11 +209,6 @@ public record Manifest(String project, String client, Map<String, Component> com
     private static String text(JsonNode node, String field) {
         JsonNode n = node.get(field);
         return n == null || n.isNull() ? null : n.asText();
-    }
-
-    private static Optional<Integer> optionalInt(JsonNode node, String field) {
-        JsonNode n = node.get(field);
-        return n == null || !n.isNumber() ? Optional.empty() : Optional.of(n.asInt());
     }
 
     private static Double optionalDouble(JsonNode node, String field) {

@@ -20,6 +20,11 @@ public class ManifestException extends RuntimeException {
         this.problems = List.copyOf(problems);
     }
 
+    /** One value that cannot be used, at its JSON pointer inside the manifest. */
+    static ManifestException at(String pointer, String message) {
+        return new ManifestException(List.of(new Problem(FIELD + pointer, message)));
+    }
+
     /** The text could not be read within the shared reader's limits (syntax, size, depth, aliases, anchors, ...). */
     static ManifestException unreadable(String why) {
         return new ManifestException(List.of(new Problem(FIELD, why)));

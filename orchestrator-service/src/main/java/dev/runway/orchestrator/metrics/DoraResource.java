@@ -11,6 +11,8 @@ import java.util.function.Function;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
+import jakarta.validation.constraints.Pattern;
+import jakarta.validation.constraints.Size;
 import jakarta.ws.rs.DefaultValue;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
@@ -26,6 +28,7 @@ import dev.runway.access.ProjectScope;
 import dev.runway.events.Environment;
 import dev.runway.orchestrator.api.Access;
 import dev.runway.orchestrator.api.Environments;
+import dev.runway.orchestrator.api.InputRules;
 import dev.runway.orchestrator.api.ProblemException;
 import dev.runway.orchestrator.deployment.Deployment;
 import dev.runway.orchestrator.project.ProjectRegistry;
@@ -78,7 +81,8 @@ public class DoraResource {
             description = "Counts only projects the token's runway_projects claim covers; optionally one client or one project "
                     + "(404 unknown project, 403 a project or client the token does not cover).")
     public Uni<List<Dora.Figures>> get(@QueryParam("environment") String environment,
-            @QueryParam("client") String client, @QueryParam("project") String project,
+            @QueryParam("client") @Size(max = 200) @Pattern(regexp = InputRules.LINE, message = InputRules.CONTROL_MESSAGE) String client,
+            @QueryParam("project") @Size(max = 200) @Pattern(regexp = InputRules.LINE, message = InputRules.CONTROL_MESSAGE) String project,
             @QueryParam("days") @DefaultValue("30") @Min(1) @Max(365) int days) {
         List<Environment> envs = environment == null ? List.of(Environment.values())
                 : List.of(Environments.parse(environment));

@@ -32,7 +32,7 @@ public final class Manifests {
                       image: registry.example.com/%s/api:1
                       artifact: "java examples/demo-app/DemoApp.java"
                 %sdeployment:
-                  monitoring_window_seconds: 0
+                  monitoring_window_seconds: 1
                   canary:
                     pause_seconds: 0
                 %s
