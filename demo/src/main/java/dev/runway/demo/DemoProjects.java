@@ -44,6 +44,8 @@ final class DemoProjects {
                 env.add(variable + "_PASSWORD=" + settings.pgPassword());
             }
         }
+        // The demo's repositories are local directories, which the validator clones only from allowed roots.
+        env.add("RUNWAY_VALIDATOR_REPOSITORIES_ALLOW_FILE_ROOTS=" + settings.demoDir());
         for (String e : ENVIRONMENTS) {
             env.add("RUNWAY_ENVIRONMENTS_" + e.toUpperCase(Locale.ROOT) + "_VERIFY_SECONDS=4");
         }
