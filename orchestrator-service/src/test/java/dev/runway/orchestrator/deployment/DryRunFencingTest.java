@@ -77,10 +77,10 @@ class DryRunFencingTest {
         return Waits.untilState(id, state, Duration.ofSeconds(30), () -> get(id));
     }
 
-    /** Answers a dry run to its end: its watches are skipped, so shifting traffic is its last command. */
+    /** Answers a dry run to its end: its watches are skipped, so promoting green is its last command. */
     private JsonPath dryRunToTheEnd(String id) {
-        SpecificRecord shift = participants.answerUntil(id, "shift-traffic");
-        participants.send(Participants.success(shift));
+        SpecificRecord promote = participants.answerUntil(id, "promote-green");
+        participants.send(Participants.success(promote));
         return awaitState(id, "SUCCEEDED");
     }
 
