@@ -44,9 +44,12 @@ public class SlotLookup {
         Map<String, SlotState> next = new TreeMap<>();
         String slot = null;
         for (String component : components(key, named)) {
-            SlotState state = existing(key, component);
-            String colour = newSlot(ctx, state);
-            requireRunning(state, colour);
+            // A dry run's DeployGreen started and recorded nothing: it plans against the colour it would have used.
+            SlotState state = ctx.dryRun() ? load(ctx, key, component) : existing(key, component);
+            String colour = ctx.dryRun() ? wouldDeployTo(state) : newSlot(ctx, state);
+            if (!ctx.dryRun()) {
+                requireRunning(state, colour);
+            }
             change.accept(state, colour);
             next.put(component, state);
             slot = colour;
@@ -81,6 +84,11 @@ public class SlotLookup {
     String newSlot(CommandContext ctx, SlotState state) {
         return facts.get(ctx.deploymentId(), DeploymentFacts.NEW_SLOT).or(() -> Optional.ofNullable(state.candidate))
                 .orElseThrow(() -> new StepFailure("NOT_DEPLOYED", state.component + " has no new version deployed by this deployment", false));
+    }
+
+    /** The colour a DeployGreen of this component would start now: the one not serving (blue first). */
+    static String wouldDeployTo(SlotState state) {
+        return "blue".equals(state.serving()) ? "green" : "blue";
     }
 
     static void requireRunning(SlotState state, String colour) {

@@ -203,6 +203,47 @@ class HostTargetTest {
         assertEquals(Map.of("1.1.0", 20), Http.split(FRONT, 20));
     }
 
+    /** A dry run's three traffic commands, answered as they would be: nothing started, routed or saved. */
+    void dryRun(String deploymentId, String version, String expectedSlot) {
+        GreenDeployed planned = assertInstanceOf(GreenDeployed.class, bus.call(DeployGreen.newBuilder().setHeader(header(deploymentId))
+                .setStep("deploy-green").setFencingToken(0L).setDryRun(true).setVersion(version).setTarget(TargetKind.HOST)
+                .setStrategy(Strategy.BLUE_GREEN).setRepository(DEMO_REPO).setComponents(List.of(web())).build(), WAIT));
+        assertEquals(expectedSlot, planned.getSlot());
+        TrafficShifted shifted = assertInstanceOf(TrafficShifted.class, bus.call(ShiftTraffic.newBuilder().setHeader(header(deploymentId))
+                .setStep("shift-traffic-100").setFencingToken(0L).setDryRun(true).setVersion(version).setPercent(100)
+                .setComponents(List.of("web")).build(), WAIT));
+        assertEquals(expectedSlot, shifted.getSlot());
+        GreenPromoted promoted = assertInstanceOf(GreenPromoted.class, bus.call(PromoteGreen.newBuilder().setHeader(header(deploymentId))
+                .setStep("promote-green").setFencingToken(0L).setDryRun(true).setVersion(version).setComponents(List.of("web")).build(), WAIT));
+        assertEquals(expectedSlot, promoted.getSlot());
+    }
+
+    @Test
+    void shouldAnswerADryRunsTrafficCommandsBeforeAndAfterARealReleaseWithoutTouchingTheHost() throws Exception {
+        // Before any release: the dry run plans blue and leaves no slot, port or process behind.
+        dryRun(UUID.randomUUID().toString(), "0.9.0", "blue");
+        assertNull(Http.version(BLUE), "a dry run starts no release");
+        assertFalse(Files.exists(ExecutorTestResource.STATE.resolve("slots")) && hasSlotState(ExecutorTestResource.STATE.resolve("slots")),
+                "a dry run saves no slot state");
+
+        String first = UUID.randomUUID().toString();
+        deploy(first, "1.0.0");
+        shift(first, 100);
+        String conf = Files.readString(ExecutorTestResource.STATE.resolve("nginx").resolve("nginx.conf"));
+
+        // After it: the dry run plans green, and blue keeps serving every request through the same nginx config.
+        dryRun(UUID.randomUUID().toString(), "2.0.0", "green");
+        assertNull(Http.version(GREEN), "a dry run starts no release");
+        assertEquals(conf, Files.readString(ExecutorTestResource.STATE.resolve("nginx").resolve("nginx.conf")), "nor routes traffic");
+        assertEquals(Map.of("1.0.0", 20), Http.split(FRONT, 20));
+    }
+
+    static boolean hasSlotState(Path slots) throws Exception {
+        try (var files = Files.walk(slots)) {
+            return files.anyMatch(p -> p.getFileName().toString().endsWith(".json"));
+        }
+    }
+
     static void deleteTree(Path dir) throws Exception {
         if (Files.exists(dir)) {
             try (var files = Files.walk(dir)) {
