@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
@@ -16,6 +17,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 
 import org.apache.avro.specific.SpecificRecord;
@@ -254,9 +256,13 @@ class ProjectEnvironmentsHostTest {
                     .setComponents(List.of(web())).build());
         }
         deploys.forEach(bus::send);
+        // Each project's front is whichever port its first deploy reserved: the two race for the lowest free one.
+        List<Integer> fronts = new ArrayList<>();
         for (DeployGreen d : deploys) {
-            assertInstanceOf(GreenDeployed.class, bus.reply(d.getHeader().getEventId(), WAIT));
+            GreenDeployed deployed = assertInstanceOf(GreenDeployed.class, bus.reply(d.getHeader().getEventId(), WAIT));
+            fronts.add(URI.create(deployed.getEndpoints().get(0).getFront()).getPort());
         }
+        assertEquals(Set.of(STAGING_FRONT, STAGING_FRONT + 1), Set.copyOf(fronts), "one front each, the two lowest staging ports");
         Instant[] a = interval(deploys.get(0).getHeader().getEventId());
         Instant[] b = interval(deploys.get(1).getHeader().getEventId());
         assertTrue(a[0].isBefore(b[1]) && b[0].isBefore(a[1]), "the two deploys overlap in time: " + List.of(a) + " " + List.of(b));
@@ -269,8 +275,8 @@ class ProjectEnvironmentsHostTest {
         for (ShiftTraffic shift : shifts) {
             assertInstanceOf(TrafficShifted.class, bus.reply(shift.getHeader().getEventId(), WAIT));
         }
-        assertEquals(Map.of(alpha + "-1.0.0", 20), Http.split(STAGING_FRONT, 20));
-        assertEquals(Map.of(beta + "-1.0.0", 20), Http.split(STAGING_FRONT + 1, 20), "nginx changes made at the same time both took");
+        assertEquals(Map.of(alpha + "-1.0.0", 20), Http.split(fronts.get(0), 20));
+        assertEquals(Map.of(beta + "-1.0.0", 20), Http.split(fronts.get(1), 20), "nginx changes made at the same time both took");
     }
 
     /** When the executor started and finished a command (its command log). */
