@@ -6,6 +6,12 @@ import java.net.Socket;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Locale;
+import java.util.Map;
+
+import org.apache.kafka.clients.CommonClientConfigs;
+import org.apache.kafka.common.config.SaslConfigs;
 
 /**
  * Where the real backing services of a test run are: Kafka, Apicurio Registry, PostgreSQL, Redis.
@@ -15,6 +21,11 @@ import java.nio.file.Path;
  * default where a Docker engine answers). Stack endpoints can be moved with
  * {@code RUNWAY_KAFKA_BOOTSTRAP}, {@code RUNWAY_REGISTRY_URL}, {@code RUNWAY_PG_HOST},
  * {@code RUNWAY_PG_PORT}, {@code RUNWAY_PG_USER}, {@code RUNWAY_PG_PASSWORD}, {@code RUNWAY_REDIS_URL}.
+ *
+ * <p>The stack's Kafka authenticates every client (SASL/SCRAM-SHA-512) and authorises it with ACLs: a client
+ * takes the settings of a principal with {@link #kafkaClient(String)}, whose password {@code ./runway test}
+ * passes as {@code RUNWAY_KAFKA_PASSWORD_<PRINCIPAL>} (e.g. {@code RUNWAY_KAFKA_PASSWORD_HEALTH_WATCHER}).
+ * {@code RUNWAY_REDIS_URL} carries the orchestrator's Redis user and password.
  */
 public record Backbone(String source, String kafkaBootstrap, String registryUrl, String pgHost, int pgPort,
         String pgUser, String pgPassword, String redisUrl) {
@@ -34,6 +45,69 @@ public record Backbone(String source, String kafkaBootstrap, String registryUrl,
             RegistryClient.of(current).ensureGlobalBackwardRule();
         }
         return current;
+    }
+
+    /** The super user of the stack's own tooling and of tests that play no particular service. */
+    public static final String ADMIN = "admin";
+
+    /**
+     * Bootstrap servers and SASL settings of a Kafka client acting as {@code principal} ({@link #ADMIN},
+     * {@code orchestrator}, {@code validator}, {@code executor}, {@code health-watcher}, {@code notifier},
+     * {@code runway-subscriber}): put them into a producer's, consumer's or admin client's properties.
+     */
+    public Map<String, Object> kafkaClient(String principal) {
+        Map<String, Object> config = new HashMap<>();
+        config.put(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, kafkaBootstrap);
+        if (kafkaSecured()) {
+            config.put(CommonClientConfigs.SECURITY_PROTOCOL_CONFIG, "SASL_PLAINTEXT");
+            config.put(SaslConfigs.SASL_MECHANISM, "SCRAM-SHA-512");
+            config.put(SaslConfigs.SASL_JAAS_CONFIG, scramJaas(principal, kafkaPassword(principal)));
+        }
+        return config;
+    }
+
+    /**
+     * The Kafka variables of a service started as a process (prod profile, DEPLOYMENT.md §5):
+     * KAFKA_BOOTSTRAP_SERVERS, KAFKA_USERNAME, KAFKA_PASSWORD.
+     */
+    public Map<String, String> kafkaServiceEnv(String principal) {
+        Map<String, String> env = new HashMap<>();
+        env.put("KAFKA_BOOTSTRAP_SERVERS", kafkaBootstrap);
+        if (kafkaSecured()) {
+            env.put("KAFKA_USERNAME", principal);
+            env.put("KAFKA_PASSWORD", kafkaPassword(principal));
+        } else {
+            env.put("KAFKA_USERNAME", "unused");
+            env.put("KAFKA_PASSWORD", "unused");
+            env.put("KAFKA_SECURITY_PROTOCOL", "PLAINTEXT");
+        }
+        return env;
+    }
+
+    /** {@link #kafkaClient(String)} as the admin principal. */
+    public Map<String, Object> kafkaAdmin() {
+        return kafkaClient(ADMIN);
+    }
+
+    /** The containers backbone runs Kafka without SASL; the stack's always authenticates. */
+    public boolean kafkaSecured() {
+        return "stack".equals(source);
+    }
+
+    /** The password {@code ./runway test} passed for a principal. */
+    public static String kafkaPassword(String principal) {
+        String name = "RUNWAY_KAFKA_PASSWORD_" + principal.toUpperCase(Locale.ROOT).replace('-', '_');
+        String password = setting(name, null);
+        if (password == null) {
+            throw new IllegalStateException(name + " is not set: the stack's Kafka needs the password of principal '" + principal
+                    + "'. Run the tests with `./runway test` (it passes every principal's password from .runway/secrets).");
+        }
+        return password;
+    }
+
+    public static String scramJaas(String username, String password) {
+        return "org.apache.kafka.common.security.scram.ScramLoginModule required username=\"" + username
+                + "\" password=\"" + password + "\";";
     }
 
     /** Apicurio's v3 REST API, as the serde wants it. */
