@@ -40,14 +40,15 @@ import org.apache.kafka.common.resource.ResourceType;
  */
 public class KafkaSetup {
 
-    /** Names in the map's producer/consumer columns -> principal. Others ("people", "SRE page") use no principal of their own. */
-    static final Map<String, String> PRINCIPALS = Map.of(
-            "orchestrator", "orchestrator",
-            "validator", "validator",
-            "executor", "executor",
-            "health-watcher", "health-watcher",
-            "notifier", "notifier",
-            "outside subscribers", "runway-subscriber");
+    /** Names in the map's producer/consumer columns -> principals. Others ("people", "SRE page") use no principal of their own. */
+    static final Map<String, List<String>> PRINCIPALS = Map.of(
+            "orchestrator", List.of("orchestrator"),
+            "validator", List.of("validator"),
+            "executor", List.of("executor"),
+            "health-watcher", List.of("health-watcher"),
+            "notifier", List.of("notifier"),
+            // Read-only principals of outside subscribers; add one here, in GROUP_PREFIXES and in runway's KAFKA_PRINCIPALS.
+            "outside subscribers", List.of("runway-subscriber"));
 
     /** Consumer groups each principal may use (prefix): the services' group ids, their tests' included. */
     static final Map<String, String> GROUP_PREFIXES = Map.of(
@@ -125,8 +126,7 @@ public class KafkaSetup {
     static List<String> principals(String column) {
         List<String> out = new ArrayList<>();
         for (String name : column.split(",")) {
-            String principal = PRINCIPALS.get(name.trim());
-            if (principal != null) out.add(principal);
+            out.addAll(PRINCIPALS.getOrDefault(name.trim(), List.of()));
         }
         return out;
     }
