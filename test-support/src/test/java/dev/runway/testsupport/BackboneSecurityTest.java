@@ -166,6 +166,7 @@ class BackboneSecurityTest {
         Map<String, Object> wrongPassword = backbone.kafkaClient("orchestrator");
         wrongPassword.put(SaslConfigs.SASL_JAAS_CONFIG, Backbone.scramJaas("orchestrator", "not-the-password"));
         wrongPassword.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, "10000");
+        wrongPassword.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, "5000");
         try (Admin admin = Admin.create(wrongPassword)) {
             ExecutionException refused = assertThrows(ExecutionException.class, () -> admin.listTopics().names().get(30, TimeUnit.SECONDS));
             assertInstanceOf(SaslAuthenticationException.class, refused.getCause());
