@@ -1,12 +1,15 @@
 package dev.runway.testsupport;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
@@ -24,8 +27,8 @@ import org.apache.kafka.common.config.SaslConfigs;
  *
  * <p>The stack's Kafka authenticates every client (SASL/SCRAM-SHA-512) and authorises it with ACLs: a client
  * takes the settings of a principal with {@link #kafkaClient(String)}, whose password {@code ./runway test}
- * passes as {@code RUNWAY_KAFKA_PASSWORD_<PRINCIPAL>} (e.g. {@code RUNWAY_KAFKA_PASSWORD_HEALTH_WATCHER}).
- * {@code RUNWAY_REDIS_URL} carries the orchestrator's Redis user and password.
+ * passes as {@code RUNWAY_KAFKA_PASSWORD_<PRINCIPAL>} (e.g. {@code RUNWAY_KAFKA_PASSWORD_HEALTH_WATCHER}), or that
+ * the script left in {@code .runway/secrets}. {@code RUNWAY_REDIS_URL} carries the orchestrator's Redis user and password.
  */
 public record Backbone(String source, String kafkaBootstrap, String registryUrl, String pgHost, int pgPort,
         String pgUser, String pgPassword, String redisUrl) {
@@ -94,15 +97,44 @@ public record Backbone(String source, String kafkaBootstrap, String registryUrl,
         return "stack".equals(source);
     }
 
-    /** The password {@code ./runway test} passed for a principal. */
+    /**
+     * The password {@code ./runway test} passed for a principal, or else the one {@code ./runway stack up} generated
+     * ({@code $RUNWAY_STATE/secrets}, or {@code .runway/secrets} of the checkout the tests run in), so that
+     * {@code ./mvnw verify} with the stack up works too.
+     */
     public static String kafkaPassword(String principal) {
         String name = "RUNWAY_KAFKA_PASSWORD_" + principal.toUpperCase(Locale.ROOT).replace('-', '_');
-        String password = setting(name, null);
+        String password = setting(name, stackSecret("kafka-" + principal));
         if (password == null) {
-            throw new IllegalStateException(name + " is not set: the stack's Kafka needs the password of principal '" + principal
-                    + "'. Run the tests with `./runway test` (it passes every principal's password from .runway/secrets).");
+            throw new IllegalStateException(name + " is not set and no .runway/secrets/kafka-" + principal + " was found: the"
+                    + " stack's Kafka needs the password of principal '" + principal + "'. Run the tests with `./runway test`.");
         }
         return password;
+    }
+
+    /** A password the stack script generated, or null. */
+    static String stackSecret(String file) {
+        String state = setting("RUNWAY_STATE", null);
+        List<Path> candidates = new ArrayList<>();
+        if (state != null) {
+            candidates.add(Path.of(state, "secrets", file));
+        }
+        for (Path dir = Path.of("").toAbsolutePath(); dir != null; dir = dir.getParent()) {
+            if (Files.isRegularFile(dir.resolve("runway"))) {
+                candidates.add(dir.resolve(".runway").resolve("secrets").resolve(file));
+                break;
+            }
+        }
+        for (Path candidate : candidates) {
+            try {
+                if (Files.isReadable(candidate)) {
+                    return Files.readString(candidate).strip();
+                }
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+        return null;
     }
 
     public static String scramJaas(String username, String password) {
@@ -131,7 +163,7 @@ public record Backbone(String source, String kafkaBootstrap, String registryUrl,
                 Integer.parseInt(setting("RUNWAY_PG_PORT", "5432")),
                 setting("RUNWAY_PG_USER", "runway"),
                 setting("RUNWAY_PG_PASSWORD", "runway"),
-                setting("RUNWAY_REDIS_URL", "redis://127.0.0.1:6379"));
+                setting("RUNWAY_REDIS_URL", stackRedisUrl()));
         String[] kafka = b.kafkaBootstrap.split(",")[0].split(":");
         URI registry = URI.create(b.registryUrl);
         URI redis = URI.create(b.redisUrl);
@@ -140,6 +172,12 @@ public record Backbone(String source, String kafkaBootstrap, String registryUrl,
         requireListening("PostgreSQL", b.pgHost, b.pgPort);
         requireListening("Redis", redis.getHost(), redis.getPort());
         return b;
+    }
+
+    /** The stack's Redis as the orchestrator's user, when the script's secret is at hand. */
+    private static String stackRedisUrl() {
+        String password = stackSecret("redis-orchestrator");
+        return password == null ? "redis://127.0.0.1:6379" : "redis://orchestrator:" + password + "@127.0.0.1:6379";
     }
 
     private static void requireListening(String what, String host, int port) {
