@@ -30,10 +30,11 @@ final class ConsumerGroups {
     }
 
     /** Every group at the end of each of its topics; the offsets set, per group. */
-    static Map<String, Map<TopicPartition, Long>> moveToEnd(String bootstrap, Map<String, ? extends Set<String>> topicsByGroup)
+    static Map<String, Map<TopicPartition, Long>> moveToEnd(Map<String, Object> kafka, Map<String, ? extends Set<String>> topicsByGroup)
             throws InterruptedException, ExecutionException, TimeoutException {
-        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
-                AdminClientConfig.CLIENT_ID_CONFIG, "runway-demo"))) {
+        Map<String, Object> client = new HashMap<>(kafka);
+        client.put(AdminClientConfig.CLIENT_ID_CONFIG, "runway-demo");
+        try (Admin admin = Admin.create(client)) {
             Set<String> topics = topicsByGroup.values().stream().flatMap(Set::stream).collect(Collectors.toSet());
             Map<String, TopicDescription> described = admin.describeTopics(topics).allTopicNames().get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
             Map<TopicPartition, OffsetSpec> latest = new HashMap<>();

@@ -1,10 +1,14 @@
 package dev.runway.demo;
 
+import java.io.IOException;
+import java.io.Reader;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Properties;
 import java.util.Set;
 
 /**
@@ -13,18 +17,19 @@ import java.util.Set;
  *
  * @param root the repository (examples/, cli/bin/runway-cli, stack/bin/Token.java, the services' configuration)
  * @param state {@code ./runway}'s state directory (pids/, logs/, demo/)
- * @param kafka Kafka's bootstrap servers
+ * @param kafka Kafka client settings: bootstrap servers ({@code --kafka}) and the stack's admin credentials
+ *        ({@code --kafka-config}, a client properties file: security.protocol, sasl.mechanism, sasl.jaas.config)
  * @param postgres PostgreSQL's host:port
  * @param databases the services' own databases, emptied by {@code prepare}
  * @param started when {@code ./runway demo} started (epoch seconds), for the whole demo's time
  */
-record Settings(Path root, Path state, String kafka, String postgres, String pgUser, String pgPassword, String redis,
+record Settings(Path root, Path state, Map<String, Object> kafka, String postgres, String pgUser, String pgPassword, String redis,
         List<String> databases, long started) {
 
     static final Set<String> OPTIONS = Set.of("--root", "--state", "--kafka", "--postgres", "--pg-user", "--pg-password", "--redis",
-            "--databases", "--started");
+            "--kafka-config", "--databases", "--started");
 
-    /** {@code --name value} pairs; every option but {@code --databases} and {@code --started} is required. */
+    /** {@code --name value} pairs; every option but {@code --kafka-config}, {@code --databases} and {@code --started} is required. */
     static Settings parse(List<String> args) {
         Map<String, String> values = new HashMap<>();
         for (int i = 0; i < args.size(); i += 2) {
@@ -48,8 +53,19 @@ record Settings(Path root, Path state, String kafka, String postgres, String pgU
         } catch (NumberFormatException e) {
             throw new UsageException("--started takes epoch seconds");
         }
+        Map<String, Object> kafka = new HashMap<>();
+        if (values.containsKey("--kafka-config")) {
+            Properties client = new Properties();
+            try (Reader in = Files.newBufferedReader(Path.of(values.get("--kafka-config")))) {
+                client.load(in);
+            } catch (IOException e) {
+                throw new UsageException("cannot read --kafka-config " + values.get("--kafka-config") + ": " + e.getMessage());
+            }
+            client.forEach((k, v) -> kafka.put((String) k, v));
+        }
+        kafka.put("bootstrap.servers", values.get("--kafka"));
         return new Settings(Path.of(values.get("--root")).toAbsolutePath().normalize(), Path.of(values.get("--state")).toAbsolutePath(),
-                values.get("--kafka"), values.get("--postgres"), values.get("--pg-user"), values.get("--pg-password"),
+                Map.copyOf(kafka), values.get("--postgres"), values.get("--pg-user"), values.get("--pg-password"),
                 values.get("--redis"), databases, started);
     }
 

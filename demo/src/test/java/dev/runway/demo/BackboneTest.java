@@ -17,12 +17,10 @@ import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.StringSerializer;
@@ -44,10 +42,10 @@ class BackboneTest {
         String b = "runway.demo-test-" + UUID.randomUUID();
         String old = "demo-test-old-" + UUID.randomUUID();
         String fresh = "demo-test-fresh-" + UUID.randomUUID();
-        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, BACKBONE.kafkaBootstrap()))) {
+        try (Admin admin = Admin.create(BACKBONE.kafkaAdmin())) {
             admin.createTopics(List.of(new NewTopic(a, 3, (short) 1), new NewTopic(b, 1, (short) 1))).all().get(30, TimeUnit.SECONDS);
             Properties p = new Properties();
-            p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, BACKBONE.kafkaBootstrap());
+            p.putAll(BACKBONE.kafkaAdmin());
             try (KafkaProducer<String, String> producer = new KafkaProducer<>(p, new StringSerializer(), new StringSerializer())) {
                 for (int i = 0; i < 30; i++) {
                     producer.send(new ProducerRecord<>(a, "key-" + i, "record " + i));
@@ -61,7 +59,7 @@ class BackboneTest {
             }
             admin.alterConsumerGroupOffsets(old, start).all().get(30, TimeUnit.SECONDS);
 
-            ConsumerGroups.moveToEnd(BACKBONE.kafkaBootstrap(), Map.of(old, Set.of(a), fresh, Set.of(a, b)));
+            ConsumerGroups.moveToEnd(BACKBONE.kafkaAdmin(), Map.of(old, Set.of(a), fresh, Set.of(a, b)));
 
             Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
             for (int partition = 0; partition < 3; partition++) {
@@ -86,7 +84,7 @@ class BackboneTest {
     @Test
     void databasesComeBackEmpty() throws Exception {
         String db = "runway_demo_test_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
-        Settings settings = new Settings(Path.of("."), Path.of("."), BACKBONE.kafkaBootstrap(), BACKBONE.pgHost() + ":" + BACKBONE.pgPort(),
+        Settings settings = new Settings(Path.of("."), Path.of("."), BACKBONE.kafkaAdmin(), BACKBONE.pgHost() + ":" + BACKBONE.pgPort(),
                 BACKBONE.pgUser(), BACKBONE.pgPassword(), BACKBONE.redisUrl(), List.of(), 0);
         Databases databases = new Databases(settings);
         databases.recreate(List.of(db));

@@ -2,6 +2,7 @@ package dev.runway.e2e;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
@@ -28,10 +29,12 @@ import java.util.stream.Collectors;
 import java.util.stream.StreamSupport;
 
 import org.apache.avro.generic.GenericRecord;
+import org.apache.kafka.clients.CommonClientConfigs;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.config.SaslConfigs;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -377,11 +380,21 @@ class DemoEndToEndIT {
         return out;
     }
 
-    /** A plain consumer that knows nothing of Runway: schemas come from the registry, records as GenericRecord. */
+    /**
+     * A plain consumer that knows nothing of Runway: schemas come from the registry, records as GenericRecord.
+     * It signs in as the documented read-only principal of outside subscribers, runway-subscriber, whose password
+     * {@code ./runway test} passes; its groups are named runway-subscriber-*.
+     */
     static KafkaConsumer<String, GenericRecord> outsideSubscriber() {
+        String password = System.getenv("RUNWAY_KAFKA_PASSWORD_RUNWAY_SUBSCRIBER");
+        assertNotNull(password, "RUNWAY_KAFKA_PASSWORD_RUNWAY_SUBSCRIBER is not set: run through ./runway test");
         Properties p = new Properties();
         p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, KAFKA);
-        p.put(ConsumerConfig.GROUP_ID_CONFIG, "e2e-outside-" + UUID.randomUUID());
+        p.put(CommonClientConfigs.SECURITY_PROTOCOL_CONFIG, "SASL_PLAINTEXT");
+        p.put(SaslConfigs.SASL_MECHANISM, "SCRAM-SHA-512");
+        p.put(SaslConfigs.SASL_JAAS_CONFIG, "org.apache.kafka.common.security.scram.ScramLoginModule required"
+                + " username=\"runway-subscriber\" password=\"" + password + "\";");
+        p.put(ConsumerConfig.GROUP_ID_CONFIG, "runway-subscriber-e2e-" + UUID.randomUUID());
         p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
         p.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
         p.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, AvroKafkaDeserializer.class.getName());

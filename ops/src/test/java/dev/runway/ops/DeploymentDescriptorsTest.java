@@ -252,6 +252,7 @@ class DeploymentDescriptorsTest {
             assertFalse(env.getOrDefault(name, "").isBlank(),
                     service + ": %prod properties read ${" + name + "} but compose does not set it");
         }
+        assertEquals(kafkaPrincipal(service), env.get("KAFKA_USERNAME"), service + ": compose KAFKA_USERNAME (its own Kafka principal)");
         assertOwnDatabase(service, env.get("DB_URL"), "compose");
         assertTrue(initSqlDatabases().contains(ownDatabase(service)),
                 service + ": postgres-init.sql does not create " + ownDatabase(service));
@@ -350,9 +351,15 @@ class DeploymentDescriptorsTest {
                 value = configData.path(ref.path("key").asText()).asText();
             } else if (entry.path("valueFrom").has("secretKeyRef")) {
                 JsonNode ref = entry.path("valueFrom").path("secretKeyRef");
-                assertEquals(DB_SECRET, ref.path("name").asText(), service + ": env " + name + " Secret");
+                // The database's Secret, Redis's (orchestrator), and the one Strimzi keeps for the service's KafkaUser.
+                String expectedSecret = switch (name) {
+                    case "KAFKA_PASSWORD" -> kafkaPrincipal(service);
+                    case "REDIS_PASSWORD" -> "runway-redis";
+                    default -> DB_SECRET;
+                };
+                assertEquals(expectedSecret, ref.path("name").asText(), service + ": env " + name + " Secret");
                 assertFalse(ref.path("key").asText().isBlank(), service + ": env " + name + " secretKeyRef without key");
-                value = "<secret>";
+                value = "secret";
             } else {
                 fail(service + ": env " + name + " has neither value nor a ConfigMap/Secret reference");
                 return;
@@ -372,6 +379,11 @@ class DeploymentDescriptorsTest {
             assertTrue(!required.contains(name) || entries.get(name).path("valueFrom").has("secretKeyRef"),
                     service + ": " + name + " must come from Secret " + DB_SECRET + ", never a literal");
         }
+        // Kafka: the service's own principal, its password from the Secret of that KafkaUser (k8s/backbone/kafka-users.yaml).
+        assertTrue(required.containsAll(List.of("KAFKA_USERNAME", "KAFKA_PASSWORD")), service + ": %prod must authenticate to Kafka");
+        assertEquals(kafkaPrincipal(service), resolved.get("KAFKA_USERNAME"), service + ": KAFKA_USERNAME");
+        assertEquals("password", entries.get("KAFKA_PASSWORD").path("valueFrom").path("secretKeyRef").path("key").asText(),
+                service + ": KAFKA_PASSWORD must be the KafkaUser Secret's password");
         assertOwnDatabase(service, resolved.get("DB_URL"), "k8s");
 
         JsonNode svc = single("Service", service);
@@ -478,6 +490,11 @@ class DeploymentDescriptorsTest {
     }
 
     /** Environment variables the prod configuration needs; one with a default (${X:d}) is optional. */
+    /** The Kafka principal (KafkaUser) of a service: orchestrator-service -> orchestrator. */
+    static String kafkaPrincipal(String service) {
+        return service.replaceFirst("-service$", "");
+    }
+
     static Set<String> requiredEnv(String service) {
         Set<String> names = new TreeSet<>();
         for (String value : prodConfig(service).values()) {

@@ -53,8 +53,16 @@ class KubernetesOverlaysTest {
     static final Path TOPIC_MAP = ROOT.resolve("schemas/src/main/resources/runway/topics.txt");
     static final Path DASHBOARD = ROOT.resolve("k8s/monitoring/runway-dashboard.json");
 
-    /** Secrets the manifests may reference; they are created out of band (k8s/README.md), never rendered. */
-    static final Set<String> DOCUMENTED_SECRETS = Set.of("runway-db", "runway-postgres");
+    /**
+     * Secrets the manifests may reference; they are created out of band (k8s/README.md), never rendered. Besides these,
+     * a container may read the Secret Strimzi's user operator keeps for a rendered KafkaUser (same name).
+     */
+    static final Set<String> DOCUMENTED_SECRETS = Set.of("runway-db", "runway-postgres", "runway-redis");
+
+    /** Topic map names -> KafkaUser (k8s/backbone/kafka-users.yaml); "people" read dead letters as runway-operator. */
+    static final Map<String, String> KAFKA_PRINCIPALS = Map.of("orchestrator", "orchestrator", "validator", "validator",
+            "executor", "executor", "health-watcher", "health-watcher", "notifier", "notifier",
+            "outside subscribers", "runway-subscriber", "people", "runway-operator");
 
     /** Services of which exactly one instance may run (see k8s/base and the production overlay). */
     static final Set<String> SINGLE_INSTANCE = Set.of("orchestrator-service", "executor-service", "health-watcher-service");
@@ -271,6 +279,93 @@ class KubernetesOverlaysTest {
 
     @ParameterizedTest
     @ValueSource(strings = {"staging", "production"})
+    void kafkaAuthenticatesEveryClientAndGivesEachWhatTheTopicMapSays(String overlay) throws Exception {
+        List<JsonNode> docs = render(overlay);
+        JsonNode kafka = single(docs, "Kafka", null);
+        for (JsonNode listener : kafka.path("spec").path("kafka").path("listeners")) {
+            assertEquals("scram-sha-512", listener.path("authentication").path("type").asText(),
+                    overlay + ": listener " + listener.path("name").asText() + " must authenticate with SCRAM-SHA-512");
+        }
+        assertEquals("simple", kafka.path("spec").path("kafka").path("authorization").path("type").asText(),
+                overlay + ": Kafka must authorise with simple ACLs");
+        assertTrue(kafka.path("spec").path("entityOperator").has("userOperator"),
+                overlay + ": without the user operator the KafkaUser resources create no credentials or ACLs");
+
+        // What the topic map gives each principal: Write where it produces, Read where it consumes.
+        Map<String, Map<String, Set<String>>> expected = new TreeMap<>();
+        new TreeSet<>(KAFKA_PRINCIPALS.values()).forEach(p -> expected.put(p, new TreeMap<>()));
+        for (String line : Files.readAllLines(TOPIC_MAP, StandardCharsets.UTF_8)) {
+            if (line.isBlank() || line.startsWith("#")) {
+                continue;
+            }
+            String[] cols = line.split("\\|");
+            for (int col = 2; col <= 3; col++) {
+                for (String who : cols[col].split(",")) {
+                    String principal = KAFKA_PRINCIPALS.get(who.trim());
+                    if (principal != null) {
+                        expected.get(principal).computeIfAbsent(cols[0].trim(), t -> new TreeSet<>()).add(col == 2 ? "Write" : "Read");
+                    }
+                }
+            }
+        }
+        Map<String, Map<String, Set<String>>> actual = new TreeMap<>();
+        for (JsonNode user : ofKind(docs, "KafkaUser")) {
+            assertEquals(name(kafka), user.path("metadata").path("labels").path("strimzi.io/cluster").asText(),
+                    overlay + ": KafkaUser " + name(user) + " is not bound to Kafka " + name(kafka));
+            assertEquals("scram-sha-512", user.path("spec").path("authentication").path("type").asText(), overlay + ": " + name(user));
+            assertEquals("simple", user.path("spec").path("authorization").path("type").asText(), overlay + ": " + name(user));
+            Map<String, Set<String>> topics = new TreeMap<>();
+            int groups = 0;
+            for (JsonNode acl : user.path("spec").path("authorization").path("acls")) {
+                JsonNode resource = acl.path("resource");
+                Set<String> operations = new TreeSet<>();
+                acl.path("operations").forEach(o -> operations.add(o.asText()));
+                assertTrue(acl.path("type").asText("allow").equals("allow"), overlay + ": " + name(user) + " has a deny ACL");
+                if (resource.path("type").asText().equals("topic")) {
+                    assertEquals("literal", resource.path("patternType").asText("literal"), overlay + ": " + name(user) + " topic ACLs name topics");
+                    topics.computeIfAbsent(resource.path("name").asText(), t -> new TreeSet<>()).addAll(operations);
+                } else {
+                    assertEquals("group", resource.path("type").asText(), overlay + ": " + name(user) + " ACL on " + resource);
+                    assertEquals(Set.of("Read"), operations, overlay + ": " + name(user) + " group ACL");
+                    groups++;
+                }
+            }
+            assertEquals(1, groups, overlay + ": " + name(user) + " needs Read on its consumer groups (one prefix)");
+            actual.put(name(user), topics);
+        }
+        assertEquals(expected, actual, overlay + ": KafkaUsers and their topic ACLs must be what " + TOPIC_MAP.getFileName() + " says");
+
+        // Each service signs in as its own KafkaUser, with the password from that user's Secret.
+        for (String service : SERVICES) {
+            JsonNode container = onlyContainer(single(docs, "Deployment", service));
+            String principal = service.replaceFirst("-service$", "");
+            assertEquals(principal, envEntry(container, "KAFKA_USERNAME").path("value").asText(), overlay + ": " + service + " KAFKA_USERNAME");
+            JsonNode password = envEntry(container, "KAFKA_PASSWORD").path("valueFrom").path("secretKeyRef");
+            assertEquals(principal, password.path("name").asText(), overlay + ": " + service + " KAFKA_PASSWORD Secret");
+            assertEquals("password", password.path("key").asText(), overlay + ": " + service + " KAFKA_PASSWORD key");
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"staging", "production"})
+    void redisAnswersOnlyTheOrchestratorsUser(String overlay) throws Exception {
+        List<JsonNode> docs = render(overlay);
+        JsonNode redis = onlyContainer(single(docs, "Deployment", "redis"));
+        List<String> args = new ArrayList<>();
+        redis.path("args").forEach(a -> args.add(a.asText()));
+        String config = String.join(" ", args);
+        assertTrue(config.contains("--user default off"), overlay + ": Redis must switch the default user off: " + config);
+        assertTrue(config.contains("--user orchestrator on >$(REDIS_PASSWORD)"), overlay + ": Redis needs the orchestrator's user: " + config);
+        assertEquals("runway-redis", envEntry(redis, "REDIS_PASSWORD").path("valueFrom").path("secretKeyRef").path("name").asText(),
+                overlay + ": Redis takes the password from Secret runway-redis");
+        Map<String, String> env = resolveEnv(docs, single(docs, "Deployment", "orchestrator-service"), overlay + ": orchestrator-service");
+        URI url = URI.create(env.get("REDIS_URL"));
+        assertEquals("orchestrator:secret-runway-redis-password", url.getUserInfo(),
+                overlay + ": the orchestrator signs in to Redis as its user with the runway-redis password");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"staging", "production"})
     void postgresRedisAndApicurioArePresentAndWired(String overlay) throws Exception {
         List<JsonNode> docs = render(overlay);
 
@@ -366,11 +461,11 @@ class KubernetesOverlaysTest {
                     if (SECRET_NAME.matcher(variable).matches()) {
                         JsonNode ref = env.path("valueFrom").path("secretKeyRef");
                         assertFalse(ref.isMissingNode(), overlay + ": " + name(doc) + " sets " + variable + " as a literal");
-                        assertTrue(DOCUMENTED_SECRETS.contains(ref.path("name").asText()),
+                        assertTrue(knownSecret(docs, ref.path("name").asText()),
                                 overlay + ": " + name(doc) + " reads undocumented Secret " + ref.path("name").asText());
                     }
                     if (env.path("valueFrom").has("secretKeyRef")) {
-                        assertTrue(DOCUMENTED_SECRETS.contains(env.path("valueFrom").path("secretKeyRef").path("name").asText()),
+                        assertTrue(knownSecret(docs, env.path("valueFrom").path("secretKeyRef").path("name").asText()),
                                 overlay + ": " + name(doc) + " reads an undocumented Secret for " + variable);
                     }
                 }
@@ -477,6 +572,11 @@ class KubernetesOverlaysTest {
     }
 
     // ------------------------------------------------------------------------------------------ helpers
+
+    /** A Secret created out of band (k8s/README.md) or kept by Strimzi for a rendered KafkaUser. */
+    static boolean knownSecret(List<JsonNode> docs, String secret) {
+        return DOCUMENTED_SECRETS.contains(secret) || ofKind(docs, "KafkaUser").stream().anyMatch(u -> name(u).equals(secret));
+    }
 
     static String name(JsonNode doc) {
         return doc.path("metadata").path("name").asText();
@@ -597,10 +697,11 @@ class KubernetesOverlaysTest {
                 value = data.path(ref.path("key").asText()).asText();
             } else if (entry.path("valueFrom").has("secretKeyRef")) {
                 JsonNode ref = entry.path("valueFrom").path("secretKeyRef");
-                assertTrue(DOCUMENTED_SECRETS.contains(ref.path("name").asText()),
+                assertTrue(knownSecret(docs, ref.path("name").asText()),
                         where + ": " + variable + " reads undocumented Secret " + ref.path("name").asText());
                 assertFalse(ref.path("key").asText().isBlank(), where + ": " + variable + " secretKeyRef without key");
-                value = "<secret " + ref.path("name").asText() + "/" + ref.path("key").asText() + ">";
+                // A stand-in that keeps URLs built from it parseable (REDIS_URL carries the Redis password).
+                value = "secret-" + ref.path("name").asText() + "-" + ref.path("key").asText();
             } else {
                 fail(where + ": " + variable + " has neither a value nor a ConfigMap/Secret reference");
                 return;

@@ -37,7 +37,8 @@ import io.apicurio.registry.serde.avro.AvroKafkaSerializer;
 
 /**
  * Plain Kafka clients with the same Apicurio serde settings the services use, so that a test
- * plays "the other service" (or an outside subscriber) on the real broker and registry.
+ * plays "the other service" (or an outside subscriber) on the real broker and registry. They
+ * authenticate as the admin principal ({@link Backbone#kafkaAdmin()}), which the ACLs do not limit.
  */
 public final class AvroKafka {
 
@@ -58,7 +59,7 @@ public final class AvroKafka {
     public static KafkaProducer<String, Object> producer(Backbone backbone) {
         Properties props = new Properties();
         props.putAll(serdeConfig(backbone));
-        props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, backbone.kafkaBootstrap());
+        props.putAll(backbone.kafkaAdmin());
         props.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
         props.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, AvroKafkaSerializer.class.getName());
         props.put(ProducerConfig.ACKS_CONFIG, "all");
@@ -73,7 +74,7 @@ public final class AvroKafka {
         Properties props = new Properties();
         props.putAll(serdeConfig(backbone));
         props.put("apicurio.registry.use-specific-avro-reader", "false");
-        props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, backbone.kafkaBootstrap());
+        props.putAll(backbone.kafkaAdmin());
         props.put(ConsumerConfig.GROUP_ID_CONFIG, "test-" + UUID.randomUUID());
         props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "latest");
         props.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());

@@ -1,7 +1,11 @@
 package dev.runway.testsupport;
 
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Properties;
 
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
 
@@ -13,6 +17,8 @@ import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
  * <li>{@code jdbc}: {@code true} when the service also has a JDBC datasource (Flyway);</li>
  * <li>{@code redis}: {@code true} when the service uses Redis.</li>
  * </ul>
+ * The service talks to Kafka as its own principal (its {@code quarkus.application.name} without {@code -service}),
+ * so its tests run under the ACLs it has in production.
  */
 public class BackboneTestResource implements QuarkusTestResourceLifecycleManager {
 
@@ -27,7 +33,12 @@ public class BackboneTestResource implements QuarkusTestResourceLifecycleManager
     public Map<String, String> start() {
         Backbone backbone = Backbone.get();
         Map<String, String> config = new HashMap<>();
-        config.put("kafka.bootstrap.servers", backbone.kafkaBootstrap());
+        backbone.kafkaClient(kafkaPrincipal()).forEach((key, value) -> config.put("kafka." + key, String.valueOf(value)));
+        if (!backbone.kafkaSecured()) {
+            // application.properties asks for SASL; the containers' Kafka does not speak it.
+            config.put("kafka.security.protocol", "PLAINTEXT");
+            config.put("kafka.sasl.jaas.config", Backbone.scramJaas("unused", "unused"));
+        }
         config.put("mp.messaging.connector.smallrye-kafka.apicurio.registry.url", backbone.registryApiV3());
         String database = args.get("database");
         if (database != null) {
@@ -42,6 +53,23 @@ public class BackboneTestResource implements QuarkusTestResourceLifecycleManager
             config.put("quarkus.redis.hosts", backbone.redisUrl());
         }
         return config;
+    }
+
+    /** The principal of the service under test, from its application.properties (e.g. orchestrator-service -> orchestrator). */
+    static String kafkaPrincipal() {
+        Properties properties = new Properties();
+        try (InputStream in = Thread.currentThread().getContextClassLoader().getResourceAsStream("application.properties")) {
+            if (in != null) {
+                properties.load(in);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        String name = properties.getProperty("quarkus.application.name");
+        if (name == null) {
+            throw new IllegalStateException("no quarkus.application.name in application.properties: cannot tell the service's Kafka principal");
+        }
+        return name.replaceFirst("-service$", "");
     }
 
     @Override

@@ -257,7 +257,7 @@ class CommandHandlingTest {
 
     static KafkaConsumer<String, byte[]> dlqConsumer(Backbone b) {
         Properties p = new Properties();
-        p.put("bootstrap.servers", b.kafkaBootstrap());
+        p.putAll(b.kafkaAdmin());
         p.put("group.id", "executor-dlq-test-" + UUID.randomUUID());
         p.put("auto.offset.reset", "latest");
         p.put("key.deserializer", StringDeserializer.class.getName());
@@ -277,7 +277,7 @@ class CommandHandlingTest {
 
     static KafkaProducer<String, byte[]> rawProducer(Backbone b) {
         Properties p = new Properties();
-        p.put("bootstrap.servers", b.kafkaBootstrap());
+        p.putAll(b.kafkaAdmin());
         p.put("key.serializer", StringSerializer.class.getName());
         p.put("value.serializer", ByteArraySerializer.class.getName());
         return new KafkaProducer<>(p);

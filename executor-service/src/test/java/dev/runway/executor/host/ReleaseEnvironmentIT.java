@@ -133,12 +133,15 @@ class ReleaseEnvironmentIT {
         Backbone b = Backbone.get();
         List<String> executorNames = new ArrayList<>(operator.keySet());
         executorNames.remove("RUNWAY_SECRET_" + variable + "_STAGING__API_TOKEN");
-        executorNames.addAll(List.of("KAFKA_BOOTSTRAP_SERVERS", "REGISTRY_URL", "DB_URL", "DB_JDBC_URL", "DB_USERNAME", "DB_PASSWORD",
+        executorNames.addAll(List.of("KAFKA_BOOTSTRAP_SERVERS", "KAFKA_USERNAME", "KAFKA_PASSWORD", "REGISTRY_URL", "DB_URL", "DB_JDBC_URL", "DB_USERNAME", "DB_PASSWORD",
                 "QUARKUS_HTTP_PORT"));
         for (String name : executorNames) {
             assertFalse(seen.containsKey(name), name + " reached the release: " + seen.keySet());
         }
         List<String> executorValues = new ArrayList<>(List.of(b.kafkaBootstrap(), b.registryApiV3(), operator.get("JWT_PUBLIC_KEY_LOCATION")));
+        if (b.kafkaSecured()) {
+            executorValues.add(Backbone.kafkaPassword("executor"));
+        }
         operator.values().stream().filter(v -> v.startsWith("executor-only") || v.contains("executor_only")).forEach(executorValues::add);
         for (String value : executorValues) {
             assertFalse(seen.values().stream().anyMatch(v -> v.contains(value)), value + " reached the release");

@@ -47,7 +47,7 @@ public final class CommandBus implements AutoCloseable {
         Properties props = new Properties();
         props.putAll(AvroKafka.serdeConfig(backbone));
         props.put("apicurio.registry.use-specific-avro-reader", "false");
-        props.put("bootstrap.servers", backbone.kafkaBootstrap());
+        props.putAll(backbone.kafkaAdmin());
         props.put("group.id", "executor-test-" + UUID.randomUUID());
         props.put("auto.offset.reset", "latest");
         props.put("key.deserializer", StringDeserializer.class.getName());

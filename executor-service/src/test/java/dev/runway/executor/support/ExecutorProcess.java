@@ -53,7 +53,7 @@ public final class ExecutorProcess implements AutoCloseable {
         ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
         Map<String, String> env = builder.environment();
         env.put("QUARKUS_HTTP_PORT", Integer.toString(port));
-        env.put("KAFKA_BOOTSTRAP_SERVERS", b.kafkaBootstrap());
+        env.putAll(b.kafkaServiceEnv("executor"));
         env.put("REGISTRY_URL", b.registryApiV3());
         env.put("DB_URL", b.reactivePgUrl(ExecutorTestResource.DATABASE));
         env.put("DB_JDBC_URL", b.jdbcPgUrl(ExecutorTestResource.DATABASE));

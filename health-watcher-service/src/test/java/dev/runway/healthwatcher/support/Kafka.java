@@ -43,7 +43,7 @@ public final class Kafka {
         Properties props = new Properties();
         props.putAll(AvroKafka.serdeConfig(Backbone.get()));
         props.put("apicurio.registry.use-specific-avro-reader", "false");
-        props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, Backbone.get().kafkaBootstrap());
+        props.putAll(Backbone.get().kafkaAdmin());
         props.put(ConsumerConfig.GROUP_ID_CONFIG, "hw-test-" + UUID.randomUUID());
         props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "latest");
         props.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());

@@ -101,7 +101,7 @@ class DeadLetterQueueTest extends NotifierScenario {
     /** Plain bytes: a dead letter's value is whatever could (not) be decoded. Every partition, at its end. */
     private static KafkaConsumer<String, byte[]> dlqConsumerAtEnd(String topic) {
         Properties props = new Properties();
-        props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, Backbone.get().kafkaBootstrap());
+        props.putAll(Backbone.get().kafkaAdmin());
         props.put(ConsumerConfig.GROUP_ID_CONFIG, "notifier-dlq-test-" + UUID.randomUUID());
         props.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
         props.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
@@ -146,7 +146,7 @@ class DeadLetterQueueTest extends NotifierScenario {
 
     private static KafkaProducer<String, byte[]> rawProducer() {
         Properties props = new Properties();
-        props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, Backbone.get().kafkaBootstrap());
+        props.putAll(Backbone.get().kafkaAdmin());
         props.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
         props.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
         return new KafkaProducer<>(props);

@@ -20,7 +20,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
@@ -105,7 +104,7 @@ final class OrchestratorProcess implements AutoCloseable {
      */
     void commitGroupAtEnd() {
         Properties props = new Properties();
-        props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, backbone.kafkaBootstrap());
+        props.putAll(backbone.kafkaAdmin());
         try (Admin admin = Admin.create(props)) {
             Map<TopicPartition, OffsetSpec> latest = new LinkedHashMap<>();
             admin.describeTopics(INCOMING).allTopicNames().get().forEach((topic, description) -> description.partitions()
@@ -154,7 +153,7 @@ final class OrchestratorProcess implements AutoCloseable {
         ProcessBuilder builder = new ProcessBuilder(command);
         Map<String, String> env = builder.environment();
         env.put("QUARKUS_HTTP_PORT", Integer.toString(port));
-        env.put("KAFKA_BOOTSTRAP_SERVERS", backbone.kafkaBootstrap());
+        env.putAll(backbone.kafkaServiceEnv("orchestrator"));
         env.put("REGISTRY_URL", backbone.registryApiV3());
         env.put("DB_URL", backbone.reactivePgUrl(database));
         env.put("DB_JDBC_URL", backbone.jdbcPgUrl(database));

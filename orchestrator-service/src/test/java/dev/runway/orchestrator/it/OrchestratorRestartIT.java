@@ -253,11 +253,21 @@ class OrchestratorRestartIT {
             socket.setSoTimeout(5_000);
             byte[] k = key.getBytes(StandardCharsets.UTF_8);
             OutputStream out = socket.getOutputStream();
+            InputStream in = socket.getInputStream();
+            // The stack's Redis knows only the orchestrator's user (redis://user:password@host:port).
+            if (redis.getUserInfo() != null) {
+                String[] user = redis.getUserInfo().split(":", 2);
+                out.write(("*3\r\n$4\r\nAUTH\r\n$" + user[0].length() + "\r\n" + user[0] + "\r\n$" + user[1].length() + "\r\n"
+                        + user[1] + "\r\n").getBytes(StandardCharsets.UTF_8));
+                String auth = line(in);
+                if (!auth.startsWith("+OK")) {
+                    throw new IllegalStateException("Redis refused the orchestrator's user: " + auth);
+                }
+            }
             out.write(("*2\r\n$3\r\nGET\r\n$" + k.length + "\r\n").getBytes(StandardCharsets.UTF_8));
             out.write(k);
             out.write("\r\n".getBytes(StandardCharsets.UTF_8));
             out.flush();
-            InputStream in = socket.getInputStream();
             String head = line(in);
             if (head.startsWith("$-1")) {
                 return null;

@@ -48,13 +48,13 @@ class ReplyDeadLetterTest {
         String key = UUID.randomUUID().toString();
         byte[] garbage = "definitely not avro".getBytes(StandardCharsets.UTF_8);
         Properties c = new Properties();
-        c.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, backbone.kafkaBootstrap());
+        c.putAll(backbone.kafkaAdmin());
         c.put(ConsumerConfig.GROUP_ID_CONFIG, "test-" + key);
         c.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "latest");
         c.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
         c.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
         Properties p = new Properties();
-        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, backbone.kafkaBootstrap());
+        p.putAll(backbone.kafkaAdmin());
         p.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
         p.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
         try (KafkaConsumer<String, byte[]> dlq = new KafkaConsumer<>(c); KafkaProducer<String, byte[]> producer = new KafkaProducer<>(p)) {

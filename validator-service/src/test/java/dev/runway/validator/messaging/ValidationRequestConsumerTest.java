@@ -138,7 +138,7 @@ class ValidationRequestConsumerTest {
         Properties props = new Properties();
         props.putAll(AvroKafka.serdeConfig(Backbone.get()));
         props.put("apicurio.registry.use-specific-avro-reader", "false");
-        props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, Backbone.get().kafkaBootstrap());
+        props.putAll(Backbone.get().kafkaAdmin());
         props.put(ConsumerConfig.GROUP_ID_CONFIG, "test-" + UUID.randomUUID());
         props.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
         props.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, AvroKafkaDeserializer.class.getName());
@@ -341,7 +341,7 @@ class ValidationRequestConsumerTest {
 
     private static KafkaProducer<String, byte[]> rawProducer() {
         Properties props = new Properties();
-        props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, Backbone.get().kafkaBootstrap());
+        props.putAll(Backbone.get().kafkaAdmin());
         props.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
         props.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
         return new KafkaProducer<>(props);
@@ -349,7 +349,7 @@ class ValidationRequestConsumerTest {
 
     private static KafkaConsumer<String, byte[]> rawConsumerAtEnd(String topic) {
         Properties props = new Properties();
-        props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, Backbone.get().kafkaBootstrap());
+        props.putAll(Backbone.get().kafkaAdmin());
         props.put(ConsumerConfig.GROUP_ID_CONFIG, "test-" + UUID.randomUUID());
         props.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
         props.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
