@@ -1,11 +1,15 @@
 package dev.runway.executor.database;
 
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
+import dev.runway.events.MigrationSet;
+import dev.runway.events.MigrationSets;
 import dev.runway.events.RepositoryRef;
 import dev.runway.executor.commands.ProjectEnv;
 import dev.runway.executor.commands.StepFailure;
@@ -17,13 +21,18 @@ import dev.runway.executor.repository.UnsafePathException;
  * Where migration SQL comes from (issue 15): the deployment's commit, read from the git objects of
  * its per-deployment checkout, never from a work tree. The migrations path must be relative to the
  * repository root, without {@code ..}, and no symlink on the way (directory or file) may leave the
- * repository; otherwise the command is refused before anything is read or run.
+ * repository; otherwise the command is refused before anything is read or run. When the command
+ * carries the set the validator checked ({@code ApplyMigrations.validatedMigrations}), the files read
+ * must be exactly that set, byte for byte, or nothing runs ({@value #CHECKSUM_MISMATCH}).
  */
 @ApplicationScoped
 public class MigrationSource {
 
     /** A migration file larger than this is refused (the SOP's files are a few KiB). */
     static final int MAX_FILE_BYTES = 4 * 1024 * 1024;
+
+    /** The StepFailed code of a migration set that is not the one validated. */
+    public static final String CHECKSUM_MISMATCH = "MIGRATION_CHECKSUM_MISMATCH";
 
     private final Checkouts checkouts;
 
@@ -46,9 +55,29 @@ public class MigrationSource {
 
     /** The migrations of {@code path} at the repository's commit (the checkout is made if it is missing). */
     public List<MigrationFile> read(ProjectEnv key, String deploymentId, RepositoryRef repository, String path) {
+        return read(key, deploymentId, repository, path, null);
+    }
+
+    /**
+     * {@link #read(ProjectEnv, String, RepositoryRef, String)}, refused with {@value #CHECKSUM_MISMATCH} naming the
+     * first file that differs when {@code validated} (if given) is not the set of {@code *.sql} files read.
+     */
+    public List<MigrationFile> read(ProjectEnv key, String deploymentId, RepositoryRef repository, String path,
+            MigrationSet validated) {
         Path checkout = checkouts.ensure(key, deploymentId, repository);
         try (CommitTree tree = CommitTree.open(checkout, repository.getCommit().strip())) {
-            return MigrationFile.of(tree.files(path, MAX_FILE_BYTES));
+            List<CommitTree.File> files = tree.files(path, MAX_FILE_BYTES);
+            if (validated != null) {
+                Map<String, byte[]> sql = new LinkedHashMap<>();
+                files.stream().filter(f -> f.name().endsWith(".sql")).forEach(f -> sql.put(f.name(), f.content()));
+                MigrationSet found = MigrationSets.of(path, sql);
+                Optional<String> difference = MigrationSets.difference(validated, found);
+                if (difference.isPresent()) {
+                    throw new StepFailure(CHECKSUM_MISMATCH, difference.get() + "; nothing was applied (set sha256 "
+                            + found.getSha256() + ", validated " + validated.getSha256() + ")", false);
+                }
+            }
+            return MigrationFile.of(files);
         } catch (UnsafePathException e) {
             throw refused(e);
         } catch (IllegalArgumentException e) {
