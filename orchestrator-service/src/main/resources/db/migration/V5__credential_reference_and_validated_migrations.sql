@@ -1,4 +1,4 @@
--- Issue 15 items 2 and 6 (numbered 5.2 so that it stays after a V5 another branch may bring).
+-- Issue 15 items 2 and 6.
 
 -- The name of an operator-configured repository credential (never the credential itself): passed in
 -- RepositoryRef.credential, resolved by the validator and the executor from their own configuration.
