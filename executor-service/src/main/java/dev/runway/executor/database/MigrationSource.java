@@ -1,15 +1,12 @@
 package dev.runway.executor.database;
 
 import java.nio.file.Path;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
 import dev.runway.events.MigrationSet;
-import dev.runway.events.MigrationSets;
 import dev.runway.events.RepositoryRef;
 import dev.runway.executor.commands.ProjectEnv;
 import dev.runway.executor.commands.StepFailure;
@@ -23,16 +20,13 @@ import dev.runway.executor.repository.UnsafePathException;
  * repository root, without {@code ..}, and no symlink on the way (directory or file) may leave the
  * repository; otherwise the command is refused before anything is read or run. When the command
  * carries the set the validator checked ({@code ApplyMigrations.validatedMigrations}), the files read
- * must be exactly that set, byte for byte, or nothing runs ({@value #CHECKSUM_MISMATCH}).
+ * must be exactly that set, byte for byte, or nothing runs ({@link ValidatedMigrations}).
  */
 @ApplicationScoped
 public class MigrationSource {
 
     /** A migration file larger than this is refused (the SOP's files are a few KiB). */
     static final int MAX_FILE_BYTES = 4 * 1024 * 1024;
-
-    /** The StepFailed code of a migration set that is not the one validated. */
-    public static final String CHECKSUM_MISMATCH = "MIGRATION_CHECKSUM_MISMATCH";
 
     private final Checkouts checkouts;
 
@@ -59,25 +53,15 @@ public class MigrationSource {
     }
 
     /**
-     * {@link #read(ProjectEnv, String, RepositoryRef, String)}, refused with {@value #CHECKSUM_MISMATCH} naming the
-     * first file that differs when {@code validated} (if given) is not the set of {@code *.sql} files read.
+     * {@link #read(ProjectEnv, String, RepositoryRef, String)}, refused ({@link ValidatedMigrations#verify}) when
+     * {@code validated} (if given) is not the set of migration files at the commit.
      */
     public List<MigrationFile> read(ProjectEnv key, String deploymentId, RepositoryRef repository, String path,
             MigrationSet validated) {
         Path checkout = checkouts.ensure(key, deploymentId, repository);
         try (CommitTree tree = CommitTree.open(checkout, repository.getCommit().strip())) {
-            List<CommitTree.File> files = tree.files(path, MAX_FILE_BYTES);
-            if (validated != null) {
-                Map<String, byte[]> sql = new LinkedHashMap<>();
-                files.stream().filter(f -> f.name().endsWith(".sql")).forEach(f -> sql.put(f.name(), f.content()));
-                MigrationSet found = MigrationSets.of(path, sql);
-                Optional<String> difference = MigrationSets.difference(validated, found);
-                if (difference.isPresent()) {
-                    throw new StepFailure(CHECKSUM_MISMATCH, difference.get() + "; nothing was applied (set sha256 "
-                            + found.getSha256() + ", validated " + validated.getSha256() + ")", false);
-                }
-            }
-            return MigrationFile.of(files);
+            ValidatedMigrations.verify(tree, path, validated, MAX_FILE_BYTES);
+            return MigrationFile.of(tree.files(path, MAX_FILE_BYTES));
         } catch (UnsafePathException e) {
             throw refused(e);
         } catch (IllegalArgumentException e) {

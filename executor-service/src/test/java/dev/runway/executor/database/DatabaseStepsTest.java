@@ -320,7 +320,7 @@ class DatabaseStepsTest {
         RepositoryRef changed = repo.commit("changed after validation");
 
         StepFailed mismatch = assertInstanceOf(StepFailed.class, migrate(changed, "database/migrations", false, validated));
-        assertEquals(MigrationSource.CHECKSUM_MISMATCH, mismatch.getCode());
+        assertEquals(ValidatedMigrations.CHECKSUM_MISMATCH, mismatch.getCode());
         assertFalse(mismatch.getRetryable());
         assertTrue(mismatch.getReason().startsWith("database/migrations/20260115150000_add_user_preferences_table.sql changed after "
                 + "validation"), mismatch.getReason());
@@ -341,7 +341,7 @@ class DatabaseStepsTest {
                 Path.of("../../shared/20260201000000_from_elsewhere.sql"));
         StepFailed unvalidated = assertInstanceOf(StepFailed.class, migrate(linked.commit("symlinked migration"), "database/migrations",
                 false, validated));
-        assertEquals(MigrationSource.CHECKSUM_MISMATCH, unvalidated.getCode());
+        assertEquals(ValidatedMigrations.CHECKSUM_MISMATCH, unvalidated.getCode());
         assertTrue(unvalidated.getReason().startsWith("database/migrations/20260201000000_from_elsewhere.sql was not validated"),
                 unvalidated.getReason());
         assertFalse(ClientDatabases.tableExists(project, "users"));

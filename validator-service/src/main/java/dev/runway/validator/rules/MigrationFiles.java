@@ -56,12 +56,14 @@ final class MigrationFiles {
 
     /**
      * {@code database.migrations.path} of the manifest normalised as the executor does ({@code ./a//b/} → {@code a/b}),
-     * or {@link #DEFAULT_DIR} when none is declared; empty when the declared path is refused ({@link #refusal}).
+     * or, when none is declared, where the orchestrator tells the executor to look: {@code prisma/migrations} for the
+     * prisma tool, else {@link #DEFAULT_DIR}; empty when the declared path is refused ({@link #refusal}).
      */
     static Optional<String> directory(JsonNode manifest) {
         String declared = declared(manifest);
         if (declared == null) {
-            return Optional.of(DEFAULT_DIR);
+            String tool = manifest == null ? null : ValidationContext.text(manifest.path("database").path("migrations").path("tool"));
+            return Optional.of("prisma".equals(tool) ? "prisma/migrations" : DEFAULT_DIR);
         }
         if (refusal(manifest).isPresent()) {
             return Optional.empty();
@@ -103,8 +105,9 @@ final class MigrationFiles {
 
     /**
      * The set a passing validation records for the executor: every {@code *.sql} directly in the migrations directory
-     * (regular files of the commit), checksummed by {@link MigrationSets}. Empty when the path is refused, or when no
-     * database is declared and there is no such file.
+     * and every {@code <folder>/migration.sql} one level down (Prisma's layout), regular files of the commit, by path
+     * relative to the directory, checksummed by {@link MigrationSets} (the executor builds the same set from the commit).
+     * Empty when the path is refused, or when no database is declared and there is no such file.
      */
     static Optional<MigrationSet> validatedSet(ProjectSource source, JsonNode manifest) {
         Optional<String> dir = directory(manifest);
@@ -115,7 +118,9 @@ final class MigrationFiles {
         Map<String, byte[]> files = new TreeMap<>();
         for (String path : source.files()) {
             String rest = path.startsWith(prefix) ? path.substring(prefix.length()) : "";
-            if (rest.endsWith(".sql") && rest.indexOf('/') < 0) {
+            boolean direct = rest.endsWith(".sql") && rest.indexOf('/') < 0;
+            boolean folder = rest.endsWith("/migration.sql") && rest.indexOf('/') == rest.length() - "/migration.sql".length();
+            if (direct || folder) {
                 files.put(rest, source.read(path, MAX_BYTES).orElseThrow());
             }
         }

@@ -55,15 +55,17 @@ class MigrationRulesTest {
             repo.edit("deploy.manifest.yaml", "path: \"database/migrations\"", "path: \"./db//sql/\"")
                     .delete("database/migrations").write("db/sql/20260115143022_create_orders_table.sql", first)
                     .write("db/sql/20260301000000_add_carts.sql", "CREATE TABLE carts (id INT);\n")
+                    .write("db/sql/20260302000000_carts_index/migration.sql", "CREATE INDEX carts_id ON carts (id);\n")
                     .write("db/sql/README.md", "not a migration\n")
                     .write("database/migrations/not_a_migration.sql", "DROP TABLE orders;\n")
                     .release("v1.1.0");
             Report report = repo.validate();
-            assertStatus(report, Rule.MIGRATIONS_PRESENT, CheckStatus.PASSED, "Found 2 migration files");
+            assertStatus(report, Rule.MIGRATIONS_PRESENT, CheckStatus.PASSED, "Found 3 migration files");
             assertStatus(report, Rule.MIGRATION_NAMING, CheckStatus.PASSED, "Valid migration name: 20260301000000_add_carts.sql");
             MigrationSet set = report.migrations();
             assertEquals("db/sql", set.getPath(), "normalised as the executor normalises it");
-            assertEquals(List.of("20260115143022_create_orders_table.sql", "20260301000000_add_carts.sql"),
+            assertEquals(List.of("20260115143022_create_orders_table.sql", "20260301000000_add_carts.sql",
+                    "20260302000000_carts_index/migration.sql"),
                     set.getFiles().stream().map(MigrationChecksum::getFile).toList());
             assertEquals(MigrationSets.sha256("CREATE TABLE carts (id INT);\n".getBytes(StandardCharsets.UTF_8)),
                     set.getFiles().get(1).getSha256());
