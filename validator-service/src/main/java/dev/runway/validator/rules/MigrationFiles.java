@@ -89,12 +89,14 @@ final class MigrationFiles {
         if (declared.chars().anyMatch(c -> c < 0x20)) {
             return Optional.of("it contains control characters");
         }
+        // Quoted at most 100 characters long: a hostile manifest's path is not echoed whole.
+        String shown = declared.length() > 100 ? declared.substring(0, 100) + "…" : declared;
         if (!ProjectSource.isSafeRelative(declared)) {
-            return Optional.of("'" + declared + "' is absolute or leaves the repository ('..', backslash): give a directory "
+            return Optional.of("'" + shown + "' is absolute or leaves the repository ('..', backslash): give a directory "
                     + "relative to the repository root, inside it");
         }
         if (declared.replace("/", "").replace(".", "").isEmpty()) {
-            return Optional.of("'" + declared + "' names the repository root, not a migrations directory");
+            return Optional.of("'" + shown + "' names the repository root, not a migrations directory");
         }
         return Optional.empty();
     }
