@@ -20,7 +20,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 
 import dev.runway.events.MigrationSet;
 import dev.runway.events.MigrationSets;
-
 import dev.runway.validator.source.ProjectSource;
 
 /**
