@@ -16,6 +16,7 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.UUID;
 
+import org.apache.avro.generic.GenericRecord;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -59,7 +60,8 @@ import io.quarkus.test.junit.TestProfile;
         @ResourceArg(name = "database", value = "runway_validator_test"), @ResourceArg(name = "jdbc", value = "true") })
 class CredentialReferenceTest {
 
-    static final String TOKEN = "tok-" + UUID.randomUUID().toString().replace("-", "");
+    /** A constant: the profile is read in another class loader than the test's, where a random value would differ. */
+    static final String TOKEN = "tok-cred-ref-test-7d41c2a9e05b";
 
     /** The test's http git server runs on 127.0.0.1 (allowed host); http is allowed here for it. */
     public static class PrivateRepositories implements QuarkusTestProfile {
@@ -103,7 +105,10 @@ class CredentialReferenceTest {
         List<ConsumerRecord<String, byte[]>> published = new ArrayList<>();
         try (KafkaConsumer<String, byte[]> raw = raw(Topics.VALIDATION_REQUESTS, Topics.VALIDATION_RESULTS)) {
             String id = UUID.randomUUID().toString();
-            ValidationPassed passed = as(answer(request(id, "acme-git")), ValidationPassed.class);
+            ConsumerRecord<String, Object> answer = answer(request(id, "acme-git"));
+            assertEquals(ValidationPassed.class.getName(), ((GenericRecord) answer.value()).getSchema().getFullName(),
+                    () -> "answer: " + answer.value());
+            ValidationPassed passed = as(answer, ValidationPassed.class);
             assertEquals(0, passed.getReport().getErrors());
             assertEquals("database/migrations", passed.getMigrations().getPath());
             assertTrue(server.requests().stream().anyMatch(r -> r.authorised() && r.path().startsWith("objects/")),
