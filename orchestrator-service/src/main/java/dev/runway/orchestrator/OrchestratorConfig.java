@@ -1,6 +1,7 @@
 package dev.runway.orchestrator;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
@@ -52,6 +53,15 @@ public interface OrchestratorConfig {
         /** kubernetes or host, unless the manifest names a target for the environment. */
         @WithDefault("kubernetes")
         String target();
+
+        /**
+         * Targets this environment may deploy to, whatever a manifest asks (issue 15): a request for another is refused
+         * with 400 before anything is stored. Operator configuration, e.g.
+         * {@code runway.environments.production.allowed-targets=kubernetes}; the executor has its own list
+         * ({@code runway.executor.environments.<env>.allowed-targets}) and refuses the command as well.
+         */
+        @WithDefault("host,kubernetes")
+        List<String> allowedTargets();
 
         /** Health verification of a new version before traffic moves. */
         @WithDefault("60")

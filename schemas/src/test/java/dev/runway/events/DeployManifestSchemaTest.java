@@ -63,6 +63,8 @@ class DeployManifestSchemaTest {
             expect("bad-memory-quantity", "pattern", "/components/api/deploy/resources/memory", null),
             expect("unknown-database-type", "enum", "/database/type", "postgresql"),
             expect("zero-backup-retention", "minimum", "/database/backup/retention", null),
+            expect("migrations-path-escapes-repository", "pattern", "/database/migrations/path", null),
+            expect("migrations-path-absolute", "pattern", "/database/migrations/path", null),
             expect("bad-env-var-name", "pattern", "/environment/required/0", null),
             expect("unknown-environment-in-approvals", "additionalProperties", "/deployment/approvals", "qa"),
             expect("approval-required-not-boolean", "type", "/deployment/approval_required/production", "boolean"),

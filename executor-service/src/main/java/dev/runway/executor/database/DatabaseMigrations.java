@@ -41,7 +41,9 @@ public class DatabaseMigrations {
         }
         ClientDatabase db = credentials.of(ctx.project(), ctx.environment());
         // Planning reads the files, so the checkout is made now (a dry run too: it only reads the repository).
-        List<MigrationFile> files = source.read(ctx.projectEnv(), ctx.deploymentId(), repository, path);
+        // Exactly the files the validator checked, or nothing: compared before any connection to run a statement.
+        List<MigrationFile> files = source.read(ctx.projectEnv(), ctx.deploymentId(), repository, path,
+                command.getValidatedMigrations());
         String dir = path + " at " + shortCommit(repository.getCommit());
         List<MigrationFile> pending = SchemaHistory.pending(db, files);
         List<String> applied = new ArrayList<>();
@@ -59,6 +61,9 @@ public class DatabaseMigrations {
                 facts.put(ctx.deploymentId(), DeploymentFacts.MIGRATIONS_PATH, path);
                 facts.put(ctx.deploymentId(), DeploymentFacts.MIGRATIONS_REPOSITORY, command.getRepository().getUrl());
                 facts.put(ctx.deploymentId(), DeploymentFacts.MIGRATIONS_COMMIT, command.getRepository().getCommit());
+                if (command.getRepository().getCredential() != null) {
+                    facts.put(ctx.deploymentId(), DeploymentFacts.MIGRATIONS_CREDENTIAL, command.getRepository().getCredential());
+                }
                 facts.put(ctx.deploymentId(), DeploymentFacts.MIGRATIONS_APPLIED, String.join(",", applied));
             });
         }

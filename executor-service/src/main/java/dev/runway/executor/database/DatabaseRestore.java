@@ -62,7 +62,8 @@ public class DatabaseRestore {
         if (migrations.isEmpty() || url.isEmpty() || commit.isEmpty() || path.isEmpty()) {
             return Optional.empty();
         }
-        RepositoryRef repository = new RepositoryRef(url.get(), commit.get(), null);
+        RepositoryRef repository = new RepositoryRef(url.get(), commit.get(), null,
+                facts.get(ctx.deploymentId(), DeploymentFacts.MIGRATIONS_CREDENTIAL).orElse(null));
         String dir = MigrationSource.path(path.get());
         List<MigrationFile> downs = new ArrayList<>();
         for (String name : migrations) {

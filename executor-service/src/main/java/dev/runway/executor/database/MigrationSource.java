@@ -6,6 +6,7 @@ import java.util.Optional;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
+import dev.runway.events.MigrationSet;
 import dev.runway.events.RepositoryRef;
 import dev.runway.executor.commands.ProjectEnv;
 import dev.runway.executor.commands.StepFailure;
@@ -17,7 +18,9 @@ import dev.runway.executor.repository.UnsafePathException;
  * Where migration SQL comes from (issue 15): the deployment's commit, read from the git objects of
  * its per-deployment checkout, never from a work tree. The migrations path must be relative to the
  * repository root, without {@code ..}, and no symlink on the way (directory or file) may leave the
- * repository; otherwise the command is refused before anything is read or run.
+ * repository; otherwise the command is refused before anything is read or run. When the command
+ * carries the set the validator checked ({@code ApplyMigrations.validatedMigrations}), the files read
+ * must be exactly that set, byte for byte, or nothing runs ({@link ValidatedMigrations}).
  */
 @ApplicationScoped
 public class MigrationSource {
@@ -46,8 +49,18 @@ public class MigrationSource {
 
     /** The migrations of {@code path} at the repository's commit (the checkout is made if it is missing). */
     public List<MigrationFile> read(ProjectEnv key, String deploymentId, RepositoryRef repository, String path) {
+        return read(key, deploymentId, repository, path, null);
+    }
+
+    /**
+     * {@link #read(ProjectEnv, String, RepositoryRef, String)}, refused ({@link ValidatedMigrations#verify}) when
+     * {@code validated} (if given) is not the set of migration files at the commit.
+     */
+    public List<MigrationFile> read(ProjectEnv key, String deploymentId, RepositoryRef repository, String path,
+            MigrationSet validated) {
         Path checkout = checkouts.ensure(key, deploymentId, repository);
         try (CommitTree tree = CommitTree.open(checkout, repository.getCommit().strip())) {
+            ValidatedMigrations.verify(tree, path, validated, MAX_FILE_BYTES);
             return MigrationFile.of(tree.files(path, MAX_FILE_BYTES));
         } catch (UnsafePathException e) {
             throw refused(e);

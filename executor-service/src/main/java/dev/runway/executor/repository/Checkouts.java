@@ -8,10 +8,14 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import java.util.stream.Stream;
 
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
 
+import org.eclipse.jgit.api.CloneCommand;
 import org.eclipse.jgit.api.Git;
 import org.eclipse.jgit.api.errors.GitAPIException;
 import org.eclipse.jgit.errors.IncorrectObjectTypeException;
@@ -19,12 +23,16 @@ import org.eclipse.jgit.errors.MissingObjectException;
 import org.eclipse.jgit.lib.ObjectId;
 import org.eclipse.jgit.lib.Repository;
 import org.eclipse.jgit.storage.file.FileRepositoryBuilder;
+import org.eclipse.jgit.transport.UsernamePasswordCredentialsProvider;
+import org.eclipse.microprofile.config.Config;
 import org.jboss.logging.Logger;
 
 import dev.runway.events.RepositoryRef;
 import dev.runway.executor.commands.ProjectEnv;
 import dev.runway.executor.commands.StepFailure;
 import dev.runway.executor.config.ExecutorConfig;
+import dev.runway.messaging.Redaction;
+import dev.runway.messaging.credentials.RepositoryCredentials;
 
 /**
  * Per-deployment checkouts of the deployment's own commit (issue 13): releases and migrations are
@@ -37,10 +45,25 @@ public class Checkouts {
 
     private static final Logger LOG = Logger.getLogger(Checkouts.class);
 
-    private final Path root;
+    /** StepFailed code of a repository whose credential reference the executor cannot resolve. */
+    public static final String UNKNOWN_CREDENTIAL = "UNKNOWN_CREDENTIAL";
 
+    private final Path root;
+    private final RepositoryCredentials credentials;
+
+    @Inject
+    public Checkouts(ExecutorConfig config, Config runtime) {
+        this(config, RepositoryCredentials.of(runtime));
+    }
+
+    /** Without credential references (a repository that names one is refused). */
     public Checkouts(ExecutorConfig config) {
+        this(config, new RepositoryCredentials(key -> Optional.empty(), Map.of(), Optional.empty()));
+    }
+
+    Checkouts(ExecutorConfig config, RepositoryCredentials credentials) {
         this.root = Path.of(config.host().stateDir()).toAbsolutePath().normalize().resolve("checkouts");
+        this.credentials = credentials;
     }
 
     public Path root() {
@@ -68,11 +91,18 @@ public class Checkouts {
             }
             delete(dir);
         }
+        RepositoryCredentials.Credential credential = credential(ref);
+        List<String> secrets = credential == null ? List.of() : credential.secrets();
         Path tmp = dir.resolveSibling(dir.getFileName() + ".partial");
         try {
             delete(tmp);
             Files.createDirectories(tmp.getParent());
-            try (Git git = Git.cloneRepository().setURI(uri(ref.getUrl())).setDirectory(tmp.toFile())
+            CloneCommand clone = Git.cloneRepository();
+            if (credential != null) {
+                // Given to JGit for its authentication only: never part of the URL, the checkout's config or a log line.
+                clone.setCredentialsProvider(new UsernamePasswordCredentialsProvider(credential.username(), credential.password()));
+            }
+            try (Git git = clone.setURI(uri(ref.getUrl())).setDirectory(tmp.toFile())
                     .setCloneAllBranches(true).call()) {
                 ObjectId id;
                 try {
@@ -81,21 +111,39 @@ public class Checkouts {
                     id = null;
                 }
                 if (id == null) {
-                    throw new StepFailure("NO_COMMIT", "commit " + commit + " is not in " + ref.getUrl()
+                    throw new StepFailure("NO_COMMIT", "commit " + commit + " is not in " + Redaction.redact(ref.getUrl())
                             + (ref.getRef() == null ? "" : " (ref " + ref.getRef() + ")"), false);
                 }
                 // Detached at exactly that commit; forced: the clone's own work tree is ours to overwrite.
                 git.checkout().setName(id.name()).setForced(true).call();
             }
             Files.move(tmp, dir, StandardCopyOption.ATOMIC_MOVE);
-            LOG.infof("checked out %s of %s for %s into %s", commit, ref.getUrl(), key, dir);
+            LOG.infof("checked out %s of %s for %s into %s", commit, Redaction.redact(ref.getUrl()), key, dir);
             return dir;
         } catch (GitAPIException | IOException | RuntimeException e) {
             delete(tmp);
             if (e instanceof StepFailure f) {
                 throw f;
             }
-            throw new StepFailure("CHECKOUT_FAILED", "cannot check out " + commit + " of " + ref.getUrl() + ": " + e.getMessage(), true, e);
+            throw new StepFailure("CHECKOUT_FAILED", "cannot check out " + commit + " of " + Redaction.redact(ref.getUrl())
+                    + (credential == null ? "" : " with credential " + credential.name()) + ": "
+                    + Redaction.redact(String.valueOf(e.getMessage()), secrets), true, e);
+        }
+    }
+
+    /** The credential the repository's reference names, if any; refused when unknown here or for a non-http(s) URL. */
+    private RepositoryCredentials.Credential credential(RepositoryRef ref) {
+        if (ref.getCredential() == null) {
+            return null;
+        }
+        if (ref.getUrl() == null || !ref.getUrl().matches("(?i)^https?://.*")) {
+            throw new StepFailure(UNKNOWN_CREDENTIAL, "repository " + Redaction.redact(ref.getUrl()) + " is not an http(s) URL: "
+                    + "a credential reference (" + ref.getCredential() + ") applies to http(s) repositories only", false);
+        }
+        try {
+            return credentials.resolve(ref.getCredential());
+        } catch (RepositoryCredentials.UnknownCredentialException e) {
+            throw new StepFailure(UNKNOWN_CREDENTIAL, e.getMessage(), false);
         }
     }
 

@@ -30,6 +30,8 @@ public class DeploymentFacts {
     public static final String MIGRATIONS_APPLIED = "migrations.applied";
     public static final String MIGRATIONS_REPOSITORY = "migrations.repository";
     public static final String MIGRATIONS_COMMIT = "migrations.commit";
+    /** The repository credential reference (a name, never a secret), to check the commit out again for a restore. */
+    public static final String MIGRATIONS_CREDENTIAL = "migrations.credential";
     public static final String CHECKOUT = "checkout";
 
     private final DataSource dataSource;

@@ -5,15 +5,29 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.TreeMap;
 import java.util.UUID;
 
 import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -25,15 +39,22 @@ import dev.runway.events.DatabaseRestored;
 import dev.runway.events.Environment;
 import dev.runway.events.EventHeader;
 import dev.runway.events.MigrationApplied;
+import dev.runway.events.MigrationSet;
+import dev.runway.events.MigrationSets;
 import dev.runway.events.RepositoryRef;
 import dev.runway.events.RestoreDatabase;
 import dev.runway.events.StepFailed;
 import dev.runway.events.StepProgress;
+import dev.runway.events.Topics;
+import dev.runway.executor.repository.Checkouts;
 import dev.runway.executor.support.ClientDatabases;
 import dev.runway.executor.support.CommandBus;
+import dev.runway.executor.support.ExecutorSettings;
 import dev.runway.executor.support.ExecutorTestResource;
+import dev.runway.executor.support.GitHttpServer;
 import dev.runway.executor.support.Repos;
 import dev.runway.executor.support.Tokens;
+import dev.runway.testsupport.Backbone;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 
@@ -79,8 +100,24 @@ class DatabaseStepsTest {
     }
 
     SpecificRecord migrate(RepositoryRef repository, String migrationsPath, boolean dryRun) {
+        return migrate(repository, migrationsPath, dryRun, null);
+    }
+
+    SpecificRecord migrate(RepositoryRef repository, String migrationsPath, boolean dryRun, MigrationSet validated) {
         return bus.call(ApplyMigrations.newBuilder().setHeader(header()).setStep("apply-migrations").setFencingToken(Tokens.next())
-                .setDryRun(dryRun).setRepository(repository).setMigrationsPath(migrationsPath).build(), WAIT);
+                .setDryRun(dryRun).setRepository(repository).setMigrationsPath(migrationsPath)
+                .setValidatedMigrations(validated).build(), WAIT);
+    }
+
+    /** The set a validator records for the *.sql files of {@code dir} (as MigrationSets defines it). */
+    static MigrationSet validatedSet(String path, Path dir) throws IOException {
+        Map<String, byte[]> files = new TreeMap<>();
+        try (var list = Files.list(dir)) {
+            for (Path f : list.filter(f -> f.getFileName().toString().endsWith(".sql")).toList()) {
+                files.put(f.getFileName().toString(), Files.readAllBytes(f));
+            }
+        }
+        return MigrationSets.of(path, files);
     }
 
     Path checkout() {
@@ -268,6 +305,117 @@ class DatabaseStepsTest {
     }
 
     @Test
+    void shouldRunNothingWhenTheMigrationsDifferFromTheValidatedSetAndNameTheFile() throws Exception {
+        Path ok = PROJECTS.resolve("ok/database/migrations");
+        MigrationSet validated = validatedSet("database/migrations", ok);
+        Repos.Repo repo = Repos.create();
+        try (var list = Files.list(ok)) {
+            for (Path f : list.toList()) {
+                repo.write("database/migrations/" + f.getFileName(), Files.readString(f));
+            }
+        }
+        RepositoryRef validatedCommit = repo.commit("release 1.4.2, as validated");
+        // After validation a file of the working tree is changed and committed, and that commit is what the command names.
+        repo.write("database/migrations/20260115150000_add_user_preferences_table.sql", "CREATE TABLE changed_after (id int);\n");
+        RepositoryRef changed = repo.commit("changed after validation");
+
+        StepFailed mismatch = assertInstanceOf(StepFailed.class, migrate(changed, "database/migrations", false, validated));
+        assertEquals(ValidatedMigrations.CHECKSUM_MISMATCH, mismatch.getCode());
+        assertFalse(mismatch.getRetryable());
+        assertTrue(mismatch.getReason().startsWith("database/migrations/20260115150000_add_user_preferences_table.sql changed after "
+                + "validation"), mismatch.getReason());
+        assertTrue(mismatch.getReason().contains("nothing was applied"), mismatch.getReason());
+        assertFalse(ClientDatabases.tableExists(project, "users"), "not even the unchanged first file ran");
+        assertFalse(ClientDatabases.tableExists(project, "changed_after"));
+        assertFalse(ClientDatabases.tableExists(project, "flyway_schema_history"));
+
+        // A file the validator never saw: a symlink inside the repository (the validator reads regular files only).
+        deploymentId = UUID.randomUUID().toString();
+        Repos.Repo linked = Repos.create().write("shared/20260201000000_from_elsewhere.sql", "CREATE TABLE from_elsewhere (id int);\n");
+        try (var list = Files.list(ok)) {
+            for (Path f : list.toList()) {
+                linked.write("database/migrations/" + f.getFileName(), Files.readString(f));
+            }
+        }
+        Files.createSymbolicLink(linked.dir().resolve("database/migrations/20260201000000_from_elsewhere.sql"),
+                Path.of("../../shared/20260201000000_from_elsewhere.sql"));
+        StepFailed unvalidated = assertInstanceOf(StepFailed.class, migrate(linked.commit("symlinked migration"), "database/migrations",
+                false, validated));
+        assertEquals(ValidatedMigrations.CHECKSUM_MISMATCH, unvalidated.getCode());
+        assertTrue(unvalidated.getReason().startsWith("database/migrations/20260201000000_from_elsewhere.sql was not validated"),
+                unvalidated.getReason());
+        assertFalse(ClientDatabases.tableExists(project, "users"));
+
+        // The commit that was validated runs.
+        deploymentId = UUID.randomUUID().toString();
+        MigrationApplied applied = assertInstanceOf(MigrationApplied.class, migrate(validatedCommit, "database/migrations", false, validated));
+        assertEquals(List.of("20260115143022_create_users", "20260115150000_add_user_preferences_table"), applied.getApplied());
+        assertFalse(ClientDatabases.tableExists(project, "changed_after"));
+    }
+
+    @Test
+    void shouldCheckOutAPrivateRepositoryWithTheReferencedCredentialAndNamePublishOrStoreNothingOfIt() throws Exception {
+        String token = "tok-" + UUID.randomUUID().toString().replace("-", "");
+        Path credentials = ExecutorSettings.repositoryCredentialsDir(ExecutorTestResource.STATE).resolve("acme-git");
+        Files.createDirectories(credentials);
+        Files.writeString(credentials.resolve("token"), token + "\n");
+        RepositoryRef committed = Repos.of(PROJECTS.resolve("ok"));
+        MigrationSet validated = validatedSet("database/migrations", PROJECTS.resolve("ok/database/migrations"));
+        try (GitHttpServer server = GitHttpServer.serve(Path.of(committed.getUrl()), token);
+                KafkaConsumer<String, byte[]> raw = rawAtEnd(Topics.EXECUTOR_RESULTS)) {
+            RepositoryRef unknown = new RepositoryRef(server.url(), committed.getCommit(), "refs/heads/main", "globex-git");
+            StepFailed refused = assertInstanceOf(StepFailed.class, migrate(unknown, "database/migrations", false, validated));
+            assertEquals(Checkouts.UNKNOWN_CREDENTIAL, refused.getCode());
+            assertTrue(refused.getReason().startsWith("repository credential reference 'globex-git' is not configured here"),
+                    refused.getReason());
+            assertTrue(server.requests().isEmpty(), "nothing was fetched without a credential");
+
+            StepFailed anonymous = assertInstanceOf(StepFailed.class, migrate(new RepositoryRef(server.url(), committed.getCommit(),
+                    "refs/heads/main", null), "database/migrations", false, validated));
+            assertEquals("CHECKOUT_FAILED", anonymous.getCode());
+
+            RepositoryRef reference = new RepositoryRef(server.url(), committed.getCommit(), "refs/heads/main", "acme-git");
+            MigrationApplied applied = assertInstanceOf(MigrationApplied.class, migrate(reference, "database/migrations", false, validated));
+            assertEquals(List.of("20260115143022_create_users", "20260115150000_add_user_preferences_table"), applied.getApplied());
+            assertTrue(server.requests().stream().anyMatch(r -> r.authorised() && r.path().startsWith("objects/")), server.requests().toString());
+
+            // Published replies (read back raw), the checkout's git config and the recorded facts never hold the token.
+            List<ConsumerRecord<String, byte[]>> published = new ArrayList<>();
+            Awaitility.await().atMost(WAIT).pollInSameThread().until(() -> {
+                raw.poll(Duration.ofMillis(200)).forEach(published::add);
+                return published.stream().filter(r -> deploymentId.equals(r.key())).count() >= 3;
+            });
+            for (ConsumerRecord<String, byte[]> r : published) {
+                assertFalse(new String(r.value(), StandardCharsets.ISO_8859_1).contains(token), "the token was published");
+            }
+            assertFalse(Files.readString(checkout().resolve(".git/config")).contains(token));
+
+            // The compensation's DOWN sections come from a checkout made again with the same reference.
+            try (var files = Files.walk(checkout())) {
+                for (Path f : files.sorted(Comparator.reverseOrder()).toList()) {
+                    Files.delete(f);
+                }
+            }
+            assertEquals("DOWN_MIGRATIONS", assertInstanceOf(DatabaseRestored.class, restore(true)).getMethod());
+            assertFalse(ClientDatabases.tableExists(project, "users"));
+        }
+    }
+
+    private static KafkaConsumer<String, byte[]> rawAtEnd(String topic) {
+        Properties props = new Properties();
+        props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, Backbone.get().kafkaBootstrap());
+        props.put(ConsumerConfig.GROUP_ID_CONFIG, "test-" + UUID.randomUUID());
+        props.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
+        props.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
+        KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(props);
+        List<TopicPartition> partitions = consumer.partitionsFor(topic).stream().map(p -> new TopicPartition(topic, p.partition())).toList();
+        consumer.assign(partitions);
+        consumer.seekToEnd(partitions);
+        partitions.forEach(consumer::position);
+        return consumer;
+    }
+
+    @Test
     void shouldRunTheCommittedSqlNotAWorkTreeChangedAfterTheCheckout() throws Exception {
         RepositoryRef ok = Repos.of(PROJECTS.resolve("ok"));
         assertInstanceOf(MigrationApplied.class, migrate(ok, "./database//migrations", true));
@@ -280,7 +428,9 @@ class DatabaseStepsTest {
         }
         Files.writeString(migrations.resolve("20260201000000_added_later.sql"), "CREATE TABLE tampered_added (id int);\n");
 
-        MigrationApplied applied = assertInstanceOf(MigrationApplied.class, migrate(ok, "database/migrations", false));
+        // The validated set is the committed one: it matches, and the files changed on disk do not run.
+        MigrationSet validated = validatedSet("database/migrations", PROJECTS.resolve("ok/database/migrations"));
+        MigrationApplied applied = assertInstanceOf(MigrationApplied.class, migrate(ok, "database/migrations", false, validated));
         assertEquals(List.of("20260115143022_create_users", "20260115150000_add_user_preferences_table"), applied.getApplied());
         assertTrue(ClientDatabases.tableExists(project, "user_preferences"), "the committed SQL ran");
         assertFalse(ClientDatabases.tableExists(project, "tampered"));

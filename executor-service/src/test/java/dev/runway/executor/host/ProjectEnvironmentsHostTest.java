@@ -222,7 +222,7 @@ class ProjectEnvironmentsHostTest {
         assertEquals("NO_REPOSITORY", noRepository.getCode());
         assertTrue(noRepository.getReason().contains("never from a shared working directory"), noRepository.getReason());
 
-        StepFailed noCommit = deployFails(project, new RepositoryRef(repo.dir().toString(), "ab".repeat(20), null));
+        StepFailed noCommit = deployFails(project, new RepositoryRef(repo.dir().toString(), "ab".repeat(20), null, null));
         assertEquals("NO_COMMIT", noCommit.getCode());
         assertEquals("1.0.0-one", Http.version(STAGING_SLOTS), "a failed checkout touches no slot");
 

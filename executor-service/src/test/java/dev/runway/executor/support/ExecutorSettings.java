@@ -25,6 +25,11 @@ public final class ExecutorSettings {
         return state.resolve("database-secrets");
     }
 
+    /** Repository credentials by reference name (runway.repositories.credentials-dir), written by the tests that need them. */
+    public static Path repositoryCredentialsDir(Path state) {
+        return state.resolve("repository-credentials");
+    }
+
     /** The operator's secrets for releases (runway.executor.host.secrets-dir). */
     public static Path appSecretsDir(Path state) {
         return state.resolve("app-secrets");
@@ -51,6 +56,7 @@ public final class ExecutorSettings {
         // Client database credentials per project environment: ClientDatabases.create writes them here.
         c.put("runway.executor.database.secrets-dir", secretsDir(state).toString());
         c.put("runway.executor.host.secrets-dir", appSecretsDir(state).toString());
+        c.put("runway.repositories.credentials-dir", repositoryCredentialsDir(state).toString());
         // The operator's choice of targets per environment: uat only on Kubernetes (a host command there is refused).
         c.put("runway.executor.environments.uat.allowed-targets", "KUBERNETES");
         c.put("runway.executor.environments.development.slot-ports", DEV_SLOT_BASE + "-" + (DEV_SLOT_BASE + 49));

@@ -79,7 +79,7 @@ public final class Repos {
                 git.add().addFilepattern(".").call();
                 RevCommit c = git.commit().setMessage(message).setAuthor("test", "test@example.com")
                         .setCommitter("test", "test@example.com").setSign(false).call();
-                return new RepositoryRef(dir.toString(), c.name(), "refs/heads/main");
+                return new RepositoryRef(dir.toString(), c.name(), "refs/heads/main", null);
             } catch (GitAPIException e) {
                 throw new IllegalStateException(e);
             }

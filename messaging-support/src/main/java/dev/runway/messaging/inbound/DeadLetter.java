@@ -8,13 +8,14 @@ import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.eclipse.microprofile.reactive.messaging.Message;
 
 import dev.runway.events.Topics;
+import dev.runway.messaging.Redaction;
 import io.smallrye.reactive.messaging.kafka.api.OutgoingKafkaRecordMetadata;
 
 /**
  * The one dead-letter format of every Runway consumer: the record's original key, headers and bytes
  * on {@code <topic>.dlq}, plus the headers SmallRye's own {@code dead-letter-queue} failure strategy
  * writes ({@code dead-letter-reason}, {@code -cause}, {@code -exception-class-name}, {@code -topic},
- * {@code -partition}, {@code -offset}). A service that dead-letters by hand and one that lets the
+ * {@code -partition}, {@code -offset}); reason and cause pass through {@link Redaction}. A service that dead-letters by hand and one that lets the
  * connector do it therefore produce records that one tool can read.
  */
 public final class DeadLetter {
@@ -41,7 +42,7 @@ public final class DeadLetter {
         }
         headers.add(REASON, bytes(reason(why)));
         if (why.getCause() != null) {
-            headers.add(CAUSE, bytes(String.valueOf(why.getCause().getMessage())));
+            headers.add(CAUSE, bytes(String.valueOf(Redaction.redact(why.getCause().getMessage()))));
         }
         headers.add(EXCEPTION_CLASS_NAME, bytes(why.getClass().getName()));
         headers.add(TOPIC, bytes(record.topic()));
@@ -52,10 +53,13 @@ public final class DeadLetter {
         return Message.of(record.value() == null ? new byte[0] : record.value()).addMetadata(metadata);
     }
 
-    /** The reason in words: the exception's message, or its type when it has none. */
+    /**
+     * The reason in words: the exception's message, or its type when it has none, through {@link Redaction}: a
+     * failure message may quote a URL with a token or a connection string, and DLQs are read by people.
+     */
     public static String reason(Throwable why) {
         String message = why.getMessage();
-        return message == null || message.isBlank() ? why.getClass().getSimpleName() : message;
+        return message == null || message.isBlank() ? why.getClass().getSimpleName() : Redaction.redact(message);
     }
 
     private static byte[] bytes(String s) {

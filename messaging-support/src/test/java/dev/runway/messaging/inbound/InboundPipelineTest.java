@@ -156,6 +156,48 @@ class InboundPipelineTest {
         }
     }
 
+    @Test
+    void deadLetterReasonsAndCausesPassThroughRedaction() {
+        Backbone backbone = Backbone.get();
+        String token = "ghp_" + "A1b2C3d4E5f6G7h8I9j0K1l2M3n4O5p6Q7r8";
+        String reason = "clone of https://deployer:" + token + "@git.example.com/acme/shop.git failed";
+        String cause = "FATAL: password=Sup3rSecret! for postgres://ana:hunter2pw@db:5432/shop";
+        ConsumerRecord<String, byte[]> record = new ConsumerRecord<>(Topics.HEALTH_COMMANDS, 0, 9L, "k",
+                "nope".getBytes(StandardCharsets.UTF_8));
+
+        Message<byte[]> direct = DeadLetter.of(record, new PoisonRecordException(reason, new IllegalStateException(cause)));
+        List<Message<byte[]>> letters = new ArrayList<>();
+        InboundPipeline pipeline = new InboundPipeline(new InboundDecoder(backbone.registryApiV3()),
+                letter -> Uni.createFrom().voidItem().invoke(() -> letters.add(letter)), 1, Duration.ofMillis(1), Duration.ofMillis(5));
+        try {
+            StopWatch stop = StopWatch.newBuilder()
+                    .setHeader(Envelopes.first(UUID.randomUUID().toString(), Environment.STAGING, "ledger", "acme", Clock.systemUTC()))
+                    .setWatchId("w-4").setReason("test").build();
+            byte[] bytes;
+            try (AvroKafkaSerializer<StopWatch> serializer = new AvroKafkaSerializer<>()) {
+                serializer.configure(AvroKafka.serdeConfig(backbone), false);
+                bytes = serializer.serialize(Topics.HEALTH_COMMANDS, stop);
+            }
+            pipeline.process(new ConsumerRecord<>(Topics.HEALTH_COMMANDS, 0, 10L, "k", bytes),
+                    r -> Uni.createFrom().failure(new IllegalStateException(reason, new IllegalStateException(cause))))
+                    .await().indefinitely();
+        } finally {
+            pipeline.close();
+        }
+        assertEquals(1, letters.size());
+        for (Message<byte[]> letter : List.of(direct, letters.get(0))) {
+            @SuppressWarnings("unchecked")
+            OutgoingKafkaRecordMetadata<String> meta = letter.getMetadata(OutgoingKafkaRecordMetadata.class).orElseThrow();
+            String why = header(meta, DeadLetter.REASON);
+            String because = header(meta, DeadLetter.CAUSE);
+            assertEquals("clone of https://***@git.example.com/acme/shop.git failed", why, "still says what failed");
+            for (String secret : List.of(token, "Sup3rSecret!", "hunter2pw")) {
+                assertFalse(why.contains(secret) || because.contains(secret), secret + " in " + why + " / " + because);
+            }
+            assertTrue(because.startsWith("FATAL: password="), because);
+        }
+    }
+
     private static String header(OutgoingKafkaRecordMetadata<String> meta, String key) {
         Header h = meta.getHeaders().lastHeader(key);
         return h == null ? null : new String(h.value(), StandardCharsets.UTF_8);

@@ -40,7 +40,8 @@ public record DeploymentRequest(
 
     /**
      * A git repository at an exact commit (the validator and executor read it). A URL with credentials in it
-     * is refused ({@link RepositoryUrls}): they would travel on the public topic and in notifications.
+     * is refused ({@link RepositoryUrls}): they would travel on the public topic and in notifications. A private
+     * repository names a credential reference instead, which only the validator and the executor resolve.
      */
     public record RepositoryReference(
             @Schema(description = "git URL or local path, without credentials (no user:password@ or token@, no token in "
@@ -49,7 +50,15 @@ public record DeploymentRequest(
                     message = "must be a URL or path without spaces or control characters, not starting with '-'") String url,
             @NotBlank @Pattern(regexp = "^[0-9a-f]{7,40}$", message = "must be a git commit id (7-40 hex digits)") String commit,
             @Size(max = 255) @Pattern(regexp = InputRules.GIT_REF,
-                    message = "must be a git branch or tag name (no spaces, '..', control characters or leading '-')") String ref) {
+                    message = "must be a git branch or tag name (no spaces, '..', control characters or leading '-')") String ref,
+            @Schema(description = "Name of an operator-configured repository credential (e.g. acme-github) that the validator "
+                    + "and the executor resolve from their own configuration; never the credential itself")
+            @Size(max = 63) @Pattern(regexp = CREDENTIAL_NAME,
+                    message = "must be a credential name: lower-case letters, digits and '-', starting and ending with a letter or digit")
+            String credential) {
+
+        /** A credential reference: a name, never a value (an environment variable name is derived from it). */
+        public static final String CREDENTIAL_NAME = "^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$";
     }
 
     public boolean isDryRun() {

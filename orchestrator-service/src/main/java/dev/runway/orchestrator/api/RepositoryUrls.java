@@ -13,12 +13,12 @@ import java.util.regex.Pattern;
  */
 public final class RepositoryUrls {
 
-    /** What the API answers; no credential-reference mechanism exists yet, and it says so. */
+    /** What the API answers. */
     public static final String REFUSAL = "repository.url carries credentials (a user name and password, a token as user "
             + "name, or a credential in the query). Runway does not take credentials in URLs: they would travel on the public "
-            + "topic, in notifications and in the audit log. Use a credential reference instead, an operator-configured name "
-            + "that the validator and the executor resolve; this Runway has no credential references yet, so give a URL that "
-            + "they can read without credentials in it.";
+            + "topic, in notifications and in the audit log. Give the URL without them and name a credential reference in "
+            + "repository.credential instead: an operator-configured name (e.g. acme-github) that the validator and the "
+            + "executor resolve from their own configuration.";
 
     private static final Pattern SCHEME = Pattern.compile("^([A-Za-z][A-Za-z0-9+.-]*)://");
     /** Schemes where a user name alone is the account, not a secret (ssh://git@host/...). */

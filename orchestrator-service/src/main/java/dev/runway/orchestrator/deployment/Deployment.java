@@ -46,6 +46,12 @@ public class Deployment extends PanacheEntityBase {
     public String repositoryCommit;
     @Column(name = "repository_ref")
     public String repositoryRef;
+    /** Name of an operator-configured repository credential, resolved by the validator and the executor; never a secret. */
+    @Column(name = "repository_credential")
+    public String repositoryCredential;
+    /** JSON of the MigrationSet the validator recorded (ValidationPassed.migrations), for ApplyMigrations. */
+    @Column(name = "validated_migrations")
+    public String validatedMigrations;
     @Column(name = "ci_evidence")
     public String ciEvidence;
     @Column(name = "scan_report")

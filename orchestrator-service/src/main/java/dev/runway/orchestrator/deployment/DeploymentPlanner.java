@@ -77,8 +77,18 @@ public class DeploymentPlanner {
                     Boolean.TRUE.equals(manifest.approvalRequired().get(env)) ? 1 : 0);
             approvals = Math.max(approvals, asked);
         }
-        String target = manifest != null && manifest.targets().containsKey(env) ? manifest.targets().get(env).name()
-                : policy.target().toUpperCase(Locale.ROOT);
+        boolean asked = manifest != null && manifest.targets().containsKey(env);
+        String target = asked ? manifest.targets().get(env).name() : policy.target().toUpperCase(Locale.ROOT);
+        if (policy.allowedTargets().stream().noneMatch(t -> t.strip().equalsIgnoreCase(target))) {
+            // Refused at the earliest point: nothing stored, locked or sent for a target the operator does not allow here.
+            String allowed = String.join(", ", policy.allowedTargets());
+            throw asked
+                    ? ProblemException.badRequest("/manifest/deployment/targets/" + envKey, "target " + target.toLowerCase(Locale.ROOT)
+                            + " is not allowed for " + envKey + " (runway.environments." + envKey + ".allowed-targets: " + allowed + ")")
+                    : ProblemException.badRequest("environment", envKey + "'s default target " + target.toLowerCase(Locale.ROOT)
+                            + " is not in runway.environments." + envKey + ".allowed-targets (" + allowed + "): name an allowed one in "
+                            + "the manifest's deployment.targets." + envKey);
+        }
         Manifest.Rollback rb = manifest == null ? null : manifest.rollback();
         OrchestratorConfig.Watch watch = config.watch();
         DeploymentPlan.Thresholds thresholds = new DeploymentPlan.Thresholds(rb == null || rb.automatic(),
@@ -113,6 +123,7 @@ public class DeploymentPlanner {
             d.repositoryUrl = request.repository().url();
             d.repositoryCommit = request.repository().commit();
             d.repositoryRef = request.repository().ref();
+            d.repositoryCredential = request.repository().credential();
         }
         d.ciEvidence = request.ciEvidence();
         d.scanReport = request.scanReport();
@@ -197,6 +208,7 @@ public class DeploymentPlanner {
         d.repositoryUrl = previous.repositoryUrl;
         d.repositoryCommit = previous.repositoryCommit;
         d.repositoryRef = previous.repositoryRef;
+        d.repositoryCredential = previous.repositoryCredential;
         d.ciEvidence = previous.ciEvidence;
         d.scanReport = previous.scanReport;
         d.requiredApprovals = 0;

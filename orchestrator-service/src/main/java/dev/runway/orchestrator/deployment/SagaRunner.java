@@ -211,10 +211,10 @@ public class SagaRunner {
                 .flatMap(x -> audit(d, cause, "ended", state + (end.reason() == null ? "" : ": " + end.reason())));
     }
 
-    /** The first lifecycle event, with the request as the validator will read it. */
+    /** The first lifecycle event: the request as the validator will read it, less the scan report. */
     public Uni<Void> publishRequested(Loaded run) {
         Deployment d = run.deployment();
-        return publishLifecycle(d, validator.deployRequested(d, run.plan(), header(d, null)));
+        return publishLifecycle(d, validator.publicRequested(d, run.plan(), header(d, null)));
     }
 
     /** A lifecycle event outside a transition (e.g. a recommendation), through the outbox. */

@@ -270,6 +270,18 @@ class HostileInputTest {
         Map<String, Object> commitAsNumber = withRepository(project("commit as number"), "https://git.example.com/acme/shop.git");
         commitAsNumber.put("repository", Map.of("url", "https://git.example.com/acme/shop.git", "commit", 12345));
         body("commit as number", commitAsNumber, "repository.commit");
+        // Item 6: a credential reference is a name, never the credential (nor a path or an upper-case variable name).
+        for (String credential : List.of("ghp_0123456789abcdefghijABCDEFGHIJ0123", "acme github", "../acme", "ACME_GITHUB", "-acme", "x".repeat(64))) {
+            Map<String, Object> withCredential = withRepository(project("credential " + credential), "https://git.example.com/acme/shop.git");
+            withCredential.put("repository", Map.of("url", "https://git.example.com/acme/shop.git", "commit", COMMIT,
+                    "credential", credential));
+            body("credential reference " + credential, withCredential, "repository.credential");
+        }
+        // Item 2: the migrations directory stays inside the repository.
+        for (String path : List.of("../other-project/migrations", "database/../../etc", "/var/lib/migrations", "database\\\\migrations")) {
+            manifest("migrations path " + path, Manifests.of(project("migrations path " + path), true, "strategy: canary")
+                    .replace("path: database/migrations", "path: \"" + path + "\""), "/manifest/database/migrations/path", null);
+        }
 
         // Missing and invalid values.
         body("empty object", Map.of(), "project");
@@ -378,6 +390,12 @@ class HostileInputTest {
                 "/manifest/deployment/strategy", null);
         manifest("manifest unknown target", Manifests.of(project("manifest unknown target"), false, "targets:\n  staging: mainframe"),
                 "/manifest/deployment/targets/staging", null);
+        // Item 1: a target the operator does not allow for the environment (test config: uat allows kubernetes only).
+        Map<String, Object> hostInUat = valid(project("host target in uat"));
+        hostInUat.put("environment", "uat");
+        hostInUat.put("manifest", Manifests.of(project("host target in uat"), false, "targets:\n  uat: host"));
+        attack("host target in uat", Method.POST, "/deployments", DEPLOYER, hostInUat, 400, "/manifest/deployment/targets/uat",
+                "runway.environments.uat.allowed-targets");
         manifest("manifest version as number", base.replace("version: \"1.0\"", "version: 1.0"), "/manifest/version", null);
 
         // Other endpoints.

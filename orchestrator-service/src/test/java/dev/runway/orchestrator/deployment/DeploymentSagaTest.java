@@ -10,6 +10,7 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -19,12 +20,14 @@ import java.util.Set;
 import java.util.UUID;
 
 import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
+import dev.runway.events.ApplyMigrations;
 import dev.runway.events.CheckResult;
 import dev.runway.events.CheckStatus;
 import dev.runway.events.DeployRequested;
@@ -33,6 +36,8 @@ import dev.runway.events.DeploymentRolledBack;
 import dev.runway.events.DeploymentStarted;
 import dev.runway.events.DeploymentSucceeded;
 import dev.runway.events.IncidentPriority;
+import dev.runway.events.MigrationSet;
+import dev.runway.events.MigrationSets;
 import dev.runway.events.NeedsAttention;
 import dev.runway.events.PromoteGreen;
 import dev.runway.events.RemoveGreen;
@@ -43,14 +48,18 @@ import dev.runway.events.ShiftTraffic;
 import dev.runway.events.StartWatch;
 import dev.runway.events.StopWatch;
 import dev.runway.events.TargetKind;
+import dev.runway.events.Topics;
 import dev.runway.events.TrafficShifted;
 import dev.runway.events.ValidationFailed;
 import dev.runway.events.ValidationOutcome;
+import dev.runway.events.ValidationPassed;
 import dev.runway.events.WatchTarget;
 import dev.runway.orchestrator.support.Manifests;
 import dev.runway.orchestrator.support.Participants;
 import dev.runway.orchestrator.support.Tokens;
 import dev.runway.orchestrator.support.Waits;
+import dev.runway.testsupport.AvroKafka;
+import dev.runway.testsupport.Backbone;
 import dev.runway.testsupport.BackboneTestResource;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.common.ResourceArg;
@@ -158,6 +167,40 @@ class DeploymentSagaTest {
                 .body("previous.find { it.replacedBy == '" + id + "' }.status", equalTo("KEPT"))
                 .body("previous.find { it.replacedBy == '" + id + "' }.keptUntil", notNullValue());
         assertTrue(done.getList("events.action").contains("release-kept"), done.getList("events.action").toString());
+    }
+
+    @Test
+    void shouldCarryTheCredentialNameAndTheValidatedMigrationsAndKeepTheScanReportOffThePublicTopic() {
+        String project = project();
+        Map<String, Object> body = body(project, "staging", Manifests.of(project, true, "strategy: blue-green"));
+        body.put("repository", Map.of("url", "https://git.example.com/acme/shop.git",
+                "commit", "0123456789abcdef0123456789abcdef01234567", "credential", "acme-github"));
+        String scan = "{\"vulnerabilities\": [{\"id\": \"CVE-2026-0001\", \"severity\": \"low\"}]}";
+        body.put("scanReport", scan);
+        try (KafkaConsumer<String, Object> lifecycle = AvroKafka.consumerAtEnd(Backbone.get(), Topics.DEPLOYMENTS)) {
+            String id = post(body);
+            DeployRequested request = participants.next(id, DeployRequested.class);
+            assertEquals("acme-github", request.getRepository().getCredential(), "the validator gets the name to resolve");
+            assertEquals(scan, request.getScanReport(), "the validator gets the scan report");
+            DeployRequested published = AvroKafka.await(lifecycle, DeployRequested.class,
+                    r -> id.equals(r.getHeader().getDeploymentId()), Duration.ofSeconds(30)).value();
+            assertNull(published.getScanReport(), "the public topic carries no scan report");
+            assertEquals("acme-github", published.getRepository().getCredential());
+
+            MigrationSet validated = MigrationSets.of("database/migrations", Map.of("20261101000000_create_orders.sql",
+                    "create table orders (id int);".getBytes(StandardCharsets.UTF_8)));
+            participants.send(ValidationPassed.newBuilder().setHeader(Participants.replyTo(request))
+                    .setReport(Participants.report(ValidationOutcome.PASSED, List.of())).setMigrations(validated).build());
+            ApplyMigrations apply = (ApplyMigrations) participants.answerUntil(id, "apply-migrations");
+            assertEquals(validated, apply.getValidatedMigrations(), "the executor is told what was validated");
+            assertEquals("database/migrations", apply.getMigrationsPath());
+            assertEquals("acme-github", apply.getRepository().getCredential());
+            participants.send(Participants.success(apply));
+            participants.answerUntil(id, null);
+            JsonPath done = awaitState(id, "SUCCEEDED");
+            assertTrue(done.getList("steps.detail").stream().anyMatch(x -> String.valueOf(x).contains(validated.getSha256())),
+                    done.getList("steps.detail").toString());
+        }
     }
 
     @Test

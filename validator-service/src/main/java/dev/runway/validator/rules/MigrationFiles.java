@@ -18,6 +18,8 @@ import java.util.regex.Pattern;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
+import dev.runway.events.MigrationSet;
+import dev.runway.events.MigrationSets;
 import dev.runway.validator.source.ProjectSource;
 
 /**
@@ -51,23 +53,80 @@ final class MigrationFiles {
     private MigrationFiles() {
     }
 
-    /** {@code database.migrations.path} of the manifest when it is a safe relative path, else {@link #DEFAULT_DIR}. */
-    static String directory(JsonNode manifest) {
-        String declared = manifest == null ? null
-                : ValidationContext.text(manifest.path("database").path("migrations").path("path"));
-        if (declared != null) {
-            String d = declared.strip();
-            while (d.endsWith("/")) {
-                d = d.substring(0, d.length() - 1);
-            }
-            if (d.startsWith("./")) {
-                d = d.substring(2);
-            }
-            if (ProjectSource.isSafeRelative(d)) {
-                return d;
+    /**
+     * {@code database.migrations.path} of the manifest normalised as the executor does ({@code ./a//b/} → {@code a/b}),
+     * or, when none is declared, where the orchestrator tells the executor to look: {@code prisma/migrations} for the
+     * prisma tool, else {@link #DEFAULT_DIR}; empty when the declared path is refused ({@link #refusal}).
+     */
+    static Optional<String> directory(JsonNode manifest) {
+        String declared = declared(manifest);
+        if (declared == null) {
+            String tool = manifest == null ? null : ValidationContext.text(manifest.path("database").path("migrations").path("tool"));
+            return Optional.of("prisma".equals(tool) ? "prisma/migrations" : DEFAULT_DIR);
+        }
+        if (refusal(manifest).isPresent()) {
+            return Optional.empty();
+        }
+        List<String> names = new ArrayList<>();
+        for (String name : declared.split("/")) {
+            if (!name.isEmpty() && !name.equals(".")) {
+                names.add(name);
             }
         }
-        return DEFAULT_DIR;
+        return Optional.of(String.join("/", names));
+    }
+
+    /**
+     * Why the declared {@code database.migrations.path} is refused (absolute, {@code ..}, backslash, control characters,
+     * or the repository root), as the schema and the executor refuse it; empty when it is fine or not declared.
+     */
+    static Optional<String> refusal(JsonNode manifest) {
+        String declared = declared(manifest);
+        if (declared == null) {
+            return Optional.empty();
+        }
+        if (declared.chars().anyMatch(c -> c < 0x20)) {
+            return Optional.of("it contains control characters");
+        }
+        // Quoted at most 100 characters long: a hostile manifest's path is not echoed whole.
+        String shown = declared.length() > 100 ? declared.substring(0, 100) + "…" : declared;
+        if (!ProjectSource.isSafeRelative(declared)) {
+            return Optional.of("'" + shown + "' is absolute or leaves the repository ('..', backslash): give a directory "
+                    + "relative to the repository root, inside it");
+        }
+        if (declared.replace("/", "").replace(".", "").isEmpty()) {
+            return Optional.of("'" + shown + "' names the repository root, not a migrations directory");
+        }
+        return Optional.empty();
+    }
+
+    private static String declared(JsonNode manifest) {
+        return manifest == null ? null : ValidationContext.text(manifest.path("database").path("migrations").path("path"));
+    }
+
+    /**
+     * The set a passing validation records for the executor: every {@code *.sql} directly in the migrations directory
+     * and every {@code <folder>/migration.sql} one level down (Prisma's layout), regular files of the commit, by path
+     * relative to the directory, checksummed by {@link MigrationSets} (the executor builds the same set from the commit).
+     * Empty when the path is refused, or when no database is declared and there is no such file.
+     */
+    static Optional<MigrationSet> validatedSet(ProjectSource source, JsonNode manifest) {
+        Optional<String> dir = directory(manifest);
+        if (dir.isEmpty()) {
+            return Optional.empty();
+        }
+        String prefix = dir.get() + "/";
+        Map<String, byte[]> files = new TreeMap<>();
+        for (String path : source.files()) {
+            String rest = path.startsWith(prefix) ? path.substring(prefix.length()) : "";
+            boolean direct = rest.endsWith(".sql") && rest.indexOf('/') < 0;
+            boolean folder = rest.endsWith("/migration.sql") && rest.indexOf('/') == rest.length() - "/migration.sql".length();
+            if (direct || folder) {
+                files.put(rest, source.read(path, MAX_BYTES).orElseThrow());
+            }
+        }
+        boolean databaseDeclared = manifest != null && manifest.path("database").isObject();
+        return files.isEmpty() && !databaseDeclared ? Optional.empty() : Optional.of(MigrationSets.of(dir.get(), files));
     }
 
     /** Migrations directly in {@code dir}: NAME.sql files, or Prisma-style NAME/migration.sql directories. */

@@ -25,7 +25,14 @@ final class MigrationRules implements Validator.PhaseRules {
 
     @Override
     public void apply(ValidationContext ctx) {
-        String dir = MigrationFiles.directory(ctx.manifest);
+        Optional<String> refused = MigrationFiles.refusal(ctx.manifest);
+        if (refused.isPresent()) {
+            // Checked as declared, never replaced by the default directory: the executor refuses the same path.
+            ctx.fail(Rule.MIGRATIONS_PRESENT, "database.migrations.path", "database.migrations.path refused: " + refused.get(),
+                    "migrations are read only from inside the repository, e.g. database/migrations");
+            return;
+        }
+        String dir = MigrationFiles.directory(ctx.manifest).orElseThrow();
         Found found = MigrationFiles.scan(ctx.source, dir);
         Map<String, Migration> current = found.valid();
         boolean databaseDeclared = ctx.manifest != null && ctx.manifest.path("database").isObject();

@@ -4,13 +4,21 @@ import java.time.Duration;
 import java.util.List;
 import java.util.stream.Collectors;
 
+import dev.runway.events.MigrationSet;
 import dev.runway.events.ValidationOutcome;
 
-/** All checks of one validation run, in phase order, with the seed script's exit semantics. */
-public record Report(List<Check> checks, Duration duration) {
+/**
+ * All checks of one validation run, in phase order, with the seed script's exit semantics, and the migration files
+ * the run read ({@code migrations}, null when there are none to speak of), which ValidationPassed records.
+ */
+public record Report(List<Check> checks, Duration duration, MigrationSet migrations) {
 
     public Report {
         checks = List.copyOf(checks);
+    }
+
+    public Report(List<Check> checks, Duration duration) {
+        this(checks, duration, null);
     }
 
     public long errors() {

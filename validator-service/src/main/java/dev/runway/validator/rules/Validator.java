@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.List;
 
 import dev.runway.events.CheckStatus;
+import dev.runway.events.MigrationSet;
 import dev.runway.manifest.ManifestReader;
 import dev.runway.validator.source.FileTooLargeException;
 import dev.runway.validator.source.ProjectSource;
@@ -43,7 +44,13 @@ public final class Validator {
                 ctx.fail(phase.backstop(), null, "No check ran in " + phase.backstop().phase().title(), null);
             }
         }
-        return new Report(ctx.checks(), Duration.ofNanos(System.nanoTime() - start));
+        MigrationSet migrations = null;
+        try {
+            migrations = MigrationFiles.validatedSet(source, ctx.manifest).orElse(null);
+        } catch (FileTooLargeException e) {
+            ctx.fail(Rule.MIGRATIONS_PRESENT, e.path(), "Could not checksum: " + e.getMessage(), "keep migration files small");
+        }
+        return new Report(ctx.checks(), Duration.ofNanos(System.nanoTime() - start), migrations);
     }
 
     /** The report of a project that could not be read at all: one failed check with the reason. */

@@ -13,6 +13,7 @@ import java.util.TreeMap;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
+import org.eclipse.jgit.api.CloneCommand;
 import org.eclipse.jgit.api.Git;
 import org.eclipse.jgit.api.errors.GitAPIException;
 import org.eclipse.jgit.errors.IncorrectObjectTypeException;
@@ -25,9 +26,11 @@ import org.eclipse.jgit.revwalk.RevCommit;
 import org.eclipse.jgit.revwalk.RevWalk;
 import org.eclipse.jgit.storage.file.FileRepositoryBuilder;
 import org.eclipse.jgit.treewalk.TreeWalk;
+import org.eclipse.jgit.transport.UsernamePasswordCredentialsProvider;
 import org.eclipse.jgit.treewalk.filter.PathFilter;
 
 import dev.runway.messaging.Redaction;
+import dev.runway.messaging.credentials.RepositoryCredentials;
 
 /**
  * The project exactly as committed: every file is read from the commit's tree, so nothing in a
@@ -67,6 +70,16 @@ public final class GitCommitSource implements ProjectSource {
      */
     public static GitCommitSource open(String url, String commit, RepositoryPolicy policy, CloneLimits limits)
             throws SourceUnavailableException {
+        return open(url, commit, policy, limits, null);
+    }
+
+    /**
+     * {@link #open(String, String, RepositoryPolicy, CloneLimits)} of an http(s) repository that needs {@code credential}
+     * (resolved from a credential reference): given to JGit as a CredentialsProvider, never put into the URL, and
+     * masked in any reason that might quote it. A credential for a local or ssh repository is refused.
+     */
+    public static GitCommitSource open(String url, String commit, RepositoryPolicy policy, CloneLimits limits,
+            RepositoryCredentials.Credential credential) throws SourceUnavailableException {
         if (url == null || url.isBlank()) {
             throw new SourceUnavailableException("the request names no repository");
         }
@@ -75,6 +88,11 @@ public final class GitCommitSource implements ProjectSource {
             throw new SourceUnavailableException("commit '" + Redaction.redact(abbreviate(commit)) + "' is not a commit id (7 to 64 hex digits)");
         }
         RepositoryPolicy.Location location = policy.check(url);
+        List<String> secrets = credential == null ? List.of() : credential.secrets();
+        if (credential != null && !(location.remote() && location.url().matches("(?i)^https?://.*"))) {
+            throw new SourceUnavailableException("repository " + shown + " is not an http(s) URL: a credential reference ("
+                    + credential.name() + ") applies to http(s) repositories only");
+        }
         Repository repo;
         Path tempDir = null;
         if (location.remote()) {
@@ -82,7 +100,11 @@ public final class GitCommitSource implements ProjectSource {
             try {
                 tempDir = Files.createTempDirectory("runway-validator-clone-");
                 size = limits.watch(tempDir);
-                Git cloned = Git.cloneRepository()
+                CloneCommand clone = Git.cloneRepository();
+                if (credential != null) {
+                    clone.setCredentialsProvider(new UsernamePasswordCredentialsProvider(credential.username(), credential.password()));
+                }
+                Git cloned = clone
                         .setURI(location.url())
                         .setDirectory(tempDir.toFile())
                         .setBare(true)
@@ -103,7 +125,9 @@ public final class GitCommitSource implements ProjectSource {
                     throw new SourceUnavailableException("repository " + shown + " is larger than the clone limit of "
                             + limits.maxBytes() + " bytes (runway.validator.clone.max-bytes); the clone was stopped", e);
                 }
-                throw new SourceUnavailableException("repository " + shown + " could not be cloned: " + Redaction.redact(String.valueOf(e.getMessage())), e);
+                throw new SourceUnavailableException("repository " + shown + " could not be cloned"
+                        + (credential == null ? "" : " with credential " + credential.name()) + ": "
+                        + Redaction.redact(String.valueOf(e.getMessage()), secrets), e);
             }
         } else {
             Path path = location.localPath();

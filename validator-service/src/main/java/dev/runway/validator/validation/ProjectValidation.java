@@ -8,6 +8,7 @@ import java.util.List;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import org.apache.avro.specific.SpecificRecord;
+import org.eclipse.microprofile.config.Config;
 import org.jboss.logging.Logger;
 
 import dev.runway.events.CheckResult;
@@ -21,6 +22,7 @@ import dev.runway.events.ValidationFailed;
 import dev.runway.events.ValidationPassed;
 import dev.runway.events.ValidationReport;
 import dev.runway.messaging.Redaction;
+import dev.runway.messaging.credentials.RepositoryCredentials;
 import dev.runway.validator.rules.Check;
 import dev.runway.validator.rules.Report;
 import dev.runway.validator.rules.ValidationRequest;
@@ -47,11 +49,13 @@ public class ProjectValidation {
     private final ValidatorSettings settings;
     private final RepositoryPolicy policy;
     private final CloneLimits limits;
+    private final RepositoryCredentials credentials;
     private final Clock clock;
 
-    public ProjectValidation(Validator validator, ValidatorSettings settings) {
+    public ProjectValidation(Validator validator, ValidatorSettings settings, Config config) {
         this.validator = validator;
         this.settings = settings;
+        this.credentials = RepositoryCredentials.of(config);
         this.policy = RepositoryPolicy.of(settings.repositories().allowSchemes(),
                 settings.repositories().allowHosts().orElse(List.of()), settings.repositories().allowFileRoots().orElse(List.of()));
         this.limits = new CloneLimits(settings.cloneSettings().timeout(), settings.cloneSettings().maxBytes());
@@ -71,7 +75,8 @@ public class ProjectValidation {
             LOG.infof("deployment %s failed validation: %s", header.getDeploymentId(), reason);
             return ValidationFailed.newBuilder().setHeader(header).setReport(avro).setReason(reason).build();
         }
-        return ValidationPassed.newBuilder().setHeader(header).setReport(avro).build();
+        // What the executor will compare before running any migration: the files this validation read.
+        return ValidationPassed.newBuilder().setHeader(header).setReport(avro).setMigrations(report.migrations()).build();
     }
 
     private Report validate(DeployRequested request, long start) {
@@ -81,7 +86,15 @@ public class ProjectValidation {
         }
         ValidationRequest what = new ValidationRequest(request.getHeader().getEnvironment(), request.getVersion(),
                 request.getStrategy(), request.getComponents(), request.getManifest(), request.getCiEvidence(), request.getScanReport());
-        try (GitCommitSource source = GitCommitSource.open(repo.getUrl(), repo.getCommit(), policy, limits)) {
+        RepositoryCredentials.Credential credential = null;
+        if (repo.getCredential() != null) {
+            try {
+                credential = credentials.resolve(repo.getCredential());
+            } catch (RepositoryCredentials.UnknownCredentialException e) {
+                return Validator.unreadable(e.getMessage(), since(start));
+            }
+        }
+        try (GitCommitSource source = GitCommitSource.open(repo.getUrl(), repo.getCommit(), policy, limits, credential)) {
             return validator.validate(source, what);
         } catch (SourceUnavailableException e) {
             return Validator.unreadable(e.getMessage(), since(start));

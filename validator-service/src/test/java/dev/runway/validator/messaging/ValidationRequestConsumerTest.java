@@ -48,6 +48,7 @@ import dev.runway.events.DeployRequested;
 import dev.runway.events.Environment;
 import dev.runway.events.Envelopes;
 import dev.runway.events.EventHeader;
+import dev.runway.events.MigrationSets;
 import dev.runway.events.RepositoryRef;
 import dev.runway.events.Strategy;
 import dev.runway.events.Topics;
@@ -182,6 +183,12 @@ class ValidationRequestConsumerTest {
         assertTrue(passed.getReport().getChecks().size() > 30);
         assertTrue(passed.getReport().getChecks().stream().allMatch(c -> c.getPhase() >= 1 && c.getPhase() <= 8));
         assertEquals("ValidationPassed", processed.outcomeOf(id).await().atMost(Duration.ofSeconds(10)));
+        // The migration files it validated, as the executor will compare them before running any.
+        assertEquals("database/migrations", passed.getMigrations().getPath());
+        assertEquals(List.of("20260115143022_create_orders_table.sql", "20260201090000_add_orders_note.sql"),
+                passed.getMigrations().getFiles().stream().map(f -> f.getFile()).toList());
+        assertEquals(MigrationSets.sha256(example.read(FixtureRepo.NEWEST_MIGRATION).getBytes(StandardCharsets.UTF_8)),
+                passed.getMigrations().getFiles().get(1).getSha256());
     }
 
     @Test

@@ -4,10 +4,19 @@ import static dev.runway.validator.fixtures.Reports.assertFailed;
 import static dev.runway.validator.fixtures.Reports.assertPassed;
 import static dev.runway.validator.fixtures.Reports.assertStatus;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.charset.StandardCharsets;
+import java.util.List;
 
 import org.junit.jupiter.api.Test;
 
 import dev.runway.events.CheckStatus;
+import dev.runway.events.MigrationChecksum;
+import dev.runway.events.MigrationSet;
+import dev.runway.events.MigrationSets;
 import dev.runway.validator.fixtures.FixtureRepo;
 import dev.runway.validator.fixtures.Reports;
 
@@ -35,6 +44,54 @@ class MigrationRulesTest {
             assertFailed(report, Rule.MIGRATION_NAMING, "Invalid migration name format: add_users.sql");
             assertFailed(report, Rule.MIGRATION_NAMING, "Invalid migration name format: 20261399000000_bad_month.sql");
             assertStatus(report, Rule.MIGRATION_NAMING, CheckStatus.PASSED, "Valid migration name: 20260301000000_carts");
+        }
+    }
+
+    @Test
+    void theDeclaredPathIsCheckedNotTheDefaultAndItsFilesAreChecksummed() throws Exception {
+        try (FixtureRepo repo = FixtureRepo.released()) {
+            // The migrations move to db/sql; database/migrations keeps a badly named file nobody runs any more.
+            String first = repo.read(DIR + "20260115143022_create_orders_table.sql");
+            repo.edit("deploy.manifest.yaml", "path: \"database/migrations\"", "path: \"./db//sql/\"")
+                    .delete("database/migrations").write("db/sql/20260115143022_create_orders_table.sql", first)
+                    .write("db/sql/20260301000000_add_carts.sql", "CREATE TABLE carts (id INT);\n")
+                    .write("db/sql/20260302000000_carts_index/migration.sql", "CREATE INDEX carts_id ON carts (id);\n")
+                    .write("db/sql/README.md", "not a migration\n")
+                    .write("database/migrations/not_a_migration.sql", "DROP TABLE orders;\n")
+                    .release("v1.1.0");
+            Report report = repo.validate();
+            assertStatus(report, Rule.MIGRATIONS_PRESENT, CheckStatus.PASSED, "Found 3 migration files");
+            assertStatus(report, Rule.MIGRATION_NAMING, CheckStatus.PASSED, "Valid migration name: 20260301000000_add_carts.sql");
+            MigrationSet set = report.migrations();
+            assertEquals("db/sql", set.getPath(), "normalised as the executor normalises it");
+            assertEquals(List.of("20260115143022_create_orders_table.sql", "20260301000000_add_carts.sql",
+                    "20260302000000_carts_index/migration.sql"),
+                    set.getFiles().stream().map(MigrationChecksum::getFile).toList());
+            assertEquals(MigrationSets.sha256("CREATE TABLE carts (id INT);\n".getBytes(StandardCharsets.UTF_8)),
+                    set.getFiles().get(1).getSha256());
+
+            // Changing one byte of one file changes that file's checksum and the set's, and nothing else.
+            repo.write("db/sql/20260301000000_add_carts.sql", "CREATE TABLE carts (id BIGINT);\n").release("v1.1.1");
+            MigrationSet changed = repo.validate().migrations();
+            assertEquals(set.getFiles().get(0), changed.getFiles().get(0));
+            assertNotEquals(set.getFiles().get(1).getSha256(), changed.getFiles().get(1).getSha256());
+            assertNotEquals(set.getSha256(), changed.getSha256());
+            assertTrue(MigrationSets.difference(set, changed).orElseThrow().startsWith("db/sql/20260301000000_add_carts.sql changed"));
+        }
+    }
+
+    @Test
+    void aMigrationsPathOutsideTheRepositoryIsRefusedNotReplacedByTheDefault() {
+        for (String path : List.of("../other-project/migrations", "database/../../etc", "/var/lib/migrations", ".", "db\\\\sql")) {
+            try (FixtureRepo repo = FixtureRepo.released()) {
+                repo.edit("deploy.manifest.yaml", "path: \"database/migrations\"", "path: \"" + path + "\"").release("v1.1.0");
+                Report report = repo.validate();
+                Check refused = assertFailed(report, Rule.MIGRATIONS_PRESENT, "database.migrations.path refused: ");
+                assertEquals("database.migrations.path", refused.file(), path);
+                assertTrue(report.checks().stream().noneMatch(c -> c.rule() == Rule.MIGRATION_NAMING && c.status() == CheckStatus.PASSED),
+                        "database/migrations was not checked in its place: " + path);
+                assertNull(report.migrations(), "no set is recorded for a refused path");
+            }
         }
     }
 

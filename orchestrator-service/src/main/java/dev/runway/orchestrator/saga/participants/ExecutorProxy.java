@@ -116,7 +116,8 @@ public class ExecutorProxy implements Participant {
             case APPLY_MIGRATIONS -> ApplyMigrations.newBuilder().setHeader(header).setStep(step.name())
                     .setFencingToken(token(d)).setDryRun(d.dryRun)
                     .setRepository(Records.repository(d))
-                    .setMigrationsPath(plan.migrationsPath() == null ? MIGRATIONS_PATH : plan.migrationsPath()).build();
+                    .setMigrationsPath(plan.migrationsPath() == null ? MIGRATIONS_PATH : plan.migrationsPath())
+                    .setValidatedMigrations(Records.migrationSet(d.validatedMigrations)).build();
             case DEPLOY_GREEN -> DeployGreen.newBuilder().setHeader(header).setStep(step.name()).setFencingToken(token(d))
                     .setDryRun(d.dryRun).setVersion(d.version).setTarget(target).setStrategy(Strategy.valueOf(d.strategy))
                     .setComponents(specs(plan)).setRepository(Records.repository(d)).build();

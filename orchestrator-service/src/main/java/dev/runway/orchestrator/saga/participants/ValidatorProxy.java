@@ -29,8 +29,13 @@ public class ValidatorProxy implements Participant {
     private static final String STEP = "validate";
 
     private final Replies replies = new Replies()
-            .on(ValidationPassed.class, (d, plan, r) -> ReplyOutcome.succeeded(STEP, r.getReport().getOutcome() + ", "
-                    + r.getReport().getWarnings() + " warnings"))
+            .on(ValidationPassed.class, (d, plan, r) -> {
+                // The migrations the validator read; ApplyMigrations carries them so the executor runs nothing else.
+                d.validatedMigrations = Records.json(r.getMigrations());
+                return ReplyOutcome.succeeded(STEP, r.getReport().getOutcome() + ", " + r.getReport().getWarnings() + " warnings"
+                        + (r.getMigrations() == null ? "" : ", migrations " + r.getMigrations().getPath() + " "
+                                + r.getMigrations().getFiles().size() + " files sha256 " + r.getMigrations().getSha256()));
+            })
             .on(ValidationFailed.class, (d, plan, r) -> ReplyOutcome.failed(STEP, r.getReason() + " (" + r.getReport().getErrors()
                     + " errors: " + String.join(", ", r.getReport().getChecks().stream()
                             .filter(c -> c.getStatus() == CheckStatus.FAILED).map(CheckResult::getRuleId).limit(10).toList()) + ")"));
@@ -60,7 +65,7 @@ public class ValidatorProxy implements Participant {
         return new Command(Topics.VALIDATION_REQUESTS, deployRequested(d, plan, header));
     }
 
-    /** The request as the validator reads it; also published as the deployment's first lifecycle event. */
+    /** The request as the validator reads it, scan report included. */
     public DeployRequested deployRequested(Deployment d, DeploymentPlan plan, EventHeader header) {
         return DeployRequested.newBuilder().setHeader(header).setVersion(d.version)
                 .setComponents(Records.componentNames(plan))
@@ -68,5 +73,15 @@ public class ValidatorProxy implements Participant {
                 .setManifest(d.manifest).setRepository(Records.repository(d)).setCiEvidence(d.ciEvidence)
                 .setScanReport(d.scanReport)
                 .build();
+    }
+
+    /**
+     * The request as the deployment's first public lifecycle event: without the scan report, which lists the
+     * project's known vulnerabilities and is for the validator only (the field stays, null, under the BACKWARD rule).
+     */
+    public DeployRequested publicRequested(Deployment d, DeploymentPlan plan, EventHeader header) {
+        DeployRequested request = deployRequested(d, plan, header);
+        request.setScanReport(null);
+        return request;
     }
 }
