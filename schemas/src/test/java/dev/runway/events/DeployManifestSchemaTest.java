@@ -62,6 +62,7 @@ class DeployManifestSchemaTest {
             expect("bad-cpu-quantity", "pattern", "/components/api/deploy/resources/cpu", null),
             expect("bad-memory-quantity", "pattern", "/components/api/deploy/resources/memory", null),
             expect("unknown-database-type", "enum", "/database/type", "postgresql"),
+            expect("unknown-migration-tool", "enum", "/database/migrations/tool", "prisma"),
             expect("zero-backup-retention", "minimum", "/database/backup/retention", null),
             expect("bad-env-var-name", "pattern", "/environment/required/0", null),
             expect("unknown-environment-in-approvals", "additionalProperties", "/deployment/approvals", "qa"),
