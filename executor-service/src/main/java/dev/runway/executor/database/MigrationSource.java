@@ -3,6 +3,7 @@ package dev.runway.executor.database;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Function;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
@@ -39,6 +40,19 @@ public class MigrationSource {
                 throw new UnsafePathException("'" + migrationsPath + "' names the repository root, not a migrations directory");
             }
             return String.join("/", names);
+        } catch (UnsafePathException e) {
+            throw refused(e);
+        }
+    }
+
+    /**
+     * What {@code reader} finds in the repository's commit (the checkout is made if it is missing); a
+     * path that leaves the repository is refused as {@code BAD_MIGRATIONS_PATH}.
+     */
+    public <T> T read(ProjectEnv key, String deploymentId, RepositoryRef repository, Function<CommitTree, T> reader) {
+        Path checkout = checkouts.ensure(key, deploymentId, repository);
+        try (CommitTree tree = CommitTree.open(checkout, repository.getCommit().strip())) {
+            return reader.apply(tree);
         } catch (UnsafePathException e) {
             throw refused(e);
         }

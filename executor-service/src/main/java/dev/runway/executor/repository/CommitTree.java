@@ -145,6 +145,23 @@ public final class CommitTree implements AutoCloseable {
         return files;
     }
 
+    /** The names of the directories directly in the directory {@code path} (symlinks followed inside the repository), sorted. */
+    public List<String> directories(String path) {
+        Entry dir = resolve(path).orElseThrow(() -> new UnsafePathException("commit " + shortCommit() + " has no directory '" + path + "'"));
+        if (!dir.directory()) {
+            throw new UnsafePathException("'" + path + "' is not a directory in commit " + shortCommit());
+        }
+        List<String> names = new ArrayList<>();
+        for (Entry child : children(dir)) {
+            Entry target = child.symlink() ? resolve(child.path()).orElse(null) : child;
+            if (target != null && target.directory()) {
+                names.add(child.name());
+            }
+        }
+        names.sort(String::compareTo);
+        return names;
+    }
+
     /**
      * The entry at {@code path}, following symlinks inside the commit; a symlink that leaves the
      * repository (absolute, or too many {@code ..}) is refused, as is a loop.

@@ -30,6 +30,8 @@ public class DeploymentFacts {
     public static final String MIGRATIONS_APPLIED = "migrations.applied";
     public static final String MIGRATIONS_REPOSITORY = "migrations.repository";
     public static final String MIGRATIONS_COMMIT = "migrations.commit";
+    /** database.migrations.tool of the migrations applied (absent before issue 16: sql). */
+    public static final String MIGRATIONS_TOOL = "migrations.tool";
     public static final String CHECKOUT = "checkout";
 
     private final DataSource dataSource;
