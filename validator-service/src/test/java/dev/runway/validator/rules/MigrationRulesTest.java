@@ -67,6 +67,15 @@ class MigrationRulesTest {
     }
 
     @Test
+    void aMigrationToolRunwayDoesNotApplyIsRefusedNamingTheOnesItDoes() {
+        try (FixtureRepo repo = FixtureRepo.released()) {
+            repo.edit("deploy.manifest.yaml", "tool: \"sql\"", "tool: \"liquibase\"").release("v1.1.0");
+            Check c = assertFailed(repo.validate(), Rule.MANIFEST_SCHEMA, "/database/migrations/tool");
+            assertTrue(c.message().contains("sql") && c.message().contains("flyway") && c.message().contains("prisma"), c.message());
+        }
+    }
+
+    @Test
     void duplicateTimestampsFail() {
         try (FixtureRepo repo = FixtureRepo.released()) {
             repo.write(DIR + "20260301000000_add_a.sql", "CREATE TABLE a (id INT);\n")
