@@ -62,6 +62,7 @@ class DeployManifestSchemaTest {
             expect("bad-cpu-quantity", "pattern", "/components/api/deploy/resources/cpu", null),
             expect("bad-memory-quantity", "pattern", "/components/api/deploy/resources/memory", null),
             expect("unknown-database-type", "enum", "/database/type", "postgresql"),
+            expect("unknown-migration-tool", "enum", "/database/migrations/tool", "prisma"),
             expect("zero-backup-retention", "minimum", "/database/backup/retention", null),
             expect("migrations-path-escapes-repository", "pattern", "/database/migrations/path", null),
             expect("migrations-path-absolute", "pattern", "/database/migrations/path", null),

@@ -14,9 +14,10 @@ import dev.runway.executor.commands.StepFailure;
 import dev.runway.executor.store.DeploymentFacts;
 
 /**
- * ApplyMigrations (sop.md 000-8.1/000-8.2): the pending files of the deployment's own commit (read from
- * the commit by {@link MigrationSource}, never from a work tree), applied in order through Flyway
- * ({@link SchemaHistory}), one plan step and one transaction each.
+ * ApplyMigrations (sop.md 000-8.1/000-8.2): the pending migrations of the deployment's own commit
+ * (read from the commit by {@link MigrationSource}, never from a work tree), applied in order by the
+ * manifest's tool ({@link MigrationTools}: Flyway for sql/flyway, Prisma's folders and history table
+ * for prisma), one plan step and one transaction each.
  */
 @ApplicationScoped
 public class DatabaseMigrations {
@@ -24,16 +25,20 @@ public class DatabaseMigrations {
     private final DeploymentFacts facts;
     private final DatabaseCredentials credentials;
     private final MigrationSource source;
+    private final MigrationTools tools;
 
-    public DatabaseMigrations(DeploymentFacts facts, DatabaseCredentials credentials, MigrationSource source) {
+    public DatabaseMigrations(DeploymentFacts facts, DatabaseCredentials credentials, MigrationSource source, MigrationTools tools) {
         this.facts = facts;
         this.credentials = credentials;
         this.source = source;
+        this.tools = tools;
     }
 
     public Plan plan(CommandContext ctx, ApplyMigrations command) {
-        // Refused before anything else: no checkout, no connection for a path that leaves the repository.
+        // Refused before anything else: no checkout, no connection for a path that leaves the repository or an unknown tool.
         String path = MigrationSource.path(command.getMigrationsPath());
+        MigrationTool tool = tools.of(command.getMigrationsTool());
+        String toolName = MigrationTools.normalise(command.getMigrationsTool());
         RepositoryRef repository = command.getRepository();
         if (repository == null) {
             throw new StepFailure("NO_REPOSITORY", "ApplyMigrations names no repository: migrations are read from the"
@@ -42,39 +47,55 @@ public class DatabaseMigrations {
         ClientDatabase db = credentials.of(ctx.project(), ctx.environment());
         // Planning reads the files, so the checkout is made now (a dry run too: it only reads the repository).
         // Exactly the files the validator checked, or nothing: compared before any connection to run a statement.
-        List<MigrationFile> files = source.read(ctx.projectEnv(), ctx.deploymentId(), repository, path,
-                command.getValidatedMigrations());
+        MigrationTool.Pending pending = source.read(ctx.projectEnv(), ctx.deploymentId(), repository, tree -> {
+            ValidatedMigrations.verify(tree, path, command.getValidatedMigrations(), MigrationSource.MAX_FILE_BYTES);
+            return tool.pending(db, tree, path);
+        });
         String dir = path + " at " + shortCommit(repository.getCommit());
-        List<MigrationFile> pending = SchemaHistory.pending(db, files);
         List<String> applied = new ArrayList<>();
         Plan plan = new Plan();
-        for (MigrationFile file : pending) {
-            plan.step("apply " + file.fileName() + " to " + db.describe() + " in one transaction, recorded in " + SchemaHistory.TABLE, () -> {
-                try {
-                    SchemaHistory.migrateTo(db, files, file.version());
-                } catch (RuntimeException e) {
-                    throw new StepFailure("MIGRATION_FAILED", file.fileName() + " failed and was rolled back in its transaction"
-                            + (applied.isEmpty() ? "" : " (applied before it by this command: " + applied + ")") + ": "
-                            + SchemaHistory.rootMessage(e), false, e);
-                }
-                applied.add(file.name());
-                facts.put(ctx.deploymentId(), DeploymentFacts.MIGRATIONS_PATH, path);
-                facts.put(ctx.deploymentId(), DeploymentFacts.MIGRATIONS_REPOSITORY, command.getRepository().getUrl());
-                facts.put(ctx.deploymentId(), DeploymentFacts.MIGRATIONS_COMMIT, command.getRepository().getCommit());
-                if (command.getRepository().getCredential() != null) {
-                    facts.put(ctx.deploymentId(), DeploymentFacts.MIGRATIONS_CREDENTIAL, command.getRepository().getCredential());
-                }
-                facts.put(ctx.deploymentId(), DeploymentFacts.MIGRATIONS_APPLIED, String.join(",", applied));
-            });
+        for (MigrationTool.Migration m : pending.migrations()) {
+            plan.step("apply " + path + "/" + m.file() + " to " + db.describe() + " in one transaction, recorded in " + tool.historyTable()
+                    + " (tool " + toolName + ")", () -> {
+                        // Recorded first: a compensation after a failure knows the tool (a prisma deployment is always restored from its backup).
+                        facts.put(ctx.deploymentId(), DeploymentFacts.MIGRATIONS_TOOL, toolName);
+                        try {
+                            m.apply().run();
+                        } catch (StepFailure e) {
+                            throw e;
+                        } catch (Exception e) {
+                            throw new StepFailure("MIGRATION_FAILED", m.file() + " failed and was rolled back in its transaction"
+                                    + (applied.isEmpty() ? "" : " (applied before it by this command: " + applied + ")") + ": "
+                                    + SchemaHistory.rootMessage(e), false, e);
+                        }
+                        applied.add(m.name());
+                        facts.put(ctx.deploymentId(), DeploymentFacts.MIGRATIONS_PATH, path);
+                        facts.put(ctx.deploymentId(), DeploymentFacts.MIGRATIONS_REPOSITORY, command.getRepository().getUrl());
+                        facts.put(ctx.deploymentId(), DeploymentFacts.MIGRATIONS_COMMIT, command.getRepository().getCommit());
+                        if (command.getRepository().getCredential() != null) {
+                            facts.put(ctx.deploymentId(), DeploymentFacts.MIGRATIONS_CREDENTIAL, command.getRepository().getCredential());
+                        }
+                        facts.put(ctx.deploymentId(), DeploymentFacts.MIGRATIONS_APPLIED, String.join(",", applied));
+                    });
         }
-        if (pending.isEmpty()) {
-            plan.step("nothing to apply: " + db.describe() + " already has all " + files.size() + " migration(s) of " + dir, () -> {
-            });
+        if (pending.migrations().isEmpty()) {
+            plan.step("nothing to apply: " + db.describe() + " already has all " + pending.total() + " migration(s) of " + dir
+                    + " in " + tool.historyTable(), () -> {
+                    });
         }
-        String target = files.isEmpty() ? null : files.get(files.size() - 1).version();
         return plan.reply(() -> MigrationApplied.newBuilder().setHeader(ctx.replyHeader()).setStep(ctx.step())
-                .setApplied(ctx.dryRun() ? pending.stream().map(MigrationFile::name).toList() : List.copyOf(applied))
-                .setSchemaVersion(ctx.dryRun() ? target : SchemaHistory.currentVersion(db, files)).build());
+                .setApplied(ctx.dryRun() ? pending.migrations().stream().map(MigrationTool.Migration::name).toList() : List.copyOf(applied))
+                .setSchemaVersion(ctx.dryRun() ? pending.target() : current(pending)).build());
+    }
+
+    private static String current(MigrationTool.Pending pending) {
+        try {
+            return pending.current().call();
+        } catch (StepFailure e) {
+            throw e;
+        } catch (Exception e) {
+            throw new StepFailure("DATABASE_UNAVAILABLE", "cannot read the schema version: " + SchemaHistory.rootMessage(e), true, e);
+        }
     }
 
     private static String shortCommit(String commit) {

@@ -1,8 +1,6 @@
 package dev.runway.executor.database;
 
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
 import java.util.Optional;
 
@@ -19,8 +17,9 @@ import dev.runway.executor.store.DeploymentFacts;
 
 /**
  * RestoreDatabase, the compensation of a deployment's migrations: their DOWN sections, newest first,
- * when every one has one (and they are preferred); else the deployment's backup, restored into a
- * scratch database that is then swapped in (the current one is kept).
+ * when the tool has them, every migration has one and they are preferred; else the deployment's
+ * backup, restored into a scratch database that is then swapped in (the current one is kept).
+ * Prisma migrations have no DOWN sections, so a prisma deployment is always restored from its backup.
  */
 @ApplicationScoped
 public class DatabaseRestore {
@@ -30,13 +29,16 @@ public class DatabaseRestore {
     private final Checkouts checkouts;
     private final MigrationSource source;
     private final PgTools pg;
+    private final MigrationTools tools;
 
-    public DatabaseRestore(DeploymentFacts facts, DatabaseCredentials credentials, Checkouts checkouts, MigrationSource source, PgTools pg) {
+    public DatabaseRestore(DeploymentFacts facts, DatabaseCredentials credentials, Checkouts checkouts, MigrationSource source, PgTools pg,
+            MigrationTools tools) {
         this.facts = facts;
         this.credentials = credentials;
         this.checkouts = checkouts;
         this.source = source;
         this.pg = pg;
+        this.tools = tools;
     }
 
     public Plan plan(CommandContext ctx, RestoreDatabase command) {
@@ -44,18 +46,24 @@ public class DatabaseRestore {
         List<String> migrations = !command.getMigrations().isEmpty() ? command.getMigrations()
                 : facts.get(ctx.deploymentId(), DeploymentFacts.MIGRATIONS_APPLIED).filter(s -> !s.isBlank())
                         .map(s -> List.of(s.split(","))).orElse(List.of());
-        Optional<List<MigrationFile>> downs = downs(ctx, migrations);
-        if (command.getPreferDownMigrations() && downs.isPresent()) {
-            return downMigrations(ctx, db, downs.get());
+        MigrationTool tool = tools.of(facts.get(ctx.deploymentId(), DeploymentFacts.MIGRATIONS_TOOL).orElse(MigrationTools.DEFAULT));
+        if (!tool.hasDownSections()) {
+            // Prisma migrations have no DOWN sections: only the backup undoes them, whatever the command prefers.
+            return backupRestore(ctx, db, command, migrations, "the tool's migrations have no DOWN sections");
         }
-        return backupRestore(ctx, db, command, migrations);
+        Optional<List<Plan.Step>> downs = command.getPreferDownMigrations() ? downs(ctx, db, tool, migrations) : Optional.empty();
+        if (downs.isPresent()) {
+            return downMigrations(ctx, downs.get());
+        }
+        return backupRestore(ctx, db, command, migrations,
+                "their DOWN sections were " + (command.getPreferDownMigrations() ? "incomplete" : "not preferred"));
     }
 
     /**
-     * The deployment's migrations as files, when every one of them has a DOWN section: read from the
-     * commit they were applied from (the checkout is made again if it went with the slots it served).
+     * The steps undoing the deployment's migrations with their DOWN sections, when every one has one:
+     * read from the commit they were applied from (the checkout is made again if it went with the slots it served).
      */
-    private Optional<List<MigrationFile>> downs(CommandContext ctx, List<String> migrations) {
+    private Optional<List<Plan.Step>> downs(CommandContext ctx, ClientDatabase db, MigrationTool tool, List<String> migrations) {
         Optional<String> url = facts.get(ctx.deploymentId(), DeploymentFacts.MIGRATIONS_REPOSITORY);
         Optional<String> commit = facts.get(ctx.deploymentId(), DeploymentFacts.MIGRATIONS_COMMIT);
         Optional<String> path = facts.get(ctx.deploymentId(), DeploymentFacts.MIGRATIONS_PATH).or(() -> legacyPath(ctx));
@@ -65,15 +73,7 @@ public class DatabaseRestore {
         RepositoryRef repository = new RepositoryRef(url.get(), commit.get(), null,
                 facts.get(ctx.deploymentId(), DeploymentFacts.MIGRATIONS_CREDENTIAL).orElse(null));
         String dir = MigrationSource.path(path.get());
-        List<MigrationFile> downs = new ArrayList<>();
-        for (String name : migrations) {
-            Optional<MigrationFile> m = source.one(ctx.projectEnv(), ctx.deploymentId(), repository, dir, name);
-            if (m.isEmpty() || m.get().down().isEmpty()) {
-                return Optional.empty();
-            }
-            downs.add(m.get());
-        }
-        return Optional.of(downs);
+        return source.read(ctx.projectEnv(), ctx.deploymentId(), repository, tree -> tool.undo(db, tree, dir, migrations));
     }
 
     /** Deployments that applied migrations before issue 15 recorded the absolute directory in the checkout. */
@@ -83,19 +83,14 @@ public class DatabaseRestore {
                 .map(d -> checkout.relativize(d).toString());
     }
 
-    private static Plan downMigrations(CommandContext ctx, ClientDatabase db, List<MigrationFile> downs) {
+    private static Plan downMigrations(CommandContext ctx, List<Plan.Step> downs) {
         Plan plan = new Plan();
-        List<MigrationFile> newestFirst = new ArrayList<>(downs);
-        Collections.reverse(newestFirst);
-        for (MigrationFile m : newestFirst) {
-            plan.step("run the DOWN section of " + m.fileName() + " on " + db.describe() + " and remove version " + m.version()
-                    + " from " + SchemaHistory.TABLE + ", in one transaction", () -> SchemaHistory.undo(db, m));
-        }
+        downs.forEach(step -> plan.step(step.description(), step.action()));
         return plan.reply(() -> DatabaseRestored.newBuilder().setHeader(ctx.replyHeader()).setStep(ctx.step())
                 .setMethod("DOWN_MIGRATIONS").setBackupId(null).build());
     }
 
-    private Plan backupRestore(CommandContext ctx, ClientDatabase db, RestoreDatabase command, List<String> migrations) {
+    private Plan backupRestore(CommandContext ctx, ClientDatabase db, RestoreDatabase command, List<String> migrations, String why) {
         String backupId = Optional.ofNullable(command.getBackupId())
                 .or(() -> facts.get(ctx.deploymentId(), DeploymentFacts.BACKUP_ID))
                 .orElseThrow(() -> new StepFailure("NO_BACKUP", "migrations " + migrations + " have no DOWN section and the deployment has no backup to restore", false));
@@ -112,9 +107,8 @@ public class DatabaseRestore {
         plan.step("swap: disconnect clients, rename " + db.database() + " to " + before + " (kept) and " + scratch + " to " + db.database(),
                 () -> pg.swap(db, scratch, before));
         if (!migrations.isEmpty()) {
-            plan.step("(migrations " + migrations + " are undone by the restore; their DOWN sections were "
-                    + (command.getPreferDownMigrations() ? "incomplete" : "not preferred") + ")", () -> {
-                    });
+            plan.step("(migrations " + migrations + " are undone by the restore; " + why + ")", () -> {
+            });
         }
         return plan.reply(() -> DatabaseRestored.newBuilder().setHeader(ctx.replyHeader()).setStep(ctx.step())
                 .setMethod("BACKUP_RESTORE").setBackupId(backupId).build());

@@ -2,7 +2,7 @@ package dev.runway.executor.database;
 
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Optional;
+import java.util.function.Function;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
@@ -47,37 +47,14 @@ public class MigrationSource {
         }
     }
 
-    /** The migrations of {@code path} at the repository's commit (the checkout is made if it is missing). */
-    public List<MigrationFile> read(ProjectEnv key, String deploymentId, RepositoryRef repository, String path) {
-        return read(key, deploymentId, repository, path, null);
-    }
-
     /**
-     * {@link #read(ProjectEnv, String, RepositoryRef, String)}, refused ({@link ValidatedMigrations#verify}) when
-     * {@code validated} (if given) is not the set of migration files at the commit.
+     * What {@code reader} finds in the repository's commit (the checkout is made if it is missing); a
+     * path that leaves the repository is refused as {@code BAD_MIGRATIONS_PATH}.
      */
-    public List<MigrationFile> read(ProjectEnv key, String deploymentId, RepositoryRef repository, String path,
-            MigrationSet validated) {
+    public <T> T read(ProjectEnv key, String deploymentId, RepositoryRef repository, Function<CommitTree, T> reader) {
         Path checkout = checkouts.ensure(key, deploymentId, repository);
         try (CommitTree tree = CommitTree.open(checkout, repository.getCommit().strip())) {
-            ValidatedMigrations.verify(tree, path, validated, MAX_FILE_BYTES);
-            return MigrationFile.of(tree.files(path, MAX_FILE_BYTES));
-        } catch (UnsafePathException e) {
-            throw refused(e);
-        } catch (IllegalArgumentException e) {
-            throw new StepFailure("BAD_MIGRATIONS", e.getMessage(), false);
-        }
-    }
-
-    /** One migration by name ({@code YYYYMMDDHHMMSS_name}) at the commit, if it is there. */
-    public Optional<MigrationFile> one(ProjectEnv key, String deploymentId, RepositoryRef repository, String path, String name) {
-        String fileName = name.endsWith(".sql") ? name : name + ".sql";
-        if (!MigrationFile.NAME.matcher(fileName).matches()) {
-            throw new StepFailure("BAD_MIGRATIONS", "'" + name + "' is not a migration name (YYYYMMDDHHMMSS_descriptive_name)", false);
-        }
-        Path checkout = checkouts.ensure(key, deploymentId, repository);
-        try (CommitTree tree = CommitTree.open(checkout, repository.getCommit().strip())) {
-            return tree.file(path + "/" + fileName, MAX_FILE_BYTES).map(f -> MigrationFile.of(fileName, f.text()));
+            return reader.apply(tree);
         } catch (UnsafePathException e) {
             throw refused(e);
         }

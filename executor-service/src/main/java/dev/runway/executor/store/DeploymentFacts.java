@@ -32,6 +32,8 @@ public class DeploymentFacts {
     public static final String MIGRATIONS_COMMIT = "migrations.commit";
     /** The repository credential reference (a name, never a secret), to check the commit out again for a restore. */
     public static final String MIGRATIONS_CREDENTIAL = "migrations.credential";
+    /** database.migrations.tool of the migrations applied (absent before issue 16: sql). */
+    public static final String MIGRATIONS_TOOL = "migrations.tool";
     public static final String CHECKOUT = "checkout";
 
     private final DataSource dataSource;

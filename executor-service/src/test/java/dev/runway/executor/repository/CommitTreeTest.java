@@ -52,4 +52,24 @@ class CommitTreeTest {
             assertThrows(UnsafePathException.class, () -> tree.file("config/staging.env", 2), "larger than the cap");
         }
     }
+
+    @Test
+    void shouldListTheDirectoriesOfADirectoryInTheCommitFollowingSymlinksOnlyInside() throws Exception {
+        Repos.Repo repo = Repos.create().write("prisma/migrations/20260102000000_b/migration.sql", "SELECT 2;")
+                .write("prisma/migrations/20260101000000_a/migration.sql", "SELECT 1;")
+                .write("prisma/migrations/migration_lock.toml", "provider = \"postgresql\"\n")
+                .write("shared/20260103000000_c/migration.sql", "SELECT 3;");
+        Files.createSymbolicLink(repo.dir().resolve("prisma/migrations/20260103000000_c"), Path.of("../../shared/20260103000000_c"));
+        RepositoryRef ref = repo.commit("prisma layout");
+        // Made after the commit: never listed.
+        repo.write("prisma/migrations/20260104000000_d/migration.sql", "SELECT 4;");
+        Files.createSymbolicLink(repo.dir().resolve("escape"), Path.of("/etc"));
+
+        try (CommitTree tree = CommitTree.open(repo.dir(), ref.getCommit())) {
+            assertEquals(List.of("20260101000000_a", "20260102000000_b", "20260103000000_c"), tree.directories("prisma/migrations"),
+                    "folders in name order, a symlink inside the repository followed, files left out");
+            assertThrows(UnsafePathException.class, () -> tree.directories("prisma/migrations/migration_lock.toml"), "not a directory");
+            assertThrows(UnsafePathException.class, () -> tree.directories("escape"), "not in the commit");
+        }
+    }
 }

@@ -106,7 +106,8 @@ public class DeploymentPlanner {
                 manifest != null && manifest.monitoringWindowSeconds().isPresent() ? manifest.monitoringWindowSeconds().get()
                         : policy.monitoringWindowSeconds());
         DeploymentPlan plan = new DeploymentPlan(shape, target, components, thresholds,
-                manifest == null ? null : manifest.migrationsPath().orElse(null), window);
+                manifest == null ? null : manifest.migrationsPath().orElse(null), window,
+                manifest == null ? null : manifest.migrationsTool().orElse(null));
 
         Deployment d = new Deployment();
         d.id = UUID.randomUUID();
@@ -215,7 +216,7 @@ public class DeploymentPlanner {
         d.createdAt = Instant.now();
         d.updatedAt = d.createdAt;
         d.state = DeploymentState.REQUESTED;
-        store.initialise(d, new DeploymentPlan(shape, plan.target(), plan.components(), plan.thresholds(), null, null));
+        store.initialise(d, new DeploymentPlan(shape, plan.target(), plan.components(), plan.thresholds(), null, null, null));
         return d;
     }
 }

@@ -28,7 +28,7 @@ import dev.runway.manifest.ManifestReader;
  * services, environment variables) is the validator's and the executor's business.
  */
 public record Manifest(String project, String client, Map<String, Component> components, Optional<String> migrationsPath,
-        Optional<Strategy> strategy, Map<Environment, Boolean> approvalRequired, Map<Environment, Integer> approvals,
+        Optional<String> migrationsTool, Optional<Strategy> strategy, Map<Environment, Boolean> approvalRequired, Map<Environment, Integer> approvals,
         Map<Environment, DeploymentWindow> windows, Map<Environment, TargetKind> targets, List<Integer> canarySteps,
         Optional<Integer> canaryPauseSeconds, Optional<Integer> monitoringWindowSeconds, Rollback rollback) {
 
@@ -95,9 +95,12 @@ public record Manifest(String project, String client, Map<String, Component> com
         JsonNode canary = deployment.path("canary");
         JsonNode rollback = root.path("rollback");
         JsonNode threshold = rollback.path("threshold");
+        JsonNode migrations = root.path("database").path("migrations");
+        String tool = text(migrations, "tool");
         return new Manifest(root.path("project").path("name").asText(), text(root.path("project"), "client"), components,
-                Optional.ofNullable(text(root.path("database").path("migrations"), "path"))
-                        .or(() -> root.path("database").isObject() ? Optional.of("database/migrations") : Optional.empty()),
+                Optional.ofNullable(text(migrations, "path"))
+                        .or(() -> root.path("database").isObject() ? Optional.of(defaultMigrationsPath(tool)) : Optional.empty()),
+                Optional.ofNullable(tool),
                 strategy(text(deployment, "strategy")), approvalRequired, approvals, windows, targets,
                 canarySteps(canary.path("steps")),
                 Optional.ofNullable(integer(canary, "pause_seconds", "/deployment/canary", 0, MAX_SECONDS)),
@@ -105,6 +108,11 @@ public record Manifest(String project, String client, Map<String, Component> com
                 new Rollback(rollback.path("automatic").asBoolean(true), optionalDouble(threshold, "error_rate"),
                         optionalDouble(threshold, "latency_p99"), optionalDouble(threshold, "latency_p95"),
                         integer(threshold, "sustained_seconds", "/rollback/threshold", 1, MAX_SECONDS)));
+    }
+
+    /** Where a tool's migrations live when the manifest names no path: Prisma's own folder for prisma (issue 16). */
+    static String defaultMigrationsPath(String tool) {
+        return "prisma".equals(tool) ? "prisma/migrations" : "database/migrations";
     }
 
     /** Strictly ascending percentages ending at 100: [100, 5] would shift all traffic twice and compensate twice. */

@@ -272,6 +272,21 @@ class DeploymentSagaTest {
     }
 
     @Test
+    void shouldSendAPrismaProjectsToolAndDefaultPathAndLeaveAFailedPrismaMigrationToAPerson() {
+        String project = project();
+        String manifest = Manifests.of(project, true, "strategy: blue-green").replace("    path: database/migrations\n", "    tool: prisma\n");
+        String id = post(body(project, "staging", manifest));
+        ApplyMigrations apply = assertInstanceOf(ApplyMigrations.class, participants.answerUntil(id, "apply-migrations"));
+        assertEquals("prisma", apply.getMigrationsTool());
+        assertEquals("prisma/migrations", apply.getMigrationsPath(), "Prisma's own folder when the manifest names no path");
+
+        participants.send(Participants.failure(apply, "MIGRATION_FAILED", "20260111120000_add_posts/migration.sql failed"));
+        JsonPath end = awaitState(id, "NEEDS_ATTENTION");
+        assertTrue(end.getString("reason").contains("20260111120000_add_posts"), end.getString("reason"));
+        assertEquals(List.of(), participants.commandsDuring(id, Duration.ofMillis(500)), "nothing restored without a person (decision matrix)");
+    }
+
+    @Test
     void shouldRollBackWhenThresholdBreachedDuringCanary() {
         String project = project();
         String id = post(body(project, "staging", Manifests.of(project, false, "strategy: canary")));

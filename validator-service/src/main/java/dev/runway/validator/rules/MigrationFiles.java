@@ -33,7 +33,7 @@ final class MigrationFiles {
     static final int MAX_BYTES = 1024 * 1024;
 
     private static final Pattern FILE_NAME = Pattern.compile("^(\\d{14})_[a-z0-9][a-z0-9_]*\\.sql$");
-    private static final Pattern DIR_NAME = Pattern.compile("^(\\d{14})_[a-z0-9][a-z0-9_]*$");
+    static final Pattern DIR_NAME = Pattern.compile("^(\\d{14})_[a-z0-9][a-z0-9_]*$");
     private static final Set<String> IGNORED = Set.of("README.md", "README", ".gitkeep", "migration_lock.toml");
     private static final DateTimeFormatter STAMP = DateTimeFormatter.ofPattern("uuuuMMddHHmmss").withResolverStyle(ResolverStyle.STRICT);
     private static final Pattern SCHEMA_FILE = Pattern.compile(
@@ -166,7 +166,7 @@ final class MigrationFiles {
         return new Found(valid, invalid);
     }
 
-    private static boolean validStamp(String stamp) {
+    static boolean validStamp(String stamp) {
         try {
             LocalDateTime.parse(stamp, STAMP);
             return true;

@@ -66,6 +66,10 @@ final class MigrationRules implements Validator.PhaseRules {
     }
 
     private static void naming(ValidationContext ctx, String dir, Found found) {
+        if (PrismaMigrationNames.applies(ctx.manifest)) {
+            PrismaMigrationNames.check(ctx, dir, found);
+            return;
+        }
         for (Migration m : found.valid().values()) {
             ctx.pass(Rule.MIGRATION_NAMING, m.sqlPath(), "Valid migration name: " + m.name());
         }

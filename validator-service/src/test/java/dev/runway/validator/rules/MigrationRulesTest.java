@@ -183,4 +183,40 @@ class MigrationRulesTest {
             assertEquals(2, Reports.of(report, Rule.FORWARD_COMPATIBLE).size());
         }
     }
+
+    @Test
+    void prismaMigrationsAreTimestampedFoldersWithTheirScript() {
+        try (FixtureRepo repo = FixtureRepo.released()) {
+            String prisma = "prisma/migrations/";
+            repo.edit("deploy.manifest.yaml", "tool: \"sql\"", "tool: \"prisma\"")
+                    .edit("deploy.manifest.yaml", "path: \"database/migrations\"", "path: \"prisma/migrations\"")
+                    .write(prisma + "migration_lock.toml", "provider = \"postgresql\"\n")
+                    .write(prisma + "20260301000000_init/migration.sql", "CREATE TABLE carts (id INT);\n")
+                    .write(prisma + "01_init/migration.sql", "CREATE TABLE wishes (id INT);\n")
+                    .write(prisma + "20260302000000_no_script/README.md", "the script went missing\n")
+                    .write(prisma + "20260303000000_loose.sql", "SELECT 1;\n")
+                    .release("v1.1.0");
+            Report report = repo.validate();
+
+            Check valid = assertStatus(report, Rule.MIGRATION_NAMING, CheckStatus.PASSED, "Valid Prisma migration: 20260301000000_init");
+            assertEquals(prisma + "20260301000000_init/migration.sql", valid.file());
+            Check badName = assertFailed(report, Rule.MIGRATION_NAMING,
+                    "Invalid Prisma migration folder name: 01_init (expected YYYYMMDDHHMMSS_description: Prisma generates timestamped names");
+            assertEquals(prisma + "01_init", badName.file());
+            assertTrue(badName.hint().contains("prisma migrate dev --name") && badName.hint().contains("20260115143022_init"), badName.hint());
+            assertFailed(report, Rule.MIGRATION_NAMING, "Prisma migration folder 20260302000000_no_script has no migration.sql");
+            assertFailed(report, Rule.MIGRATION_NAMING, "20260303000000_loose.sql is not a Prisma migration (expected prisma/migrations/"
+                    + "YYYYMMDDHHMMSS_description/migration.sql)");
+            assertEquals(4, Reports.of(report, Rule.MIGRATION_NAMING).size(), "the lock file is not a migration: " + Reports.dump(report));
+        }
+    }
+
+    @Test
+    void aMigrationToolRunwayDoesNotApplyIsRefusedNamingTheOnesItDoes() {
+        try (FixtureRepo repo = FixtureRepo.released()) {
+            repo.edit("deploy.manifest.yaml", "tool: \"sql\"", "tool: \"liquibase\"").release("v1.1.0");
+            Check c = assertFailed(repo.validate(), Rule.MANIFEST_SCHEMA, "/database/migrations/tool");
+            assertTrue(c.message().contains("sql") && c.message().contains("flyway") && c.message().contains("prisma"), c.message());
+        }
+    }
 }

@@ -52,6 +52,7 @@ public class ExecutorProxy implements Participant {
 
     /** Migrations live here when the manifest names no other path. */
     private static final String MIGRATIONS_PATH = "database/migrations";
+    private static final String MIGRATIONS_TOOL = "sql";
 
     private final Replies replies;
 
@@ -117,7 +118,8 @@ public class ExecutorProxy implements Participant {
                     .setFencingToken(token(d)).setDryRun(d.dryRun)
                     .setRepository(Records.repository(d))
                     .setMigrationsPath(plan.migrationsPath() == null ? MIGRATIONS_PATH : plan.migrationsPath())
-                    .setValidatedMigrations(Records.migrationSet(d.validatedMigrations)).build();
+                    .setValidatedMigrations(Records.migrationSet(d.validatedMigrations))
+                    .setMigrationsTool(plan.migrationsTool() == null ? MIGRATIONS_TOOL : plan.migrationsTool()).build();
             case DEPLOY_GREEN -> DeployGreen.newBuilder().setHeader(header).setStep(step.name()).setFencingToken(token(d))
                     .setDryRun(d.dryRun).setVersion(d.version).setTarget(target).setStrategy(Strategy.valueOf(d.strategy))
                     .setComponents(specs(plan)).setRepository(Records.repository(d)).build();
