@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -51,7 +52,13 @@ final class MigrationFiles {
     private MigrationFiles() {
     }
 
-    /** {@code database.migrations.path} of the manifest when it is a safe relative path, else {@link #DEFAULT_DIR}. */
+    /** Where each migration tool keeps its migrations by default; tools not named here use {@link #DEFAULT_DIR}. */
+    static final Map<String, String> TOOL_DIRS = Map.of("prisma", "prisma/migrations", "sql", DEFAULT_DIR, "flyway", DEFAULT_DIR);
+
+    /**
+     * {@code database.migrations.path} of the manifest when it is a safe relative path, else the
+     * default folder of {@code database.migrations.tool} (prisma: prisma/migrations), else {@link #DEFAULT_DIR}.
+     */
     static String directory(JsonNode manifest) {
         String declared = manifest == null ? null
                 : ValidationContext.text(manifest.path("database").path("migrations").path("path"));
@@ -67,7 +74,13 @@ final class MigrationFiles {
                 return d;
             }
         }
-        return DEFAULT_DIR;
+        String tool = manifest == null ? null : ValidationContext.text(manifest.path("database").path("migrations").path("tool"));
+        return tool == null ? DEFAULT_DIR : TOOL_DIRS.getOrDefault(tool.strip().toLowerCase(Locale.ROOT), DEFAULT_DIR);
+    }
+
+    /** The name the SOP expects in {@code dir}: Prisma keeps each migration in a folder. */
+    static String expectedName(String dir) {
+        return dir.equals(TOOL_DIRS.get("prisma")) ? dir + "/YYYYMMDDHHMMSS_description/migration.sql" : dir + "/YYYYMMDDHHMMSS_description.sql";
     }
 
     /** Migrations directly in {@code dir}: NAME.sql files, or Prisma-style NAME/migration.sql directories. */
