@@ -215,12 +215,10 @@ public final class InitPlan {
             if (c.frameworkVersion() != null) {
                 n.put("version", c.frameworkVersion());
             }
+            n.put("runtime", "node");
         } else {
             n.put("runtime", "node");
             n.put("version", c.nodeVersion());
-        }
-        if (c.kind() == Kind.NEXTJS || !c.hasBuildScript()) {
-            n.put("runtime", "node");
         }
         if (c.dockerfile() != null && !c.dockerfile().equals(conventionalDockerfile(c))) {
             n.put("dockerfile", c.dockerfile());
