@@ -157,15 +157,15 @@ public final class RepositoryScan {
             }
         }
         for (String dir : monorepo) {
-            component(dir.substring(dir.indexOf('/') + 1), dir, false).ifPresent(found::add);
+            component(dir.substring(dir.indexOf('/') + 1), dir).ifPresent(found::add);
         }
         if (found.isEmpty()) {
-            component(null, "", true).ifPresent(found::add);
+            component(null, "").ifPresent(found::add);
         }
         return found;
     }
 
-    private Optional<Component> component(String folderName, String dir, boolean atRoot) {
+    private Optional<Component> component(String folderName, String dir) {
         String prefix = dir.isEmpty() ? "" : dir + "/";
         if (isFile(prefix + "pubspec.yaml")) {
             List<String> platforms = new ArrayList<>();
@@ -192,18 +192,18 @@ public final class RepositoryScan {
         int port = kind == Kind.NEXTJS ? 3000 : listenPort(code).orElse(3000);
         String health = kind == Kind.NEXTJS ? "/api/health" : "/health";
         boolean healthFound = kind == Kind.NEXTJS ? nextHealthRoute(prefix) : mentions(code, "/health");
-        return Optional.of(new Component(name, dir, kind, dockerfile(prefix, atRoot), packageManager(prefix, p), majorVersion(next),
+        return Optional.of(new Component(name, dir, kind, dockerfile(prefix), packageManager(prefix, p), majorVersion(next),
                 nodeVersion(prefix, p), p.path("scripts").has("build"), p.path("scripts").has("start"), port, health, healthFound,
                 List.of()));
     }
 
-    /** Dockerfile in the component's folder; for a repository-root component also the first Dockerfile anywhere. */
-    private String dockerfile(String prefix, boolean atRoot) {
+    /** Dockerfile in the component's folder, else the first other Dockerfile under it (for the root: anywhere). */
+    private String dockerfile(String prefix) {
         if (isFile(prefix + "Dockerfile")) {
             return prefix + "Dockerfile";
         }
         // A component at the root owns every Dockerfile of the repository; a monorepo component only those in its folder.
-        return files.stream().filter(f -> f.startsWith(prefix) && isDockerfile(f) && (atRoot || !prefix.isEmpty())).findFirst().orElse(null);
+        return files.stream().filter(f -> f.startsWith(prefix) && isDockerfile(f)).findFirst().orElse(null);
     }
 
     static boolean isDockerfile(String path) {
