@@ -4,6 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -11,6 +13,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.AfterAll;
@@ -48,8 +51,21 @@ class DocumentedDeployIT {
         Path script = Files.createTempFile("documented-deploy", ".sh");
         Files.writeString(script, "set -euo pipefail\n" + block);
         Process p = new ProcessBuilder("bash", script.toString()).directory(ROOT.toFile()).redirectErrorStream(true).start();
-        String out = new String(p.getInputStream().readAllBytes());
-        assertTrue(p.waitFor(15, TimeUnit.MINUTES), "the documented block did not end");
+        CompletableFuture<String> output = CompletableFuture.supplyAsync(() -> {
+            try {
+                return new String(p.getInputStream().readAllBytes());
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        });
+        if (!p.waitFor(15, TimeUnit.MINUTES)) {
+            // A deployment that never ends must not hold the machine: the CLI and the script are stopped.
+            p.descendants().forEach(ProcessHandle::destroy);
+            p.destroy();
+            p.waitFor(30, TimeUnit.SECONDS);
+            throw new AssertionError("the documented block did not end in 15 minutes:\n" + output.getNow("(no output)"));
+        }
+        String out = output.get(1, TimeUnit.MINUTES);
         assertEquals(0, p.exitValue(), "the documented block failed:\n" + out);
         assertTrue(out.contains("is not the top of its own git repository: sent as snapshot"), out);
         assertTrue(out.contains("SUCCEEDED"), out);
