@@ -1,12 +1,13 @@
 // Static storefront: serves public/ and a health endpoint for Runway's health-watcher.
 const http = require('node:http');
+const metered = require('./metrics');
 const fs = require('node:fs');
 const path = require('node:path');
 
 const port = Number(process.env.PORT || 3000);
 const root = path.join(__dirname, '..', 'public');
 
-http.createServer((req, res) => {
+http.createServer(metered((req, res) => {
   if (req.url === '/api/health') {
     res.writeHead(200, { 'content-type': 'application/json' });
     return res.end(JSON.stringify({ status: 'ok' }));
@@ -20,4 +21,4 @@ http.createServer((req, res) => {
     res.writeHead(err ? 404 : 200);
     res.end(err ? 'not found' : body);
   });
-}).listen(port, () => console.log(`web on ${port}`));
+})).listen(port, () => console.log(`web on ${port}`));

@@ -1,11 +1,12 @@
 // Orders API. Reads orders (id, customer_email, total_cents, note, created_at) through the database
 // gateway named by DATABASE_URL; kept dependency-free, so this example answers from memory.
 const http = require('node:http');
+const metered = require('./metrics');
 
 const port = Number(process.env.PORT || 4000);
 const orders = [];
 
-http.createServer((req, res) => {
+http.createServer(metered((req, res) => {
   res.setHeader('content-type', 'application/json');
   if (req.url === '/health') {
     return res.end(JSON.stringify({ status: 'ok' }));
@@ -17,4 +18,4 @@ http.createServer((req, res) => {
   }
   res.statusCode = 404;
   res.end(JSON.stringify({ error: 'not found' }));
-}).listen(port, () => console.log(`api on ${port}`));
+})).listen(port, () => console.log(`api on ${port}`));

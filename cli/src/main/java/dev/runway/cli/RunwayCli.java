@@ -11,6 +11,7 @@ import dev.runway.cli.api.ApiException;
 import dev.runway.cli.api.UnreachableException;
 import dev.runway.cli.commands.ApproveCommand;
 import dev.runway.cli.commands.DeployCommand;
+import dev.runway.cli.commands.InitCommand;
 import dev.runway.cli.commands.LogsCommand;
 import dev.runway.cli.commands.RollbackCommand;
 import dev.runway.cli.commands.StatusCommand;
@@ -54,7 +55,7 @@ public final class RunwayCli implements Runnable {
 
     @Override
     public void run() {
-        throw new CommandLine.ParameterException(spec.commandLine(), "name a command: deploy, rollback, approve, status, logs, validate");
+        throw new CommandLine.ParameterException(spec.commandLine(), "name a command: deploy, rollback, approve, status, logs, validate, init");
     }
 
     public static void main(String[] args) {
@@ -89,6 +90,7 @@ public final class RunwayCli implements Runnable {
         cli.addSubcommand(new StatusCommand(ctx));
         cli.addSubcommand(new LogsCommand(ctx));
         cli.addSubcommand(new ValidateCli(ctx));
+        cli.addSubcommand(new InitCommand(ctx));
         cli.setOut(ctx.console().outWriter());
         cli.setErr(ctx.console().errWriter());
         cli.setCaseInsensitiveEnumValuesAllowed(true);

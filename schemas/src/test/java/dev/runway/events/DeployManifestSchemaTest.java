@@ -83,7 +83,10 @@ class DeployManifestSchemaTest {
             expect("slack-without-hash", "pattern", "/deployment/notifications/slack", null),
             expect("bad-notification-email", "format", "/deployment/notifications/email/0", "email"),
             expect("error-rate-over-100", "maximum", "/rollback/threshold/error_rate", "100"),
-            expect("zero-latency-p99", "exclusiveMinimum", "/rollback/threshold/latency_p99", null));
+            expect("zero-latency-p99", "exclusiveMinimum", "/rollback/threshold/latency_p99", null),
+            expect("component-path-with-dotdot", "pattern", "/components/api/path", null),
+            expect("dockerfile-absolute-path", "pattern", "/components/api/dockerfile", null),
+            expect("component-path-too-long", "maxLength", "/components/api/path", "255"));
 
     record Expect(String keyword, String location, String mentions) {
     }

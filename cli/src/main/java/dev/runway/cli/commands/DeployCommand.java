@@ -83,6 +83,12 @@ public class DeployCommand implements Callable<Integer> {
         this.ctx = ctx;
     }
 
+    /** RUNWAY_SNAPSHOT_DIR: set by ./runway and cli/bin/runway-cli to .runway/snapshots, the validator's allowed root. */
+    private Path snapshotDir() {
+        String dir = ctx.console().env().get("RUNWAY_SNAPSHOT_DIR");
+        return dir == null || dir.isBlank() ? null : Path.of(dir);
+    }
+
     @Override
     public Integer call() throws InterruptedException {
         if (skipValidation || skipBackup) {
@@ -94,7 +100,7 @@ public class DeployCommand implements Callable<Integer> {
         Duration limit = timeout == null ? null : Durations.parse(timeout);
         boolean follow = waitForEnd || limit != null;
         RequestBuilder.Built built = RequestBuilder.build(new DeployOptions(environment, version, components, strategy, dryRun,
-                project, manifest, repo, ciEvidence, scanReport));
+                project, manifest, repo, ciEvidence, scanReport, snapshotDir()));
         built.notes().forEach(n -> ctx.console().err().println("note: " + n));
         String key = idempotencyKey == null || idempotencyKey.isBlank() ? UUID.randomUUID().toString() : idempotencyKey.strip();
         ApiClient api = ctx.api(s);

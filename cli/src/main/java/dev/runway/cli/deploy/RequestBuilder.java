@@ -99,8 +99,17 @@ public final class RequestBuilder {
             r.put("url", found.state().url());
             r.put("commit", found.state().commit());
             found.state().branchName().ifPresent(b -> r.put("ref", b));
+        } else if (git instanceof GitState.NotSent notSent && o.snapshots() != null && manifest != null) {
+            // Not a repository of its own (a folder inside another work tree, or none): sent as a snapshot repository.
+            Snapshot.Taken snap = Snapshot.take(repo, o.snapshots(), project, version);
+            ObjectNode r = body.putObject("repository");
+            r.put("url", snap.url());
+            r.put("commit", snap.commit());
+            r.put("ref", Snapshot.BRANCH);
+            notes.add(repo + " is not the top of its own git repository: sent as snapshot " + snap.commit().substring(0, 12) + " ("
+                    + snap.tag() + (snap.reused() ? ", files unchanged since the last snapshot" : "") + ") of " + snap.repository());
         } else if (git instanceof GitState.NotSent notSent && notSent.reason() != null) {
-            notes.add(notSent.reason());
+            notes.add(notSent.reason() + (o.snapshots() == null ? " (set RUNWAY_SNAPSHOT_DIR to send it as a snapshot)" : ""));
         }
         if (manifest == null && !body.has("repository")) {
             throw new UsageException("nothing describes the project: no " + MANIFEST + " in " + repo.toAbsolutePath().normalize()

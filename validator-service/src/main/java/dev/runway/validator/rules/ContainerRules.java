@@ -6,6 +6,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -14,7 +15,8 @@ import dev.runway.events.Severity;
 import dev.runway.validator.source.FileTooLargeException;
 
 /**
- * Phase 8: every enabled server component has a Dockerfile where sop.md 000-4.1 puts it, and every
+ * Phase 8: every enabled server component has a Dockerfile (declared in the manifest, where sop.md 000-4.1
+ * puts it, or at the root of a single-component repository: {@link Layouts}), and every
  * Dockerfile starts from a pinned base image (immutability, sop.md 000-1.1). Building images is the
  * executor's job; this phase checks what can be checked without a Docker engine.
  */
@@ -26,10 +28,6 @@ final class ContainerRules implements Validator.PhaseRules {
     public void apply(ValidationContext ctx) {
         dockerfiles(ctx);
         baseImages(ctx);
-    }
-
-    static List<String> candidates(String component) {
-        return List.of("apps/" + component + "/Dockerfile", "services/" + component + "/Dockerfile", component + "/Dockerfile");
     }
 
     private static void dockerfiles(ValidationContext ctx) {
@@ -44,12 +42,14 @@ final class ContainerRules implements Validator.PhaseRules {
             }
             any = true;
             String name = e.getKey();
-            String found = candidates(name).stream().filter(ctx.source::isFile).findFirst().orElse(null);
-            if (found != null) {
-                ctx.pass(Rule.DOCKERFILE, found, "Dockerfile for " + name + ": " + found);
+            Optional<Layouts.Location> found = Layouts.dockerfile(ctx, name, e.getValue());
+            if (found.isPresent()) {
+                ctx.pass(Rule.DOCKERFILE, found.get().file(), "Dockerfile for " + name + ": " + found.get().file() + " (" + found.get().how() + ")");
             } else {
-                ctx.fail(Rule.DOCKERFILE, null, "No Dockerfile for enabled component " + name,
-                        "add " + String.join(" or ", candidates(name).subList(0, 2)));
+                ctx.fail(Rule.DOCKERFILE, null, "No Dockerfile for enabled component " + name + " (looked at "
+                        + Layouts.searched(ctx, name, e.getValue()) + ")",
+                        "add apps/" + name + "/Dockerfile or services/" + name + "/Dockerfile, or name it in the manifest (components."
+                                + name + ".dockerfile)");
             }
         }
         if (!any) {

@@ -18,7 +18,6 @@ final class DependencyRules implements Validator.PhaseRules {
 
     static final String ATTACHED = "(attached scan report)";
     static final String REPORT_DIR = "security/";
-    private static final List<String> NPM_LOCKS = List.of("package-lock.json", "npm-shrinkwrap.json", "yarn.lock", "pnpm-lock.yaml");
     private static final Set<String> DEPENDENCY_FILES = Set.of("package.json", "pubspec.yaml", "pom.xml", "build.gradle",
             "build.gradle.kts", "go.mod", "requirements.txt", "pyproject.toml", "Cargo.toml", "Gemfile", "composer.json", "Dockerfile");
 
@@ -31,16 +30,14 @@ final class DependencyRules implements Validator.PhaseRules {
     private static void lockfiles(ValidationContext ctx) {
         boolean any = false;
         for (String path : ctx.source.files()) {
+            if (path.contains("node_modules/")) {
+                continue;
+            }
             String name = baseName(path);
             String dir = path.substring(0, path.length() - name.length());
             if (name.equals("package.json")) {
                 any = true;
-                Optional<String> lock = npmLock(ctx, dir);
-                if (lock.isPresent()) {
-                    ctx.pass(Rule.LOCKFILE, lock.get(), "Lockfile exists for " + path + ": " + lock.get());
-                } else {
-                    ctx.fail(Rule.LOCKFILE, path, "package-lock.json missing for " + path, "run 'npm install' and commit package-lock.json");
-                }
+                nodeLock(ctx, path, dir);
             } else if (name.equals("pubspec.yaml")) {
                 any = true;
                 if (ctx.source.isFile(dir + "pubspec.lock")) {
@@ -55,20 +52,19 @@ final class DependencyRules implements Validator.PhaseRules {
         }
     }
 
-    /** A lockfile beside package.json, or in a parent directory (npm, yarn and pnpm workspaces lock at the root). */
-    private static Optional<String> npmLock(ValidationContext ctx, String dir) {
-        String d = dir;
-        while (true) {
-            for (String lock : NPM_LOCKS) {
-                if (ctx.source.isFile(d + lock)) {
-                    return Optional.of(d + lock);
-                }
-            }
-            if (d.isEmpty()) {
-                return Optional.empty();
-            }
-            int slash = d.lastIndexOf('/', d.length() - 2);
-            d = slash < 0 ? "" : d.substring(0, slash + 1);
+    /** The package manager's own lockfile, beside package.json or in a parent (workspaces lock at their root). */
+    private static void nodeLock(ValidationContext ctx, String path, String dir) {
+        PackageManagers.Manager manager = PackageManagers.of(ctx, dir);
+        Optional<String> lock = PackageManagers.lockfile(ctx, dir, manager.name());
+        if (lock.isPresent()) {
+            ctx.pass(Rule.LOCKFILE, lock.get(), "Lockfile exists for " + path + ": " + lock.get() + " (" + manager.describe() + ")");
+        } else if (manager.name() == PackageManagers.Name.NPM) {
+            // The SOP's own wording (000-6.1 phase 5) for the SOP's package manager.
+            ctx.fail(Rule.LOCKFILE, path, "package-lock.json missing for " + path, "run 'npm install' and commit package-lock.json");
+        } else {
+            String file = manager.name().lockfiles().get(0);
+            ctx.fail(Rule.LOCKFILE, path, file + " missing for " + path + " (" + manager.describe() + ")",
+                    "run '" + manager.name().command() + " install' and commit " + file);
         }
     }
 

@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -127,6 +128,10 @@ final class MigrationFiles {
         }
         boolean databaseDeclared = manifest != null && manifest.path("database").isObject();
         return files.isEmpty() && !databaseDeclared ? Optional.empty() : Optional.of(MigrationSets.of(dir.get(), files));
+
+    /** The name the SOP expects in {@code dir}: Prisma keeps each migration in a folder. */
+    static String expectedName(String dir) {
+        return dir.equals("prisma/migrations") ? dir + "/YYYYMMDDHHMMSS_description/migration.sql" : dir + "/YYYYMMDDHHMMSS_description.sql";
     }
 
     /** Migrations directly in {@code dir}: NAME.sql files, or Prisma-style NAME/migration.sql directories. */

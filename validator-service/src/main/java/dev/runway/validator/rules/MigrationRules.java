@@ -40,7 +40,7 @@ final class MigrationRules implements Validator.PhaseRules {
         if (found.isEmpty()) {
             if (databaseDeclared) {
                 ctx.fail(Rule.MIGRATIONS_PRESENT, dir, "Database declared but no migrations in " + dir,
-                        "add migrations as " + dir + "/YYYYMMDDHHMMSS_description.sql (sop.md 000-8.1)");
+                        "add migrations as " + MigrationFiles.expectedName(dir) + " (sop.md 000-8.1), or set database.migrations.path");
             } else {
                 ctx.pass(Rule.MIGRATIONS_PRESENT, null, "No database declared and no migrations");
             }

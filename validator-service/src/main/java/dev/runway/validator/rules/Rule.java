@@ -45,7 +45,7 @@ public enum Rule {
             "the requested version's tag (1.2.3 or v1.2.3) exists and points at the commit"),
 
     LOCKFILE("deps.lockfile", Phase.DEPENDENCIES, Severity.ERROR,
-            "every package.json has a lockfile, every pubspec.yaml a pubspec.lock"),
+            "every package.json has the lockfile of its package manager (npm: package-lock.json, pnpm: pnpm-lock.yaml, yarn: yarn.lock), every pubspec.yaml a pubspec.lock"),
     SCAN_REPORT("deps.scan-report", Phase.DEPENDENCIES, Severity.ERROR,
             "a project with dependencies or containers has a readable scan report (npm audit, Trivy or OSV JSON)"),
     VULNERABILITIES("deps.vulnerabilities", Phase.DEPENDENCIES, Severity.ERROR,
@@ -55,7 +55,7 @@ public enum Rule {
             "the request carries a passed CI run reference (a warning for development)"),
 
     MIGRATIONS_PRESENT("migrations.present", Phase.MIGRATIONS, Severity.ERROR,
-            "a project with a database keeps its migrations in database/migrations (or database.migrations.path)"),
+            "a project with a database keeps its migrations in database.migrations.path, else the tool's folder (prisma: prisma/migrations, otherwise database/migrations)"),
     MIGRATION_NAMING("migrations.naming", Phase.MIGRATIONS, Severity.ERROR,
             "migrations are named YYYYMMDDHHMMSS_description.sql (sop.md 000-8.1)"),
     MIGRATION_ORDER("migrations.order", Phase.MIGRATIONS, Severity.ERROR,
@@ -66,7 +66,7 @@ public enum Rule {
             "new migrations keep the running version working (004): no renames, type changes, NOT NULL without default, or drops of what code still reads"),
 
     DOCKERFILE("containers.dockerfile", Phase.CONTAINERS, Severity.ERROR,
-            "every enabled server component has apps/<name>/Dockerfile or services/<name>/Dockerfile"),
+            "every enabled server component has a Dockerfile: declared (dockerfile, path), apps/<name>/, services/<name>/, <name>/, or the root of a single-component repository"),
     BASE_IMAGE("containers.base-image", Phase.CONTAINERS, Severity.WARNING,
             "a Dockerfile has a FROM (error) with a pinned tag, not :latest (warning)");
 
