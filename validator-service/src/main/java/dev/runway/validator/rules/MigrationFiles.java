@@ -128,6 +128,7 @@ final class MigrationFiles {
         }
         boolean databaseDeclared = manifest != null && manifest.path("database").isObject();
         return files.isEmpty() && !databaseDeclared ? Optional.empty() : Optional.of(MigrationSets.of(dir.get(), files));
+    }
 
     /** The name the SOP expects in {@code dir}: Prisma keeps each migration in a folder. */
     static String expectedName(String dir) {
