@@ -10,9 +10,9 @@ import java.util.Base64;
 import java.util.UUID;
 
 /**
- * Prints a bearer token for the local orchestrator (RS256, issuer https://runway.dev), signed with
- * the development key the tests use. Development only: production verifies tokens of its own
- * identity provider (JWT_PUBLIC_KEY_LOCATION, JWT_ISSUER).
+ * Prints a bearer token for the local services (RS256, issuer https://runway.dev, audience runway), signed with
+ * the private key it is given: {@code ./runway token} passes the local key pair of .runway/jwt/. Local use only:
+ * a deployment verifies tokens of its own identity provider (JWT_PUBLIC_KEY_LOCATION, JWT_ISSUER).
  *
  * <p>Usage: {@code java Token.java <private-key.pem> <user> <role[,role…]> [projects] [hours]}, where
  * projects is the {@code runway_projects} claim as a comma-separated list of {@code *} (agency-wide),
@@ -43,8 +43,8 @@ public class Token {
         long hours = args.length > 4 ? Long.parseLong(args[4]) : 8;
         StringBuilder groups = new StringBuilder();
         for (String role : args[2].split(",")) {
-            if (!role.matches("deployer|approver|sre|viewer")) {
-                System.err.println("unknown role " + role + " (deployer, approver, sre, viewer)");
+            if (!role.matches("deployer|approver|sre|viewer|metrics")) {
+                System.err.println("unknown role " + role + " (deployer, approver, sre, viewer, metrics)");
                 System.exit(2);
             }
             groups.append(groups.isEmpty() ? "" : ",").append('"').append(role).append('"');
@@ -54,7 +54,7 @@ public class Token {
             System.exit(2);
         }
         String header = "{\"alg\":\"RS256\",\"typ\":\"JWT\"}";
-        String claims = "{\"iss\":\"https://runway.dev\",\"upn\":\"" + args[1] + "\",\"sub\":\"" + args[1]
+        String claims = "{\"iss\":\"https://runway.dev\",\"aud\":\"runway\",\"upn\":\"" + args[1] + "\",\"sub\":\"" + args[1]
                 + "\",\"groups\":[" + groups + "],\"runway_projects\":[" + projects + "],\"iat\":" + now + ",\"exp\":" + (now + hours * 3600)
                 + ",\"jti\":\"" + UUID.randomUUID() + "\"}";
         String signingInput = b64(header.getBytes(StandardCharsets.UTF_8)) + "." + b64(claims.getBytes(StandardCharsets.UTF_8));

@@ -42,9 +42,10 @@ final class Scenario {
 
             Look around (demo traffic keeps flowing until ./runway down):
               API                  http://127.0.0.1:8080/projects        token: ./runway token <you> deployer,viewer
-              OpenAPI UI           http://127.0.0.1:8080/q/swagger-ui
+              OpenAPI              http://127.0.0.1:8080/q/openapi       (bearer token; the UI is in ./mvnw quarkus:dev)
               SRE decisions page   http://127.0.0.1:8083/                (sign in with a token)
-              metrics              http://127.0.0.1:8080/q/metrics   DORA: http://127.0.0.1:8080/metrics/dora?project=demo-shop
+              metrics              http://127.0.0.1:8080/q/metrics       (token: ./runway token prometheus metrics)
+              DORA                 http://127.0.0.1:8080/metrics/dora?project=demo-shop
               notifications        http://127.0.0.1:8084/deliveries      (bearer token)
               the releases         ./runway status --board lists each project environment's front
               timelines            ./runway logs <id>      a project environment: ./runway status -e staging -p demo-shop
@@ -68,7 +69,7 @@ final class Scenario {
         this.settings = settings;
         this.demo = settings.demoDir();
         this.trafficLog = demo.resolve("traffic.log");
-        this.tokens = new Tokens(settings.root());
+        this.tokens = new Tokens(settings.root(), settings.state());
     }
 
     void run() throws Exception {

@@ -89,8 +89,8 @@ class DemoEndToEndIT {
         System.out.println(demoOutput);
         assertTrue(ended, "./runway demo did not end within 12 minutes");
         demoExit = demo.exitValue();
-        viewerToken = run("java", ROOT.resolve("stack/bin/Token.java").toString(),
-                ROOT.resolve("orchestrator-service/src/test/resources/dev-keys/privateKey.pem").toString(), "e2e-viewer", "viewer").strip();
+        // Signed with the key pair ./runway generated for the services it started (its state's jwt/), as a user's would be.
+        viewerToken = run(ROOT.resolve("runway").toString(), "token", "e2e-viewer", "viewer").strip();
         drainLifecycle(Duration.ofSeconds(5));
         deployments = new LinkedHashMap<>();
         for (JsonNode item : get("/deployments?project=demo-shop&size=50").get("items")) {
@@ -128,7 +128,7 @@ class DemoEndToEndIT {
         assertTrue(demoOutput.matches("(?s).*2\\. v1\\.1\\.0 → staging, canary\\s+SUCCEEDED.*"), "outcome 2");
         assertTrue(demoOutput.matches("(?s).*3\\. v1\\.2\\.0 → staging: breach, rollback\\s+ROLLED_BACK.*"), "outcome 3");
         assertTrue(demoOutput.matches("(?s).*4\\. v1\\.1\\.0 → production, two approvals\\s+SUCCEEDED.*"), "outcome 4");
-        assertTrue(demoOutput.contains("http://127.0.0.1:8080/q/swagger-ui") && demoOutput.contains("http://127.0.0.1:8083/"),
+        assertTrue(demoOutput.contains("http://127.0.0.1:8080/q/openapi") && demoOutput.contains("http://127.0.0.1:8083/"),
                 "ends with the URLs to look at");
         assertFalse(demoOutput.contains("the CLI exited"), "every CLI call ended as the demo expected");
     }
@@ -278,9 +278,7 @@ class DemoEndToEndIT {
         assertEquals(1L, blog.get("fencingToken").asLong(), "each project environment has its own token sequence");
 
         // A reader of one client sees nothing of the other.
-        String novaReader = run("java", ROOT.resolve("stack/bin/Token.java").toString(),
-                ROOT.resolve("orchestrator-service/src/test/resources/dev-keys/privateKey.pem").toString(), "nova-reader", "viewer",
-                "nova-media/*").strip();
+        String novaReader = run(ROOT.resolve("runway").toString(), "token", "nova-reader", "viewer", "nova-media/*").strip();
         HttpResponse<String> list = HTTP.send(HttpRequest.newBuilder(URI.create(API + "/deployments?size=100"))
                 .header("Authorization", "Bearer " + novaReader).build(), HttpResponse.BodyHandlers.ofString());
         assertEquals(200, list.statusCode(), list.body());

@@ -288,6 +288,26 @@ class DeploymentDescriptorsTest {
         }
     }
 
+    /** Issue 15: the token verification key is the operator's, from a secret; never the repository's dev-keys/. */
+    @ParameterizedTest
+    @MethodSource("services")
+    void tokenVerificationKeyComesFromTheOperatorsSecret(String service) {
+        JsonNode svc = compose.path("services").path(service);
+        assertEquals("/run/secrets/jwt-public-key", composeEnvironment(svc.path("environment")).get("JWT_PUBLIC_KEY_LOCATION"),
+                service + ": compose JWT_PUBLIC_KEY_LOCATION");
+        assertTrue(textValues(svc.path("secrets")).contains("jwt-public-key"), service + ": compose must mount the secret jwt-public-key");
+        assertTrue(compose.path("secrets").path("jwt-public-key").path("file").asText().startsWith("${RUNWAY_JWT_PUBLIC_KEY:?"),
+                "compose's jwt-public-key must be the operator's file (RUNWAY_JWT_PUBLIC_KEY, required)");
+        assertFalse(svc.toString().contains("dev-keys"), service + ": compose must not mount the development key");
+
+        JsonNode podSpec = single("Deployment", service).path("spec").path("template").path("spec");
+        JsonNode volume = podSpec.path("volumes").path(0);
+        assertEquals("runway-jwt", volume.path("secret").path("secretName").asText(), service + ": k8s volume from Secret runway-jwt");
+        JsonNode mount = podSpec.path("containers").path(0).path("volumeMounts").path(0);
+        assertEquals(volume.path("name").asText(), mount.path("name").asText(), service + ": k8s mounts the key volume");
+        assertEquals("/etc/runway/jwt", mount.path("mountPath").asText(), service + ": k8s key mount path");
+    }
+
     @ParameterizedTest
     @MethodSource("services")
     void k8sDeploymentMatchesItsApplicationProperties(String service) {

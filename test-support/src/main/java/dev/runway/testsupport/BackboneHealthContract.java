@@ -9,7 +9,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * What every service promises about its backbone: readiness names the real connections it uses,
- * and metrics and OpenAPI are served. A service's {@code @QuarkusTest} extends this and says which
+ * health needs no token, metrics need one of role metrics or sre (what Prometheus scrapes with), and
+ * OpenAPI is served in the test profile. A service's {@code @QuarkusTest} extends this and says which
  * readiness checks it must report.
  */
 public abstract class BackboneHealthContract {
@@ -30,8 +31,20 @@ public abstract class BackboneHealthContract {
     }
 
     @Test
-    void shouldServeMetricsAndOpenApi() {
-        given().when().get("/q/metrics").then().statusCode(200).body(containsString("jvm_memory_used_bytes"));
+    void shouldServeMetricsToScrapersAndOpenApi() {
+        given().header("Authorization", Tokens.bearer("prometheus", "metrics")).when().get("/q/metrics")
+                .then().statusCode(200).body(containsString("jvm_memory_used_bytes"));
+        given().header("Authorization", Tokens.bearer("sre", "sre")).when().get("/q/metrics").then().statusCode(200);
+        given().when().get("/q/health/live").then().statusCode(200);
         given().when().get("/q/openapi").then().statusCode(200).body(containsString("openapi"));
+    }
+
+    @Test
+    void shouldRefuseMetricsWithoutAScraperToken() {
+        given().when().get("/q/metrics").then().statusCode(401);
+        given().header("Authorization", Tokens.bearer("vic", "viewer", "deployer", "approver")).when().get("/q/metrics")
+                .then().statusCode(403);
+        given().header("Authorization", Tokens.withAudience(null, "prometheus", "metrics")).when().get("/q/metrics")
+                .then().statusCode(401);
     }
 }

@@ -57,12 +57,14 @@ import dev.runway.events.Topics;
 import dev.runway.executor.support.ClientDatabases;
 import dev.runway.executor.support.CommandBus;
 import dev.runway.executor.support.ExecutorTestResource;
+import dev.runway.executor.support.FencingTokens;
 import dev.runway.executor.support.Repos;
-import dev.runway.executor.support.Tokens;
 import dev.runway.messaging.inbound.DeadLetter;
 import dev.runway.messaging.inbound.PoisonRecordException;
+import dev.runway.testsupport.ApiSecurityWalker;
 import dev.runway.testsupport.AvroKafka;
 import dev.runway.testsupport.Backbone;
+import dev.runway.testsupport.Tokens;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 
@@ -110,7 +112,7 @@ class CommandHandlingTest {
     @Test
     void shouldReplayTheRecordedReplyOfARedeliveredCommandWithoutASecondSideEffect() throws Exception {
         BackupDatabase command = BackupDatabase.newBuilder().setHeader(header(Environment.STAGING)).setStep("backup-database")
-                .setFencingToken(Tokens.next()).build();
+                .setFencingToken(FencingTokens.next()).build();
         bus.send(command);
         bus.send(command);
 
@@ -127,7 +129,7 @@ class CommandHandlingTest {
 
     @Test
     void shouldRejectAStaleFencingTokenBeforeAnySideEffect() throws Exception {
-        long newest = Tokens.next();
+        long newest = FencingTokens.next();
         // Any command raises the environment's newest token, even one that then fails.
         StepFailed notDeployed = assertInstanceOf(StepFailed.class, bus.call(ShiftTraffic.newBuilder().setHeader(header(Environment.STAGING))
                 .setStep("shift-traffic-10").setFencingToken(newest).setVersion("1").setPercent(10).setComponents(List.of("web")).build(), WAIT));
@@ -149,8 +151,8 @@ class CommandHandlingTest {
     @Test
     void shouldFenceEachProjectEnvironmentOnItsOwn() throws Exception {
         String other = ClientDatabases.newProject();
-        long mine = Tokens.next();
-        long theirs = Tokens.next() + 1_000_000;
+        long mine = FencingTokens.next();
+        long theirs = FencingTokens.next() + 1_000_000;
         // Project B holds staging's lock with a much higher token than project A's...
         StepFailed b = assertInstanceOf(StepFailed.class, bus.call(ShiftTraffic.newBuilder()
                 .setHeader(CommandBus.header(UUID.randomUUID().toString(), Environment.STAGING, other)).setStep("shift-traffic-10")
@@ -211,7 +213,7 @@ class CommandHandlingTest {
         EventHeader old = header(Environment.DEVELOPMENT);
         old.setOccurredAt(Instant.now().minus(Duration.ofMinutes(11)));
         String component = "old" + UUID.randomUUID().toString().substring(0, 6);
-        DeployGreen command = DeployGreen.newBuilder().setHeader(old).setStep("deploy-green").setFencingToken(Tokens.next())
+        DeployGreen command = DeployGreen.newBuilder().setHeader(old).setStep("deploy-green").setFencingToken(FencingTokens.next())
                 .setVersion("4.2.0").setTarget(TargetKind.HOST).setStrategy(Strategy.BLUE_GREEN)
                 .setComponents(List.of(ComponentSpec.newBuilder().setName(component)
                         .setArtifact("java examples/demo-app/DemoApp.java").setHealthcheck("/health").build()))
@@ -222,13 +224,13 @@ class CommandHandlingTest {
         assertTrue(expired.getReason().contains("more than the 600 s"), expired.getReason());
         assertFalse(Files.exists(ExecutorTestResource.STATE.resolve("slots").resolve("development").resolve(project).resolve(component + ".json")),
                 "nothing was started");
-        given().get("/commands/" + old.getEventId()).then().statusCode(404);
+        given().header("Authorization", Tokens.sre()).get("/commands/" + old.getEventId()).then().statusCode(404);
     }
 
     @Test
     void shouldReturnTheExactPlanOfADryRunAndChangeNothing() throws Exception {
         DeployGreen command = DeployGreen.newBuilder().setHeader(header(Environment.DEVELOPMENT)).setStep("deploy-green")
-                .setFencingToken(Tokens.next()).setDryRun(true).setVersion("4.2.0").setTarget(TargetKind.HOST).setStrategy(Strategy.BLUE_GREEN)
+                .setFencingToken(FencingTokens.next()).setDryRun(true).setVersion("4.2.0").setTarget(TargetKind.HOST).setStrategy(Strategy.BLUE_GREEN)
                 .setRepository(Repos.demoApp().commit("dry run"))
                 .setComponents(List.of(ComponentSpec.newBuilder().setName("dry" + UUID.randomUUID().toString().substring(0, 6))
                         .setArtifact("java examples/demo-app/DemoApp.java").setHealthcheck("/health").build()))
@@ -246,13 +248,46 @@ class CommandHandlingTest {
         assertFalse(Files.exists(ExecutorTestResource.STATE.resolve("slots").resolve("development").resolve(project).resolve(component + ".json")),
                 "a dry run changes nothing");
 
-        given().get("/commands/" + command.getHeader().getEventId()).then().statusCode(200)
+        given().header("Authorization", Tokens.sre()).get("/commands/" + command.getHeader().getEventId()).then().statusCode(200)
                 .body("status", equalTo("FINISHED"))
                 .body("type", equalTo("DeployGreen"))
                 .body("plan[0]", equalTo("dry run"))
                 .body("plan", hasItem(containsString("start `java examples/demo-app/DemoApp.java`")))
                 .body("reply", equalTo("GreenDeployed"));
-        given().get("/commands/" + UUID.randomUUID()).then().statusCode(404).contentType("application/problem+json");
+        given().header("Authorization", Tokens.sre()).get("/commands/" + UUID.randomUUID()).then().statusCode(404).contentType("application/problem+json");
+    }
+
+    @Test
+    void shouldShowACommandOnlyToTokensOfItsProject() throws Exception {
+        String client = "ex-" + UUID.randomUUID().toString().substring(0, 8);
+        EventHeader ofClient = header(Environment.DEVELOPMENT);
+        ofClient.setClient(client);
+        assertInstanceOf(GreenDeployed.class, bus.call(dryRun(ofClient), WAIT));
+        String id = ofClient.getEventId();
+        // Every operation of the executor's OpenAPI document: 401 without a token, 403 for other roles, 404 for other clients.
+        List<String> walked = ApiSecurityWalker.covering(client + "/" + project, "someone-else/*", id).path("commandId", id).walk();
+        assertEquals(List.of("GET /commands/{commandId}"), walked);
+
+        // A command whose header names no client is shown to agency-wide tokens only.
+        EventHeader noClient = header(Environment.DEVELOPMENT);
+        assertInstanceOf(GreenDeployed.class, bus.call(dryRun(noClient), WAIT));
+        given().header("Authorization", Tokens.scoped("ann", List.of(client + "/*"), "viewer")).get("/commands/" + noClient.getEventId())
+                .then().statusCode(404).contentType("application/problem+json");
+        given().header("Authorization", Tokens.bearer("sam", "viewer")).get("/commands/" + noClient.getEventId())
+                .then().statusCode(200).body("commandId", equalTo(noClient.getEventId()));
+        given().header("Authorization", Tokens.scoped("ann", List.of(client + "/*"), "viewer")).get("/commands/" + id)
+                .then().statusCode(200).body("type", equalTo("DeployGreen"));
+        given().get("/commands/" + id).then().statusCode(401).contentType("application/problem+json")
+                .header("WWW-Authenticate", "Bearer");
+    }
+
+    private static DeployGreen dryRun(EventHeader header) {
+        return DeployGreen.newBuilder().setHeader(header).setStep("deploy-green").setFencingToken(FencingTokens.next()).setDryRun(true)
+                .setVersion("4.2.0").setTarget(TargetKind.HOST).setStrategy(Strategy.BLUE_GREEN)
+                .setRepository(Repos.demoApp().commit("dry run"))
+                .setComponents(List.of(ComponentSpec.newBuilder().setName("scope" + UUID.randomUUID().toString().substring(0, 6))
+                        .setArtifact("java examples/demo-app/DemoApp.java").setHealthcheck("/health").build()))
+                .build();
     }
 
     static KafkaConsumer<String, byte[]> dlqConsumer(Backbone b) {

@@ -51,9 +51,9 @@ import dev.runway.executor.support.ClientDatabases;
 import dev.runway.executor.support.CommandBus;
 import dev.runway.executor.support.ExecutorSettings;
 import dev.runway.executor.support.ExecutorTestResource;
+import dev.runway.executor.support.FencingTokens;
 import dev.runway.executor.support.GitHttpServer;
 import dev.runway.executor.support.Repos;
-import dev.runway.executor.support.Tokens;
 import dev.runway.testsupport.Backbone;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -91,11 +91,11 @@ class DatabaseStepsTest {
     }
 
     SpecificRecord backup() {
-        return bus.call(BackupDatabase.newBuilder().setHeader(header()).setStep("backup-database").setFencingToken(Tokens.next()).build(), WAIT);
+        return bus.call(BackupDatabase.newBuilder().setHeader(header()).setStep("backup-database").setFencingToken(FencingTokens.next()).build(), WAIT);
     }
 
     SpecificRecord migrate(String dir, boolean dryRun) {
-        return bus.call(ApplyMigrations.newBuilder().setHeader(header()).setStep("apply-migrations").setFencingToken(Tokens.next())
+        return bus.call(ApplyMigrations.newBuilder().setHeader(header()).setStep("apply-migrations").setFencingToken(FencingTokens.next())
                 .setDryRun(dryRun).setRepository(Repos.of(PROJECTS.resolve(dir))).build(), WAIT);
     }
 
@@ -104,7 +104,7 @@ class DatabaseStepsTest {
     }
 
     SpecificRecord migrate(RepositoryRef repository, String migrationsPath, boolean dryRun, MigrationSet validated) {
-        return bus.call(ApplyMigrations.newBuilder().setHeader(header()).setStep("apply-migrations").setFencingToken(Tokens.next())
+        return bus.call(ApplyMigrations.newBuilder().setHeader(header()).setStep("apply-migrations").setFencingToken(FencingTokens.next())
                 .setDryRun(dryRun).setRepository(repository).setMigrationsPath(migrationsPath)
                 .setValidatedMigrations(validated).build(), WAIT);
     }
@@ -125,7 +125,7 @@ class DatabaseStepsTest {
     }
 
     SpecificRecord restore(boolean preferDown) {
-        return bus.call(RestoreDatabase.newBuilder().setHeader(header()).setStep("restore-database").setFencingToken(Tokens.next())
+        return bus.call(RestoreDatabase.newBuilder().setHeader(header()).setStep("restore-database").setFencingToken(FencingTokens.next())
                 .setPreferDownMigrations(preferDown).build(), WAIT);
     }
 
@@ -205,7 +205,7 @@ class DatabaseStepsTest {
 
     @Test
     void shouldOnlyPlanInADryRun() throws Exception {
-        ApplyMigrations command = ApplyMigrations.newBuilder().setHeader(header()).setStep("apply-migrations").setFencingToken(Tokens.next())
+        ApplyMigrations command = ApplyMigrations.newBuilder().setHeader(header()).setStep("apply-migrations").setFencingToken(FencingTokens.next())
                 .setDryRun(true).setRepository(Repos.of(PROJECTS.resolve("ok"))).build();
         MigrationApplied planned = assertInstanceOf(MigrationApplied.class, bus.call(command, WAIT));
 
@@ -230,7 +230,7 @@ class DatabaseStepsTest {
             ClientDatabases.execute(other, "CREATE TABLE accounts (name TEXT)");
             MigrationApplied theirs = assertInstanceOf(MigrationApplied.class, bus.call(ApplyMigrations.newBuilder()
                     .setHeader(CommandBus.header(UUID.randomUUID().toString(), Environment.STAGING, other)).setStep("apply-migrations")
-                    .setFencingToken(Tokens.next()).setRepository(Repos.of(PROJECTS.resolve("nodown"))).build(), WAIT));
+                    .setFencingToken(FencingTokens.next()).setRepository(Repos.of(PROJECTS.resolve("nodown"))).build(), WAIT));
             assertEquals(List.of("20260117100000_close_accounts_without_down"), theirs.getApplied());
             assertTrue(ClientDatabases.tableExists(other, "orders"));
             assertFalse(ClientDatabases.tableExists(project, "orders"), "the other project's migration went to its own database only");

@@ -41,7 +41,7 @@ import dev.runway.executor.support.ClientDatabases;
 import dev.runway.executor.support.CommandBus;
 import dev.runway.executor.support.ExecutorTestResource;
 import dev.runway.executor.support.Repos;
-import dev.runway.executor.support.Tokens;
+import dev.runway.executor.support.FencingTokens;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 
@@ -115,7 +115,7 @@ class PrismaMigrationsTest {
     }
 
     ApplyMigrations command(RepositoryRef repository, String tool, boolean dryRun) {
-        return ApplyMigrations.newBuilder().setHeader(header()).setStep("apply-migrations").setFencingToken(Tokens.next())
+        return ApplyMigrations.newBuilder().setHeader(header()).setStep("apply-migrations").setFencingToken(FencingTokens.next())
                 .setDryRun(dryRun).setRepository(repository).setMigrationsPath(PATH).setMigrationsTool(tool).build();
     }
 
@@ -126,7 +126,7 @@ class PrismaMigrationsTest {
     }
 
     SpecificRecord restore() {
-        return bus.call(RestoreDatabase.newBuilder().setHeader(header()).setStep("restore-database").setFencingToken(Tokens.next())
+        return bus.call(RestoreDatabase.newBuilder().setHeader(header()).setStep("restore-database").setFencingToken(FencingTokens.next())
                 .setPreferDownMigrations(true).build(), WAIT);
     }
 
@@ -288,7 +288,7 @@ class PrismaMigrationsTest {
                 .commit("third migration breaks");
         deploymentId = UUID.randomUUID().toString();
         DatabaseBackedUp backup = assertInstanceOf(DatabaseBackedUp.class, bus.call(BackupDatabase.newBuilder().setHeader(header())
-                .setStep("backup-database").setFencingToken(Tokens.next()).build(), WAIT));
+                .setStep("backup-database").setFencingToken(FencingTokens.next()).build(), WAIT));
 
         StepFailed failed = assertInstanceOf(StepFailed.class, bus.call(command(failing, "prisma", false), WAIT));
 
@@ -319,7 +319,7 @@ class PrismaMigrationsTest {
         ClientDatabases.execute(project, "CREATE TABLE accounts (name TEXT); INSERT INTO accounts VALUES ('ada')");
         deploymentId = UUID.randomUUID().toString();
         DatabaseBackedUp backup = assertInstanceOf(DatabaseBackedUp.class, bus.call(BackupDatabase.newBuilder().setHeader(header())
-                .setStep("backup-database").setFencingToken(Tokens.next()).build(), WAIT));
+                .setStep("backup-database").setFencingToken(FencingTokens.next()).build(), WAIT));
         assertInstanceOf(MigrationApplied.class, bus.call(command(prismaRepo().commit("v1"), "prisma", false), WAIT));
         assertTrue(ClientDatabases.tableExists(project, "\"Post\""));
 
@@ -337,7 +337,7 @@ class PrismaMigrationsTest {
         RepositoryRef sql = Repos.create().write("db/20260115143022_create_users.sql", "CREATE TABLE users (id int);\n").commit("flyway");
         deploymentId = UUID.randomUUID().toString();
         MigrationApplied applied = assertInstanceOf(MigrationApplied.class, bus.call(ApplyMigrations.newBuilder().setHeader(header())
-                .setStep("apply-migrations").setFencingToken(Tokens.next()).setRepository(sql).setMigrationsPath("db")
+                .setStep("apply-migrations").setFencingToken(FencingTokens.next()).setRepository(sql).setMigrationsPath("db")
                 .setMigrationsTool("flyway").build(), WAIT));
         assertEquals(List.of("20260115143022_create_users"), applied.getApplied());
         assertEquals(List.of("20260115143022"), ClientDatabases.query(project, "SELECT version FROM flyway_schema_history WHERE version <> '0'"));

@@ -27,8 +27,8 @@ import dev.runway.executor.support.ClientDatabases;
 import dev.runway.executor.support.CommandBus;
 import dev.runway.executor.support.ExecutorSettings;
 import dev.runway.executor.support.ExecutorTestResource;
+import dev.runway.executor.support.FencingTokens;
 import dev.runway.executor.support.Http;
-import dev.runway.executor.support.Tokens;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 
@@ -68,11 +68,11 @@ class HostSwitchBenchmark {
                 String deploymentId = UUID.randomUUID().toString();
                 String version = "1.0." + run;
                 assertInstanceOf(GreenDeployed.class, bus.call(DeployGreen.newBuilder().setHeader(header(deploymentId)).setStep("deploy-green")
-                        .setFencingToken(Tokens.next()).setVersion(version).setTarget(TargetKind.HOST).setStrategy(Strategy.BLUE_GREEN).setRepository(HostTargetTest.DEMO_REPO)
+                        .setFencingToken(FencingTokens.next()).setVersion(version).setTarget(TargetKind.HOST).setStrategy(Strategy.BLUE_GREEN).setRepository(HostTargetTest.DEMO_REPO)
                         .setComponents(List.of(ComponentSpec.newBuilder().setName("web").setArtifact(HostTargetTest.DEMO).setHealthcheck("/health").build()))
                         .build(), WAIT));
                 ShiftTraffic shift = ShiftTraffic.newBuilder().setHeader(header(deploymentId)).setStep("shift-traffic-100")
-                        .setFencingToken(Tokens.next()).setVersion(version).setPercent(100).setComponents(List.of("web")).build();
+                        .setFencingToken(FencingTokens.next()).setVersion(version).setPercent(100).setComponents(List.of("web")).build();
                 long start = System.nanoTime();
                 bus.send(shift);
                 // Five requests in a row answered by the new release, asked back to back (the figure is the point).
@@ -90,7 +90,7 @@ class HostSwitchBenchmark {
                 assertInstanceOf(TrafficShifted.class, bus.reply(shift.getHeader().getEventId(), WAIT));
                 long replied = System.nanoTime();
                 assertInstanceOf(GreenPromoted.class, bus.call(PromoteGreen.newBuilder().setHeader(header(deploymentId)).setStep("promote-green")
-                        .setFencingToken(Tokens.next()).setVersion(version).setComponents(List.of("web")).build(), WAIT));
+                        .setFencingToken(FencingTokens.next()).setVersion(version).setComponents(List.of("web")).build(), WAIT));
                 if (run > 0) { // run 0 starts nginx itself: not a switch
                     commandToTrafficMs.add((visible - start) / 1_000_000);
                     commandToReplyMs.add((replied - start) / 1_000_000);

@@ -42,9 +42,9 @@ import dev.runway.executor.support.ClientDatabases;
 import dev.runway.executor.support.CommandBus;
 import dev.runway.executor.support.ExecutorSettings;
 import dev.runway.executor.support.ExecutorTestResource;
+import dev.runway.executor.support.FencingTokens;
 import dev.runway.executor.support.Http;
 import dev.runway.executor.support.Repos;
-import dev.runway.executor.support.Tokens;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 
@@ -96,13 +96,13 @@ class HostTargetTest {
 
     GreenDeployed deploy(String deploymentId, String version) {
         return assertInstanceOf(GreenDeployed.class, bus.call(DeployGreen.newBuilder().setHeader(header(deploymentId)).setStep("deploy-green")
-                .setFencingToken(Tokens.next()).setVersion(version).setTarget(TargetKind.HOST).setStrategy(Strategy.CANARY)
+                .setFencingToken(FencingTokens.next()).setVersion(version).setTarget(TargetKind.HOST).setStrategy(Strategy.CANARY)
                 .setRepository(DEMO_REPO).setComponents(List.of(web())).build(), WAIT));
     }
 
     TrafficShifted shift(String deploymentId, int percent) {
         return assertInstanceOf(TrafficShifted.class, bus.call(ShiftTraffic.newBuilder().setHeader(header(deploymentId))
-                .setStep("shift-traffic-" + percent).setFencingToken(Tokens.next()).setVersion("-").setPercent(percent)
+                .setStep("shift-traffic-" + percent).setFencingToken(FencingTokens.next()).setVersion("-").setPercent(percent)
                 .setComponents(List.of("web")).build(), WAIT));
     }
 
@@ -115,7 +115,7 @@ class HostTargetTest {
         assertEquals("1.0.0", Http.version(BLUE), "the slot itself answers before any traffic is routed");
         shift(first, 100);
         assertInstanceOf(GreenPromoted.class, bus.call(PromoteGreen.newBuilder().setHeader(header(first)).setStep("promote-green")
-                .setFencingToken(Tokens.next()).setVersion("1.0.0").setComponents(List.of("web")).build(), WAIT));
+                .setFencingToken(FencingTokens.next()).setVersion("1.0.0").setComponents(List.of("web")).build(), WAIT));
         assertEquals(Map.of("1.0.0", 20), Http.split(FRONT, 20));
 
         String second = UUID.randomUUID().toString();
@@ -144,12 +144,12 @@ class HostTargetTest {
         assertEquals("1.0.0", Http.version(BLUE), "the previous slot stays up for instant rollback");
 
         TrafficRolledBack back = assertInstanceOf(TrafficRolledBack.class, bus.call(RollbackTraffic.newBuilder().setHeader(header(second))
-                .setStep("rollback-traffic").setFencingToken(Tokens.next()).setComponents(List.of("web")).build(), WAIT));
+                .setStep("rollback-traffic").setFencingToken(FencingTokens.next()).setComponents(List.of("web")).build(), WAIT));
         assertEquals("blue", back.getSlot());
         assertEquals(Map.of("1.0.0", 50), Http.split(FRONT, 50));
 
         GreenRemoved removed = assertInstanceOf(GreenRemoved.class, bus.call(RemoveGreen.newBuilder().setHeader(header(second))
-                .setStep("remove-green").setFencingToken(Tokens.next()).setComponents(List.of("web")).build(), WAIT));
+                .setStep("remove-green").setFencingToken(FencingTokens.next()).setComponents(List.of("web")).build(), WAIT));
         assertEquals("green", removed.getSlot());
         assertNull(Http.version(GREEN), "the removed slot's process is stopped");
         assertFalse(Files.exists(ExecutorTestResource.STATE.resolve("pids").resolve("development-" + project + "-web-green.pid")));
@@ -176,7 +176,7 @@ class HostTargetTest {
         assertEquals(Map.of("1.1.0", 20), Http.split(FRONT, 20), "1.1.0 keeps serving while 1.2.0 starts");
         shift(third, 10);
         TrafficRolledBack back = assertInstanceOf(TrafficRolledBack.class, bus.call(RollbackTraffic.newBuilder().setHeader(header(third))
-                .setStep("rollback-traffic").setFencingToken(Tokens.next()).setComponents(List.of("web")).build(), WAIT));
+                .setStep("rollback-traffic").setFencingToken(FencingTokens.next()).setComponents(List.of("web")).build(), WAIT));
         assertEquals("green", back.getSlot());
         assertEquals(Map.of("1.1.0", 20), Http.split(FRONT, 20), "traffic back on 1.1.0");
     }
@@ -187,17 +187,17 @@ class HostTargetTest {
         deploy(first, "1.0.0");
         shift(first, 100);
         StepFailed refused = assertInstanceOf(StepFailed.class, bus.call(Decommission.newBuilder().setHeader(header(first))
-                .setStep("decommission-blue").setFencingToken(Tokens.next()).setSlot("blue").setComponents(List.of("web")).build(), WAIT));
+                .setStep("decommission-blue").setFencingToken(FencingTokens.next()).setSlot("blue").setComponents(List.of("web")).build(), WAIT));
         assertEquals("SLOT_IN_USE", refused.getCode());
         assertEquals("1.0.0", Http.version(FRONT));
 
         String second = UUID.randomUUID().toString();
         deploy(second, "1.1.0");
         shift(second, 100);
-        bus.call(PromoteGreen.newBuilder().setHeader(header(second)).setStep("promote-green").setFencingToken(Tokens.next())
+        bus.call(PromoteGreen.newBuilder().setHeader(header(second)).setStep("promote-green").setFencingToken(FencingTokens.next())
                 .setVersion("1.1.0").setComponents(List.of("web")).build(), WAIT);
         Decommissioned done = assertInstanceOf(Decommissioned.class, bus.call(Decommission.newBuilder().setHeader(header(second))
-                .setStep("decommission-blue").setFencingToken(Tokens.next()).setSlot("blue").setComponents(List.of("web")).build(), WAIT));
+                .setStep("decommission-blue").setFencingToken(FencingTokens.next()).setSlot("blue").setComponents(List.of("web")).build(), WAIT));
         assertEquals("blue", done.getSlot());
         assertNull(Http.version(BLUE));
         assertEquals(Map.of("1.1.0", 20), Http.split(FRONT, 20));

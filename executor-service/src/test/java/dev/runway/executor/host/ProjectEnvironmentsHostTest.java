@@ -44,9 +44,9 @@ import dev.runway.executor.support.ClientDatabases;
 import dev.runway.executor.support.CommandBus;
 import dev.runway.executor.support.ExecutorSettings;
 import dev.runway.executor.support.ExecutorTestResource;
+import dev.runway.executor.support.FencingTokens;
 import dev.runway.executor.support.Http;
 import dev.runway.executor.support.Repos;
-import dev.runway.executor.support.Tokens;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 
@@ -104,7 +104,7 @@ class ProjectEnvironmentsHostTest {
     SpecificRecordCall deploy(String project, String deploymentId, String version, RepositoryRef repository) {
         return new SpecificRecordCall(bus.call(DeployGreen.newBuilder()
                 .setHeader(CommandBus.header(deploymentId, Environment.STAGING, project)).setStep("deploy-green")
-                .setFencingToken(Tokens.next()).setVersion(version).setTarget(TargetKind.HOST).setStrategy(Strategy.BLUE_GREEN)
+                .setFencingToken(FencingTokens.next()).setVersion(version).setTarget(TargetKind.HOST).setStrategy(Strategy.BLUE_GREEN)
                 .setRepository(repository).setComponents(List.of(web())).build(), WAIT));
     }
 
@@ -117,7 +117,7 @@ class ProjectEnvironmentsHostTest {
     void shift(String project, String deploymentId, int percent) {
         assertInstanceOf(TrafficShifted.class, bus.call(ShiftTraffic.newBuilder()
                 .setHeader(CommandBus.header(deploymentId, Environment.STAGING, project)).setStep("shift-traffic-" + percent)
-                .setFencingToken(Tokens.next()).setVersion("-").setPercent(percent).setComponents(List.of("web")).build(), WAIT));
+                .setFencingToken(FencingTokens.next()).setVersion("-").setPercent(percent).setComponents(List.of("web")).build(), WAIT));
     }
 
     static Path checkout(String project, String deploymentId) {
@@ -166,10 +166,10 @@ class ProjectEnvironmentsHostTest {
         assertEquals(Map.of("alpha-2.0.0", 20), Http.split(STAGING_FRONT, 20));
         assertEquals(Map.of("beta-1.0.0", 20), Http.split(STAGING_FRONT + 1, 20));
         assertInstanceOf(TrafficRolledBack.class, bus.call(RollbackTraffic.newBuilder()
-                .setHeader(CommandBus.header(a2, Environment.STAGING, alpha)).setStep("rollback-traffic").setFencingToken(Tokens.next())
+                .setHeader(CommandBus.header(a2, Environment.STAGING, alpha)).setStep("rollback-traffic").setFencingToken(FencingTokens.next())
                 .setComponents(List.of("web")).build(), WAIT));
         assertInstanceOf(GreenRemoved.class, bus.call(RemoveGreen.newBuilder()
-                .setHeader(CommandBus.header(a2, Environment.STAGING, alpha)).setStep("remove-green").setFencingToken(Tokens.next())
+                .setHeader(CommandBus.header(a2, Environment.STAGING, alpha)).setStep("remove-green").setFencingToken(FencingTokens.next())
                 .setComponents(List.of("web")).build(), WAIT));
         assertEquals(Map.of("alpha-1.0.0", 20), Http.split(STAGING_FRONT, 20));
         assertFalse(Files.exists(checkout(alpha, a2)), "the removed slot's checkout went with it");
@@ -183,7 +183,7 @@ class ProjectEnvironmentsHostTest {
         // A component of the same name in another project is not this project's: nothing to shift for a project that never deployed.
         StepFailed notOurs = assertInstanceOf(StepFailed.class, bus.call(ShiftTraffic.newBuilder()
                 .setHeader(CommandBus.header(UUID.randomUUID().toString(), Environment.STAGING, ClientDatabases.newProject()))
-                .setStep("shift-traffic-100").setFencingToken(Tokens.next()).setVersion("-").setPercent(100)
+                .setStep("shift-traffic-100").setFencingToken(FencingTokens.next()).setVersion("-").setPercent(100)
                 .setComponents(List.of("web")).build(), WAIT));
         assertEquals("NOT_DEPLOYED", notOurs.getCode());
 
@@ -217,7 +217,7 @@ class ProjectEnvironmentsHostTest {
 
         StepFailed noRepository = assertInstanceOf(StepFailed.class, bus.call(DeployGreen.newBuilder()
                 .setHeader(CommandBus.header(UUID.randomUUID().toString(), Environment.STAGING, project)).setStep("deploy-green")
-                .setFencingToken(Tokens.next()).setVersion("3.0.0").setTarget(TargetKind.HOST).setStrategy(Strategy.BLUE_GREEN)
+                .setFencingToken(FencingTokens.next()).setVersion("3.0.0").setTarget(TargetKind.HOST).setStrategy(Strategy.BLUE_GREEN)
                 .setComponents(List.of(web())).build(), WAIT));
         assertEquals("NO_REPOSITORY", noRepository.getCode());
         assertTrue(noRepository.getReason().contains("never from a shared working directory"), noRepository.getReason());
@@ -228,14 +228,14 @@ class ProjectEnvironmentsHostTest {
 
         StepFailed badName = assertInstanceOf(StepFailed.class, bus.call(DeployGreen.newBuilder()
                 .setHeader(CommandBus.header(UUID.randomUUID().toString(), Environment.STAGING, ExecutorSettings.PROJECT_PREFIX + "x".repeat(40)))
-                .setStep("deploy-green").setFencingToken(Tokens.next()).setVersion("3.0.0").setTarget(TargetKind.HOST)
+                .setStep("deploy-green").setFencingToken(FencingTokens.next()).setVersion("3.0.0").setTarget(TargetKind.HOST)
                 .setStrategy(Strategy.BLUE_GREEN).setRepository(first).setComponents(List.of(web())).build(), WAIT));
         assertEquals("BAD_PROJECT_NAME", badName.getCode());
 
         // Another name with the same safe name would share this project's slots and front: refused, naming the first.
         StepFailed collision = assertInstanceOf(StepFailed.class, bus.call(DeployGreen.newBuilder()
                 .setHeader(CommandBus.header(UUID.randomUUID().toString(), Environment.STAGING, project + "_"))
-                .setStep("deploy-green").setFencingToken(Tokens.next()).setVersion("3.0.0").setTarget(TargetKind.HOST)
+                .setStep("deploy-green").setFencingToken(FencingTokens.next()).setVersion("3.0.0").setTarget(TargetKind.HOST)
                 .setStrategy(Strategy.BLUE_GREEN).setRepository(first).setComponents(List.of(web())).build(), WAIT));
         assertEquals("PROJECT_NAME_COLLISION", collision.getCode());
         assertTrue(collision.getReason().contains("'" + project + "'"), collision.getReason());
@@ -251,7 +251,7 @@ class ProjectEnvironmentsHostTest {
         List<DeployGreen> deploys = new ArrayList<>();
         for (String project : List.of(alpha, beta)) {
             deploys.add(DeployGreen.newBuilder().setHeader(CommandBus.header(UUID.randomUUID().toString(), Environment.STAGING, project))
-                    .setStep("deploy-green").setFencingToken(Tokens.next()).setVersion(project + "-1.0.0").setTarget(TargetKind.HOST)
+                    .setStep("deploy-green").setFencingToken(FencingTokens.next()).setVersion(project + "-1.0.0").setTarget(TargetKind.HOST)
                     .setStrategy(Strategy.BLUE_GREEN).setRepository(Repos.demoApp().write("release.sh", slow).commit(project))
                     .setComponents(List.of(web())).build());
         }
@@ -269,7 +269,7 @@ class ProjectEnvironmentsHostTest {
 
         List<ShiftTraffic> shifts = deploys.stream().map(d -> ShiftTraffic.newBuilder()
                 .setHeader(CommandBus.header(d.getHeader().getDeploymentId(), Environment.STAGING, d.getHeader().getProject()))
-                .setStep("shift-traffic-100").setFencingToken(Tokens.next()).setVersion("-").setPercent(100)
+                .setStep("shift-traffic-100").setFencingToken(FencingTokens.next()).setVersion("-").setPercent(100)
                 .setComponents(List.of("web")).build()).toList();
         shifts.forEach(bus::send);
         for (ShiftTraffic shift : shifts) {

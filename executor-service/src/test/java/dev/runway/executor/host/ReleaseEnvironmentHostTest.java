@@ -34,9 +34,9 @@ import dev.runway.executor.support.ClientDatabases;
 import dev.runway.executor.support.CommandBus;
 import dev.runway.executor.support.ExecutorSettings;
 import dev.runway.executor.support.ExecutorTestResource;
+import dev.runway.executor.support.FencingTokens;
 import dev.runway.executor.support.Http;
 import dev.runway.executor.support.Repos;
-import dev.runway.executor.support.Tokens;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 
@@ -97,7 +97,7 @@ class ReleaseEnvironmentHostTest {
 
     SpecificRecord deploy(Environment env, String artifact, RepositoryRef repository) {
         return bus.call(DeployGreen.newBuilder().setHeader(CommandBus.header(UUID.randomUUID().toString(), env, project))
-                .setStep("deploy-green").setFencingToken(Tokens.next()).setVersion("1.0.0").setTarget(TargetKind.HOST)
+                .setStep("deploy-green").setFencingToken(FencingTokens.next()).setVersion("1.0.0").setTarget(TargetKind.HOST)
                 .setStrategy(Strategy.BLUE_GREEN).setRepository(repository).setComponents(List.of(web(artifact))).build(), WAIT);
     }
 

@@ -32,8 +32,8 @@ import dev.runway.events.Strategy;
 import dev.runway.events.TargetKind;
 import dev.runway.executor.support.CommandBus;
 import dev.runway.executor.support.ExecutorProcess;
+import dev.runway.executor.support.FencingTokens;
 import dev.runway.executor.support.Repos;
-import dev.runway.executor.support.Tokens;
 import dev.runway.testsupport.Backbone;
 
 /**
@@ -87,7 +87,7 @@ class ReleaseEnvironmentIT {
     /** What an operator's executor holds that no release may see (name → value). */
     Map<String, String> operatorEnvironment() {
         Map<String, String> env = new HashMap<>();
-        env.put("JWT_PUBLIC_KEY_LOCATION", Path.of("..", "orchestrator-service", "src", "main", "resources", "dev-keys", "publicKey.pem")
+        env.put("JWT_PUBLIC_KEY_LOCATION", Path.of("..", "dev-keys", "publicKey.pem")
                 .toAbsolutePath().normalize().toString());
         env.put("RUNWAY_PRODUCTION_DATABASE_PASSWORD", "executor-only-production-password");
         env.put("RUNWAY_STAGING_DATABASE_PASSWORD", "executor-only-staging-password");
@@ -104,7 +104,7 @@ class ReleaseEnvironmentIT {
                 .ignoreException(ConditionTimeoutException.class).untilAsserted(() -> {
                     ShiftTraffic probe = ShiftTraffic.newBuilder()
                             .setHeader(CommandBus.header(UUID.randomUUID().toString(), Environment.STAGING, project)).setStep("probe")
-                            .setFencingToken(Tokens.next()).setDryRun(true).setVersion("-").setPercent(1).setComponents(List.of("probe")).build();
+                            .setFencingToken(FencingTokens.next()).setDryRun(true).setVersion("-").setPercent(1).setComponents(List.of("probe")).build();
                     bus.send(probe);
                     bus.reply(probe.getHeader().getEventId(), Duration.ofSeconds(5));
                 });
@@ -112,7 +112,7 @@ class ReleaseEnvironmentIT {
 
     DeployGreen deploy(Environment env, RepositoryRef repository) {
         return DeployGreen.newBuilder().setHeader(CommandBus.header(UUID.randomUUID().toString(), env, project)).setStep("deploy-green")
-                .setFencingToken(Tokens.next()).setVersion("1.0.0").setTarget(TargetKind.HOST).setStrategy(Strategy.BLUE_GREEN)
+                .setFencingToken(FencingTokens.next()).setVersion("1.0.0").setTarget(TargetKind.HOST).setStrategy(Strategy.BLUE_GREEN)
                 .setRepository(repository).setComponents(List.of(ReleaseEnvironmentHostTest.web("sh release.sh"))).build();
     }
 

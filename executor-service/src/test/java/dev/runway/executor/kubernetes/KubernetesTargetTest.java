@@ -49,7 +49,7 @@ import dev.runway.events.UndoRollout;
 import dev.runway.executor.support.ClientDatabases;
 import dev.runway.executor.support.CommandBus;
 import dev.runway.executor.support.ExecutorTestResource;
-import dev.runway.executor.support.Tokens;
+import dev.runway.executor.support.FencingTokens;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.Service;
@@ -139,22 +139,22 @@ class KubernetesTargetTest {
     }
 
     SpecificRecord deploy(String id, Environment env, String version, int replicas, Strategy strategy) {
-        return bus.call(DeployGreen.newBuilder().setHeader(header(id, env)).setStep("deploy-green").setFencingToken(Tokens.next())
+        return bus.call(DeployGreen.newBuilder().setHeader(header(id, env)).setStep("deploy-green").setFencingToken(FencingTokens.next())
                 .setVersion(version).setTarget(TargetKind.KUBERNETES).setStrategy(strategy).setComponents(List.of(spec(version, replicas))).build(), WAIT);
     }
 
     SpecificRecord shift(String id, Environment env, int percent) {
-        return bus.call(ShiftTraffic.newBuilder().setHeader(header(id, env)).setStep("shift-traffic-" + percent).setFencingToken(Tokens.next())
+        return bus.call(ShiftTraffic.newBuilder().setHeader(header(id, env)).setStep("shift-traffic-" + percent).setFencingToken(FencingTokens.next())
                 .setVersion("-").setPercent(percent).setComponents(List.of(component)).build(), WAIT);
     }
 
     SpecificRecord promote(String id, Environment env) {
-        return bus.call(PromoteGreen.newBuilder().setHeader(header(id, env)).setStep("promote-green").setFencingToken(Tokens.next())
+        return bus.call(PromoteGreen.newBuilder().setHeader(header(id, env)).setStep("promote-green").setFencingToken(FencingTokens.next())
                 .setVersion("-").setComponents(List.of(component)).build(), WAIT);
     }
 
     SpecificRecord rollback(String id, Environment env) {
-        return bus.call(RollbackTraffic.newBuilder().setHeader(header(id, env)).setStep("rollback-traffic").setFencingToken(Tokens.next())
+        return bus.call(RollbackTraffic.newBuilder().setHeader(header(id, env)).setStep("rollback-traffic").setFencingToken(FencingTokens.next())
                 .setComponents(List.of(component)).build(), WAIT);
     }
 
@@ -203,7 +203,7 @@ class KubernetesTargetTest {
         assertEquals("blue", assertInstanceOf(TrafficRolledBack.class, rollback(second, Environment.UAT)).getSlot());
         assertEquals("blue", selector(uat()).get("color"));
         assertInstanceOf(GreenRemoved.class, bus.call(RemoveGreen.newBuilder().setHeader(header(second, Environment.UAT)).setStep("remove-green")
-                .setFencingToken(Tokens.next()).setComponents(List.of(component)).build(), WAIT));
+                .setFencingToken(FencingTokens.next()).setComponents(List.of(component)).build(), WAIT));
         assertNull(deployment(uat(), component + "-green"));
         assertNull(client.services().inNamespace(uat()).withName(component + "-green").get());
         assertNotNull(deployment(uat(), component + "-blue"));
@@ -214,7 +214,7 @@ class KubernetesTargetTest {
         promote(third, Environment.UAT);
         assertEquals("true", deployment(uat(), component + "-green").getMetadata().getLabels().get("runway.dev/live"));
         Decommissioned gone = assertInstanceOf(Decommissioned.class, bus.call(Decommission.newBuilder().setHeader(header(third, Environment.UAT))
-                .setStep("decommission-blue").setFencingToken(Tokens.next()).setSlot("blue").setComponents(List.of(component)).build(), WAIT));
+                .setStep("decommission-blue").setFencingToken(FencingTokens.next()).setSlot("blue").setComponents(List.of(component)).build(), WAIT));
         assertEquals("blue", gone.getSlot());
         Deployment blue = deployment(uat(), component + "-blue");
         assertEquals(0, blue.getSpec().getReplicas(), "sop.md 003 step 7: blue scaled to 0, object kept");
@@ -280,7 +280,7 @@ class KubernetesTargetTest {
     @Test
     void shouldRollOutWithMaxSurgeAndUndoToThePreviousTemplate() {
         String first = UUID.randomUUID().toString();
-        RollOut v1 = RollOut.newBuilder().setHeader(header(first, Environment.UAT)).setStep("roll-out").setFencingToken(Tokens.next())
+        RollOut v1 = RollOut.newBuilder().setHeader(header(first, Environment.UAT)).setStep("roll-out").setFencingToken(FencingTokens.next())
                 .setVersion("1.0.0").setTarget(TargetKind.KUBERNETES).setComponents(List.of(spec("1.0.0", 3))).build();
         assertInstanceOf(RolledOut.class, bus.call(v1, WAIT));
         Deployment d = deployment(uat(), component);
@@ -296,18 +296,18 @@ class KubernetesTargetTest {
         assertEquals("registry.example.com/acme/web:2.0.0", image(deployment(uat(), component)));
 
         assertInstanceOf(RolloutUndone.class, bus.call(UndoRollout.newBuilder().setHeader(header(second, Environment.UAT)).setStep("undo-rollout")
-                .setFencingToken(Tokens.next()).setComponents(List.of(component)).build(), WAIT));
+                .setFencingToken(FencingTokens.next()).setComponents(List.of(component)).build(), WAIT));
         assertEquals("registry.example.com/acme/web:1.0.0", image(deployment(uat(), component)), "rollout undo: the previous template is back");
 
         assertInstanceOf(RolloutUndone.class, bus.call(UndoRollout.newBuilder().setHeader(header(first, Environment.UAT)).setStep("undo-rollout")
-                .setFencingToken(Tokens.next()).setComponents(List.of(component)).build(), WAIT));
+                .setFencingToken(FencingTokens.next()).setComponents(List.of(component)).build(), WAIT));
         assertNull(deployment(uat(), component), "undoing the first rollout removes what it created");
     }
 
     @Test
     void shouldOnlyPlanInADryRun() {
         String id = UUID.randomUUID().toString();
-        DeployGreen command = DeployGreen.newBuilder().setHeader(header(id, Environment.UAT)).setStep("deploy-green").setFencingToken(Tokens.next())
+        DeployGreen command = DeployGreen.newBuilder().setHeader(header(id, Environment.UAT)).setStep("deploy-green").setFencingToken(FencingTokens.next())
                 .setDryRun(true).setVersion("9.9.9").setTarget(TargetKind.KUBERNETES).setStrategy(Strategy.BLUE_GREEN)
                 .setComponents(List.of(spec("9.9.9", 2))).build();
         GreenDeployed planned = assertInstanceOf(GreenDeployed.class, bus.call(command, WAIT));
@@ -345,7 +345,7 @@ class KubernetesTargetTest {
         shift(second, Environment.UAT, 100);
         rollback(second, Environment.UAT);
         assertInstanceOf(GreenRemoved.class, bus.call(RemoveGreen.newBuilder().setHeader(header(second, Environment.UAT)).setStep("remove-green")
-                .setFencingToken(Tokens.next()).setComponents(List.of(component)).build(), WAIT));
+                .setFencingToken(FencingTokens.next()).setComponents(List.of(component)).build(), WAIT));
         assertNull(deployment(uat(), component + "-green"));
 
         Deployment after = deployment(theirs, component + "-blue");

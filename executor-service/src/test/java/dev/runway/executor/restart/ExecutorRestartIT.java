@@ -37,8 +37,8 @@ import dev.runway.executor.support.ClientDatabases;
 import dev.runway.executor.support.CommandBus;
 import dev.runway.executor.support.ExecutorProcess;
 import dev.runway.executor.support.ExecutorTestResource;
+import dev.runway.executor.support.FencingTokens;
 import dev.runway.executor.support.Repos;
-import dev.runway.executor.support.Tokens;
 
 /**
  * The built executor jar is killed with SIGKILL in the middle of a DeployGreen (its slot process
@@ -95,7 +95,7 @@ class ExecutorRestartIT {
         await("the executor consumes a command").atMost(WAIT).pollInSameThread().pollInterval(Duration.ofMillis(1))
                 .ignoreException(ConditionTimeoutException.class).untilAsserted(() -> {
                     ShiftTraffic probe = ShiftTraffic.newBuilder().setHeader(header(UUID.randomUUID().toString())).setStep("probe")
-                            .setFencingToken(Tokens.next()).setDryRun(true).setVersion("-").setPercent(1).setComponents(List.of("probe")).build();
+                            .setFencingToken(FencingTokens.next()).setDryRun(true).setVersion("-").setPercent(1).setComponents(List.of("probe")).build();
                     bus.send(probe);
                     bus.reply(probe.getHeader().getEventId(), Duration.ofSeconds(5));
                 });
@@ -107,7 +107,7 @@ class ExecutorRestartIT {
         awaitConsuming();
 
         String deploymentId = UUID.randomUUID().toString();
-        DeployGreen deploy = DeployGreen.newBuilder().setHeader(header(deploymentId)).setStep("deploy-green").setFencingToken(Tokens.next())
+        DeployGreen deploy = DeployGreen.newBuilder().setHeader(header(deploymentId)).setStep("deploy-green").setFencingToken(FencingTokens.next())
                 .setVersion("6.6.6").setTarget(TargetKind.HOST).setStrategy(Strategy.BLUE_GREEN)
                 .setRepository(Repos.create().write("README", "a release that never gets healthy\n").commit("slow"))
                 .setComponents(List.of(ComponentSpec.newBuilder().setName("slow").setArtifact("sleep 600").setHealthcheck("/health").build()))
@@ -136,7 +136,7 @@ class ExecutorRestartIT {
         assertEquals(slotPid, Files.readString(pidFile).strip(), "nothing was started a second time");
 
         GreenRemoved removed = assertInstanceOf(GreenRemoved.class, bus.call(RemoveGreen.newBuilder().setHeader(header(deploymentId))
-                .setStep("remove-green").setFencingToken(Tokens.next()).setComponents(List.of("slow")).build(), WAIT));
+                .setStep("remove-green").setFencingToken(FencingTokens.next()).setComponents(List.of("slow")).build(), WAIT));
         assertEquals("blue", removed.getSlot());
         assertFalse(Files.exists(pidFile));
         assertTrue(ProcessHandle.of(Long.parseLong(slotPid)).map(p -> !p.isAlive()).orElse(true), "compensation stopped the half-deployed slot");

@@ -59,6 +59,9 @@ public final class ExecutorProcess implements AutoCloseable {
         env.put("DB_JDBC_URL", b.jdbcPgUrl(ExecutorTestResource.DATABASE));
         env.put("DB_USERNAME", b.pgUser());
         env.put("DB_PASSWORD", b.pgPassword());
+        // The packaged service runs the prod profile, which refuses the development key unless told this is a test.
+        env.put("JWT_PUBLIC_KEY_LOCATION", Path.of("..", "dev-keys", "publicKey.pem").toAbsolutePath().normalize().toString());
+        env.put("RUNWAY_SECURITY_ALLOW_DEVELOPMENT_KEY", "true");
         env.putAll(environment);
         ExecutorProcess executor = new ExecutorProcess(builder.start(), port);
         executor.awaitReady(log);

@@ -18,7 +18,6 @@ import jakarta.ws.rs.sse.Sse;
 
 import org.eclipse.microprofile.jwt.JsonWebToken;
 import org.eclipse.microprofile.openapi.annotations.Operation;
-import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
 
 import dev.runway.access.ProjectScope;
 import dev.runway.events.Environment;
@@ -33,7 +32,6 @@ import io.smallrye.mutiny.Uni;
  * show only the project environments its runway_projects claim allows.
  */
 @Path("/decisions")
-@SecurityRequirement(name = "jwt")
 public class DecisionResource {
 
     static final int MAX_SIZE = 200;

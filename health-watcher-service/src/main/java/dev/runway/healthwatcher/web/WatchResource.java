@@ -10,7 +10,6 @@ import jakarta.ws.rs.core.MediaType;
 
 import org.eclipse.microprofile.jwt.JsonWebToken;
 import org.eclipse.microprofile.openapi.annotations.Operation;
-import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
 
 import dev.runway.access.ProjectScope;
 import dev.runway.healthwatcher.watch.WatchService;
@@ -18,7 +17,6 @@ import io.smallrye.mutiny.Uni;
 
 /** Live watches with each series' latest value against its threshold (what the page polls), of the token's projects. */
 @Path("/watches")
-@SecurityRequirement(name = "jwt")
 public class WatchResource {
 
     private final WatchService watches;

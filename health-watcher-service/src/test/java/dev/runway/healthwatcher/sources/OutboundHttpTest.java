@@ -19,6 +19,7 @@ import org.junit.jupiter.api.Test;
 
 import dev.runway.healthwatcher.support.TestServer;
 import dev.runway.testsupport.BackboneTestResource;
+import dev.runway.testsupport.Tokens;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.common.ResourceArg;
 import io.quarkus.test.junit.QuarkusTest;
@@ -98,7 +99,7 @@ class OutboundHttpTest {
             // The same server's allowlisted address is fetched.
             result(sources.scrape(allowed.url("/q/metrics")));
             assertEquals(List.of("/q/metrics"), allowed.requests);
-            assertTrue(RestAssured.get("/q/metrics").asString().contains(
+            assertTrue(RestAssured.given().header("Authorization", Tokens.bearer("prometheus", "metrics")).get("/q/metrics").asString().contains(
                     "runway_health_outbound_blocked_total{reason=\"refused\",source=\"scrape\"}"));
         }
     }
@@ -149,7 +150,7 @@ class OutboundHttpTest {
             Throwable query = failure(prometheus.instant(server.url("/big-chunked"), "up", Instant.now()));
             assertTrue(query.getMessage().contains("cut off"), query.getMessage());
 
-            String metrics = RestAssured.get("/q/metrics").asString();
+            String metrics = RestAssured.given().header("Authorization", Tokens.bearer("prometheus", "metrics")).get("/q/metrics").asString();
             for (String source : new String[] { "scrape", "probe", "prometheus" }) {
                 assertTrue(metrics.contains("runway_health_outbound_blocked_total{reason=\"too-large\",source=\"" + source + "\"}"), source);
             }

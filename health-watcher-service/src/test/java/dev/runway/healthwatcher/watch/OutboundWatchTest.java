@@ -28,11 +28,11 @@ import dev.runway.events.Topics;
 import dev.runway.events.WatchTarget;
 import dev.runway.healthwatcher.support.Commands;
 import dev.runway.healthwatcher.support.TestServer;
-import dev.runway.healthwatcher.support.Tokens;
 import dev.runway.messaging.inbound.DeadLetter;
 import dev.runway.testsupport.AvroKafka;
 import dev.runway.testsupport.Backbone;
 import dev.runway.testsupport.BackboneTestResource;
+import dev.runway.testsupport.Tokens;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.common.ResourceArg;
 import io.quarkus.test.junit.QuarkusTest;
@@ -99,7 +99,7 @@ class OutboundWatchTest {
             assertEquals(List.of(), allowed.requests, "the refused watch's allowed URL was not fetched either");
             assertEquals(List.of(), other.requests);
             Awaitility.await("refusals counted").atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(200))
-                    .until(() -> RestAssured.get("/q/metrics").asString(),
+                    .until(() -> RestAssured.given().header("Authorization", Tokens.bearer("prometheus", "metrics")).get("/q/metrics").asString(),
                             m -> m.contains("runway_health_commands_dead_lettered_total{reason=\"refused-target\"}"));
         }
     }

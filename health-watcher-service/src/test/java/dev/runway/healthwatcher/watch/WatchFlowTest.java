@@ -48,14 +48,14 @@ import dev.runway.events.WatchPhase;
 import dev.runway.events.WatchTarget;
 import dev.runway.healthwatcher.support.Commands;
 import dev.runway.healthwatcher.support.DemoApp;
-import dev.runway.healthwatcher.support.Kafka;
 import dev.runway.healthwatcher.support.Kafka.Got;
-import dev.runway.healthwatcher.support.Tokens;
+import dev.runway.healthwatcher.support.Kafka;
 import dev.runway.messaging.inbound.DeadLetter;
 import dev.runway.messaging.inbound.PoisonRecordException;
 import dev.runway.testsupport.AvroKafka;
 import dev.runway.testsupport.Backbone;
 import dev.runway.testsupport.BackboneTestResource;
+import dev.runway.testsupport.Tokens;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.common.ResourceArg;
 import io.quarkus.test.junit.QuarkusTest;
@@ -254,7 +254,7 @@ class WatchFlowTest {
 
             // Counted by why (counted once the dead letter is written, so a moment after it is readable).
             Awaitility.await("dead letters counted by reason").atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(200))
-                    .until(() -> RestAssured.get("/q/metrics").asString(), metrics -> metrics.contains(
+                    .until(() -> RestAssured.given().header("Authorization", Tokens.bearer("prometheus", "metrics")).get("/q/metrics").asString(), metrics -> metrics.contains(
                             "runway_health_commands_dead_lettered_total{reason=\"undecodable\"}")
                             && metrics.contains("runway_health_commands_dead_lettered_total{reason=\"invalid\"}"));
         }

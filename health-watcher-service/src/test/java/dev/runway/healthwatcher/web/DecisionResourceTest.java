@@ -45,8 +45,9 @@ import dev.runway.healthwatcher.rules.Point;
 import dev.runway.healthwatcher.rules.Verdict;
 import dev.runway.healthwatcher.store.DecisionRepository;
 import dev.runway.healthwatcher.support.Commands;
-import dev.runway.healthwatcher.support.Tokens;
+import dev.runway.testsupport.ApiSecurityWalker;
 import dev.runway.testsupport.BackboneTestResource;
+import dev.runway.testsupport.Tokens;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.common.ResourceArg;
 import io.quarkus.test.common.http.TestHTTPResource;
@@ -159,6 +160,15 @@ class DecisionResourceTest {
         // A token without runway_projects works for no project.
         given().header("Authorization", Tokens.bearer("nobody", List.of(), "viewer")).queryParam("deploymentId", a)
                 .when().get("/decisions").then().statusCode(200).body("total", equalTo(0));
+    }
+
+    @Test
+    void everyOperationNeedsATokenOfItsRolesForItsProject() {
+        String deploymentId = UUID.randomUUID().toString();
+        breach(CLIENT_A, PROJECT_A, deploymentId);
+        List<String> walked = ApiSecurityWalker.covering(CLIENT_A + "/" + PROJECT_A, "someone-else/*", deploymentId)
+                .query("deploymentId", deploymentId).atLeast(3).walk();
+        assertTrue(walked.containsAll(List.of("GET /decisions", "GET /decisions/stream", "GET /watches")), walked.toString());
     }
 
     @Test

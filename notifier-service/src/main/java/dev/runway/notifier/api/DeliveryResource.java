@@ -12,16 +12,15 @@ import jakarta.ws.rs.core.MediaType;
 
 import org.eclipse.microprofile.jwt.JsonWebToken;
 import org.eclipse.microprofile.openapi.annotations.Operation;
-import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
 
 import dev.runway.notifier.access.CallerScope;
 import dev.runway.notifier.access.Roles;
 
 import dev.runway.notifier.delivery.Delivery;
-import dev.runway.notifier.delivery.DeliveryRepository;
 import dev.runway.notifier.delivery.DeliveryRepository.DeadLetter;
 import dev.runway.notifier.delivery.DeliveryRepository.Filter;
 import dev.runway.notifier.delivery.DeliveryRepository.Page;
+import dev.runway.notifier.delivery.DeliveryRepository;
 import dev.runway.notifier.delivery.DeliveryStatus;
 import io.smallrye.mutiny.Uni;
 
@@ -31,7 +30,6 @@ import io.smallrye.mutiny.Uni;
  */
 @Path("/deliveries")
 @Produces(MediaType.APPLICATION_JSON)
-@SecurityRequirement(name = "jwt")
 @RolesAllowed({ Roles.VIEWER, Roles.DEPLOYER, Roles.APPROVER, Roles.SRE })
 public class DeliveryResource {
 

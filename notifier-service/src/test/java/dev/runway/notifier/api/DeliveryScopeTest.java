@@ -20,8 +20,9 @@ import dev.runway.events.Environment;
 import dev.runway.notifier.support.Events;
 import dev.runway.notifier.support.NotifierEndpointsResource;
 import dev.runway.notifier.support.NotifierScenario;
-import dev.runway.notifier.support.Tokens;
+import dev.runway.testsupport.ApiSecurityWalker;
 import dev.runway.testsupport.BackboneTestResource;
+import dev.runway.testsupport.Tokens;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.common.ResourceArg;
 import io.quarkus.test.junit.QuarkusTest;
@@ -88,6 +89,16 @@ class DeliveryScopeTest extends NotifierScenario {
         given().header("Authorization", readerOfB).queryParam("deploymentId", b).when().get("/deliveries/dead-letters").then()
                 .statusCode(200).body("deploymentId", hasItem(b)).body("client", everyItem(equalTo(CLIENT_B)))
                 .body("project", everyItem(equalTo("tenant-b-shop")));
+    }
+
+    @Test
+    void everyOperationNeedsATokenOfItsRolesForItsProject() {
+        String a = newDeploymentId();
+        lifecycle(new Events(a, Environment.PRODUCTION, "tenant-a-shop", CLIENT_A).started("v2.0.0"));
+        await("A's deliveries").atMost(Duration.ofSeconds(20)).until(() -> deliveries(a), l -> !l.isEmpty());
+        List<String> walked = ApiSecurityWalker.covering(CLIENT_A + "/tenant-a-shop", "someone-else/*", a)
+                .query("deploymentId", a).atLeast(2).walk();
+        assertThat(walked, containsInAnyOrder("GET /deliveries", "GET /deliveries/dead-letters"));
     }
 
     @Test

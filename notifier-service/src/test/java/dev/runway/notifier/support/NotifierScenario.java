@@ -17,12 +17,13 @@ import org.junit.jupiter.api.BeforeEach;
 
 import com.icegreen.greenmail.util.GreenMail;
 
-import dev.runway.events.Environment;
 import dev.runway.events.Envelopes;
+import dev.runway.events.Environment;
 import dev.runway.events.Topics;
 import dev.runway.notifier.messaging.ReceivedEvents;
 import dev.runway.testsupport.AvroKafka;
 import dev.runway.testsupport.Backbone;
+import dev.runway.testsupport.Tokens;
 import io.restassured.http.ContentType;
 import jakarta.inject.Inject;
 

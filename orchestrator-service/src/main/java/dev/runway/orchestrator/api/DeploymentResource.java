@@ -29,7 +29,6 @@ import jakarta.ws.rs.core.UriInfo;
 
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
-import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 import dev.runway.access.ProjectScope;
@@ -52,7 +51,6 @@ import io.smallrye.mutiny.Uni;
 @Path("/deployments")
 @Produces(MediaType.APPLICATION_JSON)
 @Tag(name = "Deployments")
-@SecurityRequirement(name = "jwt")
 public class DeploymentResource {
 
     /** Optional body of the action endpoints. */

@@ -10,7 +10,6 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 
 import org.eclipse.microprofile.openapi.annotations.Operation;
-import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 import dev.runway.events.Environment;
@@ -23,7 +22,6 @@ import io.smallrye.mutiny.Uni;
 @Path("/environments")
 @Produces(MediaType.APPLICATION_JSON)
 @Tag(name = "Environments")
-@SecurityRequirement(name = "jwt")
 public class EnvironmentResource {
 
     private final ProjectEnvironments views;

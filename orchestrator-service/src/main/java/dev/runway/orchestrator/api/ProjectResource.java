@@ -15,7 +15,6 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 
 import org.eclipse.microprofile.openapi.annotations.Operation;
-import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 import dev.runway.access.ProjectScope;
@@ -29,7 +28,6 @@ import io.smallrye.mutiny.Uni;
 @Path("/projects")
 @Produces(MediaType.APPLICATION_JSON)
 @Tag(name = "Projects")
-@SecurityRequirement(name = "jwt")
 public class ProjectResource {
 
     private final ProjectEnvironments views;

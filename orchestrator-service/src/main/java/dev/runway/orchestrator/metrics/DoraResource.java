@@ -21,7 +21,6 @@ import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 
 import org.eclipse.microprofile.openapi.annotations.Operation;
-import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 import dev.runway.access.ProjectScope;
@@ -47,7 +46,6 @@ import io.smallrye.mutiny.Uni;
 @Path("/metrics/dora")
 @Produces(MediaType.APPLICATION_JSON)
 @Tag(name = "Metrics")
-@SecurityRequirement(name = "jwt")
 public class DoraResource {
 
     private final Map<String, Dora.Figures> latest = new ConcurrentHashMap<>();

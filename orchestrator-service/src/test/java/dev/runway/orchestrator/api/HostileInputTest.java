@@ -34,11 +34,11 @@ import org.junit.jupiter.api.Test;
 
 import dev.runway.events.Topics;
 import dev.runway.orchestrator.support.Manifests;
-import dev.runway.orchestrator.support.Tokens;
 import dev.runway.orchestrator.support.Waits;
 import dev.runway.testsupport.AvroKafka;
 import dev.runway.testsupport.Backbone;
 import dev.runway.testsupport.BackboneTestResource;
+import dev.runway.testsupport.Tokens;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.common.ResourceArg;
 import io.quarkus.test.junit.QuarkusTest;

@@ -17,7 +17,7 @@ import dev.runway.events.DeploymentSucceeded;
 import dev.runway.events.StopWatch;
 import dev.runway.orchestrator.support.Manifests;
 import dev.runway.orchestrator.support.Participants;
-import dev.runway.orchestrator.support.Tokens;
+import dev.runway.testsupport.Tokens;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;

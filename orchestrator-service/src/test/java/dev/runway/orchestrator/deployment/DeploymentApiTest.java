@@ -31,9 +31,9 @@ import dev.runway.events.DeployRequested;
 import dev.runway.events.DeploymentStarted;
 import dev.runway.orchestrator.support.Manifests;
 import dev.runway.orchestrator.support.Participants;
-import dev.runway.orchestrator.support.Tokens;
 import dev.runway.orchestrator.support.Waits;
 import dev.runway.testsupport.BackboneTestResource;
+import dev.runway.testsupport.Tokens;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.common.ResourceArg;
 import io.quarkus.test.junit.QuarkusTest;
@@ -230,7 +230,7 @@ class DeploymentApiTest {
         given().header("Authorization", Tokens.bearer("vic", "viewer")).queryParam("environment", "staging")
                 .when().get("/metrics/dora").then().statusCode(200)
                 .body("[0].environment", equalTo("staging")).body("[0].days", equalTo(30));
-        given().header("Authorization", Tokens.bearer("vic", "viewer")).when().get("/q/metrics").then().statusCode(200)
+        given().header("Authorization", Tokens.bearer("prometheus", "metrics")).when().get("/q/metrics").then().statusCode(200)
                 .body(containsString("runway_dora_change_failure_rate_percent"));
     }
 }

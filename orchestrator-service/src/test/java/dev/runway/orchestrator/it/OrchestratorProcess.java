@@ -123,7 +123,7 @@ final class OrchestratorProcess implements AutoCloseable {
             throw new IllegalStateException("already running");
         }
         Path jar = Path.of(System.getProperty("runway.it.jar", "target/quarkus-app/quarkus-run.jar")).toAbsolutePath();
-        Path publicKey = Path.of(System.getProperty("runway.it.public-key", "src/main/resources/dev-keys/publicKey.pem"))
+        Path publicKey = Path.of(System.getProperty("runway.it.public-key", "../dev-keys/publicKey.pem"))
                 .toAbsolutePath();
         if (!Files.isRegularFile(jar)) {
             throw new IllegalStateException(jar + " is missing: run the IT through `mvn verify` (package comes first)");
@@ -161,6 +161,8 @@ final class OrchestratorProcess implements AutoCloseable {
         env.put("DB_PASSWORD", backbone.pgPassword());
         env.put("REDIS_URL", backbone.redisUrl());
         env.put("JWT_PUBLIC_KEY_LOCATION", publicKey.toString());
+        // The packaged service runs the prod profile, which refuses the development key unless told this is a test.
+        env.put("RUNWAY_SECURITY_ALLOW_DEVELOPMENT_KEY", "true");
         env.remove("QUARKUS_PROFILE");
         Path log = logDir.resolve(name + "-run" + (logs.size() + 1) + ".log");
         try {

@@ -40,9 +40,9 @@ import dev.runway.events.StopWatch;
 import dev.runway.events.Topics;
 import dev.runway.orchestrator.support.Manifests;
 import dev.runway.orchestrator.support.Participants;
-import dev.runway.orchestrator.support.Tokens;
 import dev.runway.orchestrator.support.Waits;
 import dev.runway.testsupport.Backbone;
+import dev.runway.testsupport.Tokens;
 import io.restassured.http.ContentType;
 import io.restassured.path.json.JsonPath;
 

@@ -3,11 +3,11 @@ package dev.runway.executor.support;
 import java.util.concurrent.atomic.AtomicLong;
 
 /** Fencing tokens that only grow, across test classes and runs (the executor keeps the newest per environment). */
-public final class Tokens {
+public final class FencingTokens {
 
     private static final AtomicLong LAST = new AtomicLong();
 
-    private Tokens() {
+    private FencingTokens() {
     }
 
     public static long next() {
