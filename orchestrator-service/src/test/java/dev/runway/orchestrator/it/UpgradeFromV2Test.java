@@ -8,10 +8,15 @@ import static org.hamcrest.Matchers.nullValue;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Stream;
 
 import org.junit.jupiter.api.Test;
 
@@ -50,10 +55,21 @@ class UpgradeFromV2Test {
                 .when().get("/deployments/" + id).then().statusCode(200).extract().jsonPath());
     }
 
+    /** The highest V<n>__ of the service's own migrations: the version an upgrade must reach. */
+    private static int latestMigration() {
+        try (Stream<Path> files = Files.list(Path.of("src/main/resources/db/migration"))) {
+            return files.map(f -> f.getFileName().toString()).filter(n -> n.matches("V\\d+__.*\\.sql"))
+                    .mapToInt(n -> Integer.parseInt(n.substring(1, n.indexOf("__")))).max().orElseThrow();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     @Test
     void shouldCarryTheOldRowsOverAndWorkOnThem() {
         // Rows: the project filled from the deployment that released each live version; the registry filled.
-        assertEquals("4", String.valueOf(query("select max(version) v from flyway_schema_history where success").get(0).get("v")));
+        assertEquals(String.valueOf(latestMigration()), String.valueOf(query("select max(version) v from flyway_schema_history where success").get(0).get("v")),
+                "upgraded to the newest migration the service carries");
         List<Map<String, Object>> releases = query("select project, environment, component, version from environment_release "
                 + "where project in (?, ?) order by component", PROJECT, UpgradeBackbone.OTHER);
         assertEquals(List.of(Map.of("project", PROJECT, "environment", "DEVELOPMENT", "component", "web", "version", "1.1.0"),
