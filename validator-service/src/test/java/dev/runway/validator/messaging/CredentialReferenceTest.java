@@ -154,7 +154,7 @@ class CredentialReferenceTest {
 
     private static KafkaConsumer<String, byte[]> raw(String... topics) {
         Properties props = new Properties();
-        props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, Backbone.get().kafkaBootstrap());
+        props.putAll(Backbone.get().kafkaAdmin()); // the stack authenticates every client (SASL/SCRAM)
         props.put(ConsumerConfig.GROUP_ID_CONFIG, "test-" + UUID.randomUUID());
         props.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
         props.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
