@@ -3,8 +3,10 @@ package dev.runway.executor.host;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 
@@ -83,9 +85,27 @@ class SlotProcesses {
                 store.save(state);
                 ProcessHandle.of(slot.pid).ifPresent(SlotProcesses::terminate);
             }
+            // An executor killed between writing the pid file and saving the slot left a release the state does not
+            // name: the pid file's process is stopped too, if it started when that file was written (not a reused pid).
+            long recorded = slot == null ? 0 : slot.pid;
+            orphan(store.pidFile(key, colour)).filter(p -> p.pid() != recorded).ifPresent(SlotProcesses::terminate);
         }
         Files.deleteIfExists(store.pidFile(key, colour));
         return checkout;
+    }
+
+    private static Optional<ProcessHandle> orphan(Path pidFile) {
+        try {
+            if (!Files.isRegularFile(pidFile)) {
+                return Optional.empty();
+            }
+            long pid = Long.parseLong(Files.readString(pidFile).strip());
+            Instant written = Files.getLastModifiedTime(pidFile).toInstant();
+            return ProcessHandle.of(pid).filter(ProcessHandle::isAlive).filter(p -> p.info().startInstant()
+                    .map(started -> !started.isAfter(written.plusSeconds(1)) && started.isAfter(written.minusSeconds(60))).orElse(false));
+        } catch (IOException | NumberFormatException e) {
+            return Optional.empty();
+        }
     }
 
     private static void terminate(ProcessHandle process) {
