@@ -47,6 +47,7 @@ import dev.runway.events.DeployGreen;
 import dev.runway.events.Environment;
 import dev.runway.events.EventHeader;
 import dev.runway.events.GreenDeployed;
+import dev.runway.events.GreenRemoved;
 import dev.runway.events.RemoveGreen;
 import dev.runway.events.ShiftTraffic;
 import dev.runway.events.StepFailed;
