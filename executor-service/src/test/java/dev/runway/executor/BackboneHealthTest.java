@@ -11,6 +11,6 @@ class BackboneHealthTest extends BackboneHealthContract {
 
     @Override
     protected String[] expectedReadinessChecks() {
-        return new String[] { KAFKA, POSTGRES };
+        return new String[] { KAFKA, POSTGRES, INBOUND };
     }
 }

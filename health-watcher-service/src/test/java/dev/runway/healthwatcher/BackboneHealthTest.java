@@ -12,6 +12,6 @@ class BackboneHealthTest extends BackboneHealthContract {
 
     @Override
     protected String[] expectedReadinessChecks() {
-        return new String[] { KAFKA, POSTGRES };
+        return new String[] { KAFKA, POSTGRES, INBOUND };
     }
 }

@@ -14,6 +14,6 @@ class BackboneHealthTest extends BackboneHealthContract {
 
     @Override
     protected String[] expectedReadinessChecks() {
-        return new String[] { KAFKA, POSTGRES, REDIS };
+        return new String[] { KAFKA, POSTGRES, REDIS, INBOUND };
     }
 }

@@ -18,6 +18,8 @@ public abstract class BackboneHealthContract {
     protected static final String KAFKA = "Kafka connection health check";
     protected static final String POSTGRES = "Reactive PostgreSQL connections health check";
     protected static final String REDIS = "Redis connection health check";
+    /** messaging-support's InboundReadiness: DOWN while a record has been retried for too long. */
+    protected static final String INBOUND = "inbound records";
 
     /** Names of the readiness checks this service must report as UP. */
     protected abstract String[] expectedReadinessChecks();

@@ -16,7 +16,7 @@ class BackboneHealthTest extends BackboneHealthContract {
 
     @Override
     protected String[] expectedReadinessChecks() {
-        return new String[] { KAFKA, POSTGRES };
+        return new String[] { KAFKA, POSTGRES, INBOUND };
     }
 
     @Test

@@ -2,14 +2,15 @@ package dev.runway.executor.commands;
 
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
+import java.util.Optional;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
 import org.apache.avro.specific.SpecificRecord;
 import org.jboss.logging.Logger;
 
-import dev.runway.events.Envelopes;
 import dev.runway.events.StepFailed;
 import dev.runway.events.StepProgress;
 import dev.runway.executor.config.ExecutorConfig;
@@ -42,7 +43,8 @@ public class CommandHandler {
         this.maxCommandAge = config.maxCommandAge();
     }
 
-    public void handle(SpecificRecord command) {
+    /** Carries out {@code command}, which this executor received at {@code receivedAt} (its age counts up to then). */
+    public void handle(SpecificRecord command, Instant receivedAt) {
         CommandContext ctx = CommandContext.of(command, clock);
         var seen = log.find(ctx.commandId());
         if (seen.isPresent()) {
@@ -55,9 +57,9 @@ public class CommandHandler {
             }
             return;
         }
-        Duration age = Duration.between(
-                Envelopes.headerOf(command).getOccurredAt(), clock.instant());
-        if (age.compareTo(maxCommandAge) > 0) {
+        Optional<Duration> tooOld = CommandAge.tooOld(ctx.type(), ctx.header().getOccurredAt(), receivedAt, maxCommandAge);
+        if (tooOld.isPresent()) {
+            Duration age = tooOld.get();
             LOG.infof("%s %s is %d s old (limit %d s): answered EXPIRED, not carried out", ctx.type(), ctx.commandId(),
                     age.toSeconds(), maxCommandAge.toSeconds());
             send(failed(ctx, "EXPIRED", ctx.type() + " was issued " + age.toSeconds() + " s ago, more than the "

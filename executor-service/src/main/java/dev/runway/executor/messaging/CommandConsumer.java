@@ -1,6 +1,7 @@
 package dev.runway.executor.messaging;
 
 import java.time.Clock;
+import java.time.Instant;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.regex.Pattern;
@@ -32,6 +33,11 @@ import io.smallrye.reactive.messaging.annotations.Blocking;
 @ApplicationScoped
 public class CommandConsumer {
 
+    /**
+     * The worker pool commands run on; its size ({@code smallrye.messaging.worker.runway-commands.max-concurrency}) is
+     * how many project environments' commands run at once.
+     */
+    static final String WORKERS = "runway-commands";
     private static final Logger LOG = Logger.getLogger(CommandConsumer.class);
 
     private final InboundPipeline inbound;
@@ -56,14 +62,17 @@ public class CommandConsumer {
     /**
      * Commands of different project environments run at the same time (one project's rollout never
      * waits for another's); those of one project environment one at a time, in arrival order, as its
-     * lock holder sends them ({@link ProjectEnvLanes}). A command keeps its place in its lane while
+     * lock holder sends them ({@link ProjectEnvLanes}), at most as many at once as the {@value #WORKERS} pool has
+     * workers. A command's age is taken when it was fetched ({@link ReceivedAt}), so waiting here never expires it.
+     * A command keeps its place in its lane while
      * the pipeline retries it, so a later command never overtakes one that met an infrastructure
      * error. Offsets are committed only up to the oldest unfinished record (the connector's
      * throttled strategy).
      */
     @Incoming(Topics.EXECUTOR_COMMANDS)
-    @Blocking(ordered = false)
+    @Blocking(value = WORKERS, ordered = false)
     public void consume(ConsumerRecord<String, byte[]> record) {
+        Instant received = ReceivedAt.of(record).orElseGet(Instant::now);
         AtomicReference<Semaphore> lane = new AtomicReference<>();
         try {
             inbound.processBlocking(record, command -> {
@@ -75,7 +84,7 @@ public class CommandConsumer {
                 if (lane.get() == null) {
                     lane.set(lanes.enter(ctx.project(), ctx.environment()));
                 }
-                handler.handle(command);
+                handler.handle(command, received);
             });
         } finally {
             Semaphore held = lane.getAndSet(null);

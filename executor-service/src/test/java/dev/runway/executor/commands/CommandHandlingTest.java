@@ -48,6 +48,7 @@ import dev.runway.events.Environment;
 import dev.runway.events.EventHeader;
 import dev.runway.events.GreenDeployed;
 import dev.runway.events.GreenRemoved;
+import dev.runway.events.RemoveGreen;
 import dev.runway.events.ShiftTraffic;
 import dev.runway.events.StepFailed;
 import dev.runway.events.StepProgress;
@@ -225,6 +226,23 @@ class CommandHandlingTest {
         assertFalse(Files.exists(ExecutorTestResource.STATE.resolve("slots").resolve("development").resolve(project).resolve(component + ".json")),
                 "nothing was started");
         given().header("Authorization", Tokens.sre()).get("/commands/" + old.getEventId()).then().statusCode(404);
+    }
+
+    @Test
+    void shouldCarryOutACompensationHoweverOldItIs() throws Exception {
+        // A saga undoing a deployment needs the undo whenever it arrives; fencing and the command log keep an old one harmless.
+        EventHeader old = header(Environment.DEVELOPMENT);
+        old.setOccurredAt(Instant.now().minus(Duration.ofMinutes(11)));
+        String component = "undo" + UUID.randomUUID().toString().substring(0, 6);
+        RemoveGreen command = RemoveGreen.newBuilder().setHeader(old).setStep("undo-deploy-green").setFencingToken(FencingTokens.next())
+                .setComponents(List.of(component)).build();
+        // Nothing of this component was ever deployed: the answer of a removal that was planned against this host's
+        // slots, where a forward command of the same age is answered EXPIRED without looking.
+        StepFailed planned = assertInstanceOf(StepFailed.class, bus.call(command, WAIT));
+        assertEquals("NOT_DEPLOYED", planned.getCode(), planned.getReason());
+        assertTrue(planned.getReason().contains(component), planned.getReason());
+        given().header("Authorization", Tokens.sre()).get("/commands/" + old.getEventId()).then().statusCode(200)
+                .body("status", equalTo("FINISHED")).body("reply", equalTo("StepFailed"));
     }
 
     @Test

@@ -88,11 +88,7 @@ public class HealthCommandConsumer {
             return new PoisonRecordException(command.getSchema().getName() + " " + Envelopes.headerOf(command).getEventId()
                     + " rejected: " + failure.getMessage(), failure);
         }
-        if (!PoisonRecordException.isPoison(failure)) {
-            // Dead-lettered only if every retry fails.
-            outcome.rejected = "retries-exhausted";
-        }
-        return failure;
+        return failure; // storage and the like: retried for as long as it takes, never dead-lettered
     }
 
     /** Why one record ended on the dead-letter topic, for runway_health_commands_dead_lettered_total; null once applied. */

@@ -25,8 +25,9 @@ import io.vertx.core.Vertx;
  * the service, and apply one failure rule. A poison record (undecodable, of a type the topic does not
  * carry, refused as invalid: {@link PoisonRecordException}) goes to {@code <topic>.dlq} at once, byte for
  * byte with the reason ({@link DeadLetter}). Any other failure (Postgres, Redis, the registry, a
- * conflicting writer) is retried with backoff; only after {@link #RETRIES} tries, well over an hour, is
- * the record dead-lettered with that reason rather than lost or left blocking its partition.
+ * conflicting writer) is not the record's fault: it is retried with backoff for as long as it takes, so an
+ * outage of any length loses nothing and dead-letters nothing. Meanwhile {@link InboundRetries} counts the
+ * tries and turns the service's readiness DOWN ({@link InboundReadiness}).
  *
  * <p>A bean in every service: it decodes with the registry the Kafka connector uses, and dead-letters
  * through the channel {@value #DEAD_LETTERS}, which each service configures (a Kafka sink with a
@@ -38,28 +39,22 @@ public class InboundPipeline {
     /** The outgoing channel every service declares for its dead letters. */
     public static final String DEAD_LETTERS = "runway-dead-letters";
 
-    /** Tries of a failure that is not the record's fault; with the backoff capped at 30 s, over an hour. */
-    public static final int RETRIES = 200;
     private static final Logger LOG = Logger.getLogger(InboundPipeline.class);
 
     private final InboundDecoder decoder;
     private final Function<Message<byte[]>, Uni<Void>> deadLetters;
-    private final int retries;
+    private final InboundRetries retries;
     private final Duration firstBackoff;
     private final Duration maxBackoff;
 
     @Inject
     public InboundPipeline(@ConfigProperty(name = "mp.messaging.connector.smallrye-kafka.apicurio.registry.url") String registryUrl,
-            @Channel(DEAD_LETTERS) MutinyEmitter<byte[]> deadLetters) {
-        this(new InboundDecoder(registryUrl), deadLetters::sendMessage);
+            @Channel(DEAD_LETTERS) MutinyEmitter<byte[]> deadLetters, InboundRetries retries, InboundConfig config) {
+        this(new InboundDecoder(registryUrl), deadLetters::sendMessage, retries, config.firstBackoff(), config.maxBackoff());
     }
 
     /** @param deadLetters sends a dead-letter message (its metadata names the topic), e.g. a {@code MutinyEmitter::sendMessage} */
-    public InboundPipeline(InboundDecoder decoder, Function<Message<byte[]>, Uni<Void>> deadLetters) {
-        this(decoder, deadLetters, RETRIES, Duration.ofMillis(20), Duration.ofSeconds(30));
-    }
-
-    InboundPipeline(InboundDecoder decoder, Function<Message<byte[]>, Uni<Void>> deadLetters, int retries,
+    public InboundPipeline(InboundDecoder decoder, Function<Message<byte[]>, Uni<Void>> deadLetters, InboundRetries retries,
             Duration firstBackoff, Duration maxBackoff) {
         this.decoder = decoder;
         this.deadLetters = deadLetters;
@@ -75,8 +70,10 @@ public class InboundPipeline {
      */
     public Uni<Void> process(ConsumerRecord<String, byte[]> record, Function<SpecificRecord, Uni<Void>> handler) {
         return decode(record).flatMap(decoded -> handler.apply(decoded))
+                .onFailure(failure -> !PoisonRecordException.isPoison(failure)).invoke(failure -> retries.failed(record, failure))
                 .onFailure(failure -> !PoisonRecordException.isPoison(failure))
-                .retry().withBackOff(firstBackoff, maxBackoff).atMost(retries)
+                .retry().withBackOff(firstBackoff, maxBackoff).indefinitely()
+                .onTermination().invoke(() -> retries.done(record))
                 .onFailure().recoverWithUni(failure -> deadLetter(record, failure));
     }
 

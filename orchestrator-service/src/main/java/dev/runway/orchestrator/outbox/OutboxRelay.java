@@ -33,6 +33,7 @@ import io.vertx.core.Vertx;
  * rows up to the first failed one are marked, so a failure re-publishes from there, in order.
  * At-least-once: a crash between the ack and the mark publishes rows again with the same event id,
  * which consumers deduplicate. Kicked after each commit; polled as a fallback (and after a restart).
+ * Safe with several orchestrator instances: each drain claims the deployments it publishes ({@link #CLAIM}).
  */
 @ApplicationScoped
 public class OutboxRelay {
@@ -40,6 +41,15 @@ public class OutboxRelay {
     private static final Logger LOG = Logger.getLogger(OutboxRelay.class);
     private static final String SOURCE = "/runway/orchestrator";
     private static final int BATCH = 200;
+    /**
+     * The deployments with unpublished rows, oldest first, that this instance could claim: a transaction-scoped advisory
+     * lock per deployment (key space {@code 0x52554E57}, "RUNW"), so with N orchestrators each deployment's rows are
+     * published by one of them at a time, in id order, and a deployment another instance is publishing is skipped,
+     * not waited for. The lock is taken in the outer query so it is only tried for the keys the inner one chose.
+     */
+    static final String CLAIM = "select message_key from (select message_key, min(id) as first_id from outbox"
+            + " where published_at is null group by message_key order by first_id limit ?1) oldest"
+            + " where pg_try_advisory_xact_lock(1381322327, hashtext(message_key))";
     /** Records handed to the producer before their acks; below the emitter's buffer (128 by default). */
     private static final int IN_FLIGHT = 64;
 
@@ -95,13 +105,18 @@ public class OutboxRelay {
     }
 
     private Uni<Integer> drainOnce() {
-        return Panache.withSession(() -> OutboxMessage.<OutboxMessage>find("publishedAt is null order by id")
-                .page(0, BATCH).list())
+        // One transaction: the deployments' advisory locks are held from the claim until the rows are marked.
+        return Panache.withTransaction(() -> Panache.getSession()
+                .flatMap(session -> session.createNativeQuery(CLAIM, String.class).setParameter(1, BATCH).getResultList())
+                // A second statement, so its snapshot is taken after the locks: rows another instance published and
+                // marked before it let go of a deployment are seen as published, not sent again.
+                .flatMap(keys -> keys.isEmpty() ? Uni.createFrom().item(List.<OutboxMessage>of())
+                        : OutboxMessage.<OutboxMessage>find("publishedAt is null and messageKey in ?1 order by id", keys).list())
                 .flatMap(rows -> rows.isEmpty() ? Uni.createFrom().item(0)
                         // Subscribed (so sent) in id order, at most IN_FLIGHT at a time; acknowledged in any order.
                         : Multi.createFrom().iterable(rows).onItem().transformToUni(this::publish).merge(IN_FLIGHT)
                                 .collect().asMap(Sent::id, Sent::failure)
-                                .flatMap(sent -> markAcknowledged(rows, sent)));
+                                .flatMap(sent -> markAcknowledged(rows, sent))));
     }
 
     private record Sent(long id, Optional<Throwable> failure) {
