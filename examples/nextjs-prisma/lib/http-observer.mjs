@@ -1,7 +1,8 @@
 // What Runway needs from a running release, added around `next start` without touching Next's request handling:
-// every answer carries X-Release-Version (the executor checks through nginx which release serves), and
+// every answer carries X-Release-Version (the executor checks through nginx which release serves),
 // GET /q/metrics answers Prometheus text (the health-watcher's error rate and latency during the monitoring
-// window: http_requests_total{code} and the http_request_duration_seconds histogram).
+// window: http_requests_total{code} and the http_request_duration_seconds histogram), and a request that asks to
+// upgrade to h2c is answered as the HTTP/1.1 request it also is (below).
 import http from 'node:http';
 
 const BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
@@ -22,6 +23,16 @@ export function observe(version) {
     lines.push(`http_request_duration_seconds_sum ${sum}`);
     lines.push(`http_request_duration_seconds_count ${count}`);
     return lines.join('\n') + '\n';
+  };
+
+  // Java's HttpClient (the executor's health probe) asks to upgrade every http:// request to h2c. Node hands a request
+  // with an Upgrade header to the server's 'upgrade' listeners when it has any, and `next start` registers one (for
+  // proxied websockets, which this application has none of) that leaves such a request unanswered: the slot never
+  // looked healthy. Without 'upgrade' listeners Node serves it as a plain request, as RFC 9110 lets a server that
+  // does not upgrade do.
+  const on = http.Server.prototype.on;
+  http.Server.prototype.on = http.Server.prototype.addListener = function (event, listener) {
+    return event === 'upgrade' ? this : on.call(this, event, listener);
   };
 
   // Next creates its own http.Server; a request event passes through here first, on every server of the process.
