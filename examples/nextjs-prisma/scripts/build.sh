@@ -18,13 +18,15 @@ fi
 
 lock=$(sha256sum "$src/package-lock.json" | cut -c1-32)
 deps="$builds/deps-$lock"
+installed="npm ci: reused deps-$lock"
 if [ ! -d "$deps/node_modules" ]; then
   tmp="$builds/.deps-$lock.$$"
   rm -rf "$tmp" && mkdir -p "$tmp"
   cp "$src/package.json" "$src/package-lock.json" "$tmp/"
   t0=$(date +%s)
   (cd "$tmp" && npm ci --ignore-scripts --no-audit --no-fund --cache "$builds/.npm-cache" >&2)
-  echo "npm ci: $(( $(date +%s) - t0 )) s" >&2
+  installed="npm ci: $(( $(date +%s) - t0 )) s"
+  echo "$installed" >&2
   rm -rf "$deps" && mv "$tmp" "$deps"
 fi
 
@@ -36,8 +38,10 @@ done
 cp -al "$deps/node_modules" "$work/node_modules"
 t0=$(date +%s)
 (cd "$work" && NEXT_TELEMETRY_DISABLED=1 node node_modules/next/dist/bin/next build >&2)
-echo "next build: $(( $(date +%s) - t0 )) s" >&2
+built="next build: $(( $(date +%s) - t0 )) s"
+echo "$built" >&2
 # The key of what was built must be the key asked for (a build never changes its inputs).
 [ "$(node "$src/scripts/build-key.mjs" "$work")" = "$key" ] || { echo "the build changed its own inputs" >&2; exit 1; }
+printf '%s; %s\n' "$installed" "$built" > "$work/.next/runway-build-times"
 rm -rf "$builds/$key" && mv "$work" "$builds/$key"
 echo "$key"
