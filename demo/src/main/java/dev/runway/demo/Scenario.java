@@ -11,7 +11,6 @@ import static dev.runway.demo.DemoProjects.SHOP;
 
 import java.io.File;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.SQLException;
 import java.time.Duration;
