@@ -83,7 +83,11 @@ class NextjsPrismaDemoIT {
     /** Stops what the demo started; with RUNWAY_KEEP_STACK=1 (a shared stack) the stack itself stays up. */
     @AfterAll
     static void demoDown() throws Exception {
-        run(ROOT.resolve("runway").toString(), "down");
+        if ("1".equals(System.getenv("RUNWAY_KEEP_STACK"))) {
+            run(ROOT.resolve("runway").toString(), "down", "--keep-stack");
+        } else {
+            run(ROOT.resolve("runway").toString(), "down");
+        }
     }
 
     @Test
