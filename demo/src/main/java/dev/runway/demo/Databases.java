@@ -53,6 +53,29 @@ final class Databases {
         }
     }
 
+    /** One row of Prisma's {@code _prisma_migrations}: what {@code prisma migrate status} reads. */
+    record PrismaMigration(String name, String checksum, boolean finished, int appliedSteps) {
+    }
+
+    /** The rows of {@code _prisma_migrations} by name; none when the table does not exist. */
+    List<PrismaMigration> prismaMigrations(String database) throws SQLException {
+        try (Connection db = connect(database); Statement q = db.createStatement()) {
+            try (ResultSet exists = q.executeQuery("select to_regclass('public._prisma_migrations') is not null")) {
+                if (!exists.next() || !exists.getBoolean(1)) {
+                    return List.of();
+                }
+            }
+            List<PrismaMigration> rows = new ArrayList<>();
+            try (ResultSet r = q.executeQuery("select migration_name, checksum, finished_at is not null, applied_steps_count"
+                    + " from _prisma_migrations order by migration_name")) {
+                while (r.next()) {
+                    rows.add(new PrismaMigration(r.getString(1), r.getString(2), r.getBoolean(3), r.getInt(4)));
+                }
+            }
+            return rows;
+        }
+    }
+
     private Connection connect(String database) throws SQLException {
         return DriverManager.getConnection(settings.jdbcUrl(database), settings.pgUser(), settings.pgPassword());
     }

@@ -37,12 +37,12 @@ final class Preparation {
         Path demo = settings.demoDir();
         deleteRecursively(demo);
         Files.createDirectories(demo);
-        for (String project : DemoProjects.ALL) {
+        for (String project : DemoProjects.of(settings.scenario())) {
             DemoRepository.create(settings.root().resolve("examples"), project, demo.resolve(project));
         }
 
         List<String> databases = new ArrayList<>(settings.databases());
-        databases.addAll(DemoProjects.databases());
+        databases.addAll(DemoProjects.databases(settings.scenario()));
         new Databases(settings).recreate(databases);
         int keys = RedisKeys.delete(settings.redis(), REDIS_KEYS);
 

@@ -11,8 +11,6 @@ import static dev.runway.demo.DemoProjects.SHOP;
 
 import java.io.File;
 import java.io.IOException;
-import java.net.URISyntaxException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.SQLException;
 import java.time.Duration;
@@ -275,24 +273,8 @@ final class Scenario {
 
     // ------------------------------------------------------------------ traffic
 
-    /** The load generator, a process of its own that outlives the demo, in its own session (a Ctrl-C of the demo leaves it). */
     private void startTraffic(int perSecond, String... fronts) throws IOException {
-        Path jar;
-        try {
-            jar = Path.of(Traffic.class.getProtectionDomain().getCodeSource().getLocation().toURI());
-        } catch (URISyntaxException e) {
-            throw new IOException("where is the demo's jar?", e);
-        }
-        List<String> command = new ArrayList<>(List.of("setsid", "java", "-Xmx64m", "-cp", jar.toString(), Traffic.class.getName(),
-                trafficLog.toString(), Integer.toString(perSecond)));
-        command.addAll(List.of(fronts));
-        Files.createDirectories(settings.logsDir());
-        Files.createDirectories(settings.pidsDir());
-        Process traffic = new ProcessBuilder(command).directory(demo.toFile())
-                .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
-                .redirectOutput(ProcessBuilder.Redirect.appendTo(settings.logsDir().resolve("traffic.log").toFile()))
-                .redirectErrorStream(true).start();
-        Files.writeString(settings.pidsDir().resolve("traffic.pid"), traffic.pid() + "\n");
+        Traffic.start(settings, trafficLog, perSecond, fronts);
     }
 
     /** Which release answered an environment's front over the last seconds of demo traffic. */

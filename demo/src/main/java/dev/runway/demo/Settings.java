@@ -22,14 +22,18 @@ import java.util.Set;
  * @param postgres PostgreSQL's host:port
  * @param databases the services' own databases, emptied by {@code prepare}
  * @param started when {@code ./runway demo} started (epoch seconds), for the whole demo's time
+ * @param scenario which demo: {@code shop} (demo-shop and nova-blog, the default) or {@code nextjs} (examples/nextjs-prisma)
  */
 record Settings(Path root, Path state, Map<String, Object> kafka, String postgres, String pgUser, String pgPassword, String redis,
-        List<String> databases, long started) {
+        List<String> databases, long started, String scenario) {
+
+    static final String SHOP = "shop";
+    static final String NEXTJS = "nextjs";
 
     static final Set<String> OPTIONS = Set.of("--root", "--state", "--kafka", "--postgres", "--pg-user", "--pg-password", "--redis",
-            "--kafka-config", "--databases", "--started");
+            "--kafka-config", "--databases", "--started", "--scenario");
 
-    /** {@code --name value} pairs; every option but {@code --kafka-config}, {@code --databases} and {@code --started} is required. */
+    /** {@code --name value} pairs; every option but {@code --kafka-config}, {@code --databases}, {@code --started} and {@code --scenario} is required. */
     static Settings parse(List<String> args) {
         Map<String, String> values = new HashMap<>();
         for (int i = 0; i < args.size(); i += 2) {
@@ -53,6 +57,10 @@ record Settings(Path root, Path state, Map<String, Object> kafka, String postgre
         } catch (NumberFormatException e) {
             throw new UsageException("--started takes epoch seconds");
         }
+        String scenario = values.getOrDefault("--scenario", SHOP);
+        if (!List.of(SHOP, NEXTJS).contains(scenario)) {
+            throw new UsageException("--scenario is shop or nextjs, not " + scenario);
+        }
         Map<String, Object> kafka = new HashMap<>();
         if (values.containsKey("--kafka-config")) {
             Properties client = new Properties();
@@ -66,7 +74,7 @@ record Settings(Path root, Path state, Map<String, Object> kafka, String postgre
         kafka.put("bootstrap.servers", values.get("--kafka"));
         return new Settings(Path.of(values.get("--root")).toAbsolutePath().normalize(), Path.of(values.get("--state")).toAbsolutePath(),
                 Map.copyOf(kafka), values.get("--postgres"), values.get("--pg-user"), values.get("--pg-password"),
-                values.get("--redis"), databases, started);
+                values.get("--redis"), databases, started, scenario);
     }
 
     Path demoDir() {
@@ -75,6 +83,11 @@ record Settings(Path root, Path state, Map<String, Object> kafka, String postgre
 
     Path pidsDir() {
         return state.resolve("pids");
+    }
+
+    /** Where the Next.js example's builds are kept across demos, one folder per build key (examples/nextjs-prisma/scripts/build.sh). */
+    Path nextjsBuilds() {
+        return state.resolve("builds").resolve(DemoProjects.NEXTJS);
     }
 
     Path logsDir() {

@@ -1,13 +1,18 @@
 package dev.runway.demo;
 
+import java.io.File;
+import java.io.IOException;
 import java.io.PrintWriter;
 import java.net.URI;
+import java.net.URISyntaxException;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -23,6 +28,29 @@ import java.util.concurrent.TimeUnit;
 public final class Traffic {
 
     private Traffic() {
+    }
+
+    /**
+     * Starts the load generator as a process of its own that outlives the demo, in its own session (a Ctrl-C of the
+     * demo leaves it), pid in the state's pids/traffic.pid for {@code ./runway down}.
+     */
+    static void start(Settings settings, Path log, int perSecond, String... fronts) throws IOException {
+        Path jar;
+        try {
+            jar = Path.of(Traffic.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+        } catch (URISyntaxException e) {
+            throw new IOException("where is the demo's jar?", e);
+        }
+        List<String> command = new ArrayList<>(List.of("setsid", "java", "-Xmx64m", "-cp", jar.toString(), Traffic.class.getName(),
+                log.toString(), Integer.toString(perSecond)));
+        command.addAll(List.of(fronts));
+        Files.createDirectories(settings.logsDir());
+        Files.createDirectories(settings.pidsDir());
+        Process traffic = new ProcessBuilder(command).directory(settings.demoDir().toFile())
+                .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(settings.logsDir().resolve("traffic.log").toFile()))
+                .redirectErrorStream(true).start();
+        Files.writeString(settings.pidsDir().resolve("traffic.pid"), traffic.pid() + "\n");
     }
 
     public static void main(String[] args) throws Exception {

@@ -85,7 +85,7 @@ class BackboneTest {
     void databasesComeBackEmpty() throws Exception {
         String db = "runway_demo_test_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
         Settings settings = new Settings(Path.of("."), Path.of("."), BACKBONE.kafkaAdmin(), BACKBONE.pgHost() + ":" + BACKBONE.pgPort(),
-                BACKBONE.pgUser(), BACKBONE.pgPassword(), BACKBONE.redisUrl(), List.of(), 0);
+                BACKBONE.pgUser(), BACKBONE.pgPassword(), BACKBONE.redisUrl(), List.of(), 0, Settings.SHOP);
         Databases databases = new Databases(settings);
         databases.recreate(List.of(db));
         try (Connection c = DriverManager.getConnection(BACKBONE.jdbcPgUrl(db), BACKBONE.pgUser(), BACKBONE.pgPassword());
