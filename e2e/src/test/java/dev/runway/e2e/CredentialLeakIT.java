@@ -27,6 +27,7 @@ import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
+import java.util.Comparator;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -199,6 +200,11 @@ class CredentialLeakIT {
                 }
             }
         }
+        if (work != null) {
+            try (Stream<Path> files = Files.walk(work)) {
+                files.sorted(Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+            }
+        }
         if (startedStack) {
             runway("stack", "down");
         }
@@ -237,7 +243,6 @@ class CredentialLeakIT {
             answers.add(get(services.get("executor-service").url("/commands/" + command)).toString());
         }
         assertTrue(answers.get(5).contains(deploymentId), "the notifier's deliveries name the deployment: " + answers.get(5));
-        assertTrue(answers.get(0).contains(CREDENTIAL), "the reference itself is shown: " + answers.get(0));
         for (String answer : answers) {
             assertFalse(leaks(answer), "an API answer carries the token: " + answer);
         }
@@ -247,6 +252,7 @@ class CredentialLeakIT {
     void noRecordOfAnyRunwayTopicCarriesTheToken() throws Exception {
         int records = 0;
         int ours = 0;
+        int named = 0;
         try (Admin admin = Admin.create(backbone.kafkaAdmin())) {
             Set<String> topics = new TreeSet<>(admin.listTopics().names().get(30, TimeUnit.SECONDS));
             topics.removeIf(t -> !t.startsWith("runway."));
@@ -276,6 +282,7 @@ class CredentialLeakIT {
                         }
                         if (value.contains(deploymentId) || text(r.key()).contains(deploymentId)) {
                             ours++;
+                            named += value.contains(CREDENTIAL) ? 1 : 0;
                         }
                     }
                 }
@@ -283,6 +290,7 @@ class CredentialLeakIT {
         }
         System.out.printf("credential leak: %d records of every runway.* topic read raw, %d of this deployment%n", records, ours);
         assertTrue(ours >= 10, "the dry run's records were among those read: " + ours);
+        assertTrue(named > 0, "the reference (its name) travels to the validator and the executor");
     }
 
     @Test
