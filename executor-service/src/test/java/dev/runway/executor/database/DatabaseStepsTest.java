@@ -52,9 +52,9 @@ import dev.runway.executor.support.CommandBus;
 import dev.runway.executor.support.ExecutorSettings;
 import dev.runway.executor.support.ExecutorTestResource;
 import dev.runway.executor.support.FencingTokens;
-import dev.runway.executor.support.GitHttpServer;
 import dev.runway.executor.support.Repos;
 import dev.runway.testsupport.Backbone;
+import dev.runway.testsupport.GitHttpServer;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 

@@ -1,4 +1,4 @@
-package dev.runway.executor.support;
+package dev.runway.testsupport;
 
 import java.io.IOException;
 import java.io.OutputStream;
