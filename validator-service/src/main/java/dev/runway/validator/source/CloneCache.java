@@ -116,7 +116,13 @@ public final class CloneCache {
         lock.writeLock().lock();
         try {
             boolean fresh = !Files.isDirectory(clone);
-            Repository repo = fresh ? create(clone, url) : openBare(clone);
+            Repository repo;
+            try {
+                repo = fresh ? create(clone, url) : openBare(clone);
+            } catch (IOException | GitAPIException | RuntimeException e) {
+                deleteTree(clone); // half made, or damaged: the next request starts a clean clone
+                throw e;
+            }
             try {
                 if (!holds(repo, commit)) { // another request may have fetched it meanwhile
                     fetch(repo, clone, limits, credentials);
