@@ -95,7 +95,7 @@ class DocumentedDeployIT {
         String token = run(ROOT.resolve("runway").toString(), "token", "e2e-documented", "viewer").strip();
         JsonNode d = get("/deployments/" + requested.group(1), token);
         assertEquals("SUCCEEDED", d.get("state").asText());
-        assertEquals("BLUE_GREEN", d.get("strategy").asText());
+        assertEquals("blue-green", d.get("strategy").asText());
         List<String> steps = new ArrayList<>();
         d.get("steps").forEach(s -> {
             assertEquals("FORWARD", s.get("kind").asText(), s.toString());
