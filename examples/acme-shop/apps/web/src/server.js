@@ -8,6 +8,8 @@ const port = Number(process.env.PORT || 3000);
 const root = path.join(__dirname, '..', 'public');
 
 http.createServer(metered((req, res) => {
+  // Runway's executor checks through nginx that the front serves the version it started (VERSION is set by it).
+  res.setHeader('x-release-version', process.env.VERSION || 'dev');
   if (req.url === '/api/health') {
     res.writeHead(200, { 'content-type': 'application/json' });
     return res.end(JSON.stringify({ status: 'ok' }));

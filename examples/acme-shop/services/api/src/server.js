@@ -7,6 +7,8 @@ const port = Number(process.env.PORT || 4000);
 const orders = [];
 
 http.createServer(metered((req, res) => {
+  // Runway's executor checks through nginx that the front serves the version it started (VERSION is set by it).
+  res.setHeader('x-release-version', process.env.VERSION || 'dev');
   res.setHeader('content-type', 'application/json');
   if (req.url === '/health') {
     return res.end(JSON.stringify({ status: 'ok' }));

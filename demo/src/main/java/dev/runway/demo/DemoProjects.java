@@ -61,8 +61,9 @@ final class DemoProjects {
                 env.add(secret + "NEXT_BUILDS=" + settings.nextjsBuilds());
             }
         }
-        // The demo's repositories are local directories, which the validator clones only from allowed roots.
-        env.add("RUNWAY_VALIDATOR_REPOSITORIES_ALLOW_FILE_ROOTS=" + settings.demoDir());
+        // The demo's repositories are local directories, which the validator reads only under allowed roots; the CLI's
+        // snapshots too, as `./runway up` allows: services the demo left running serve cli/README's first deployment.
+        env.add("RUNWAY_VALIDATOR_REPOSITORIES_ALLOW_FILE_ROOTS=" + settings.demoDir() + "," + settings.state().resolve("snapshots"));
         for (String e : ENVIRONMENTS) {
             env.add("RUNWAY_ENVIRONMENTS_" + upper(e) + "_VERIFY_SECONDS=4");
         }

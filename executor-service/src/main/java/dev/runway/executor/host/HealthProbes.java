@@ -65,6 +65,19 @@ class HealthProbes {
         throw new StepFailure("SWITCH_NOT_VISIBLE", "nginx on " + front + " did not serve version " + version + " within 15 s", true);
     }
 
+    /** After nginx's reload the front's server is gone: connections are refused (old workers may finish a moment). */
+    void awaitFrontClosed(int front) throws Exception {
+        URI uri = URI.create("http://127.0.0.1:" + front + "/");
+        long deadline = System.nanoTime() + Duration.ofSeconds(15).toNanos();
+        while (System.nanoTime() < deadline) {
+            if (status(uri) < 0) {
+                return;
+            }
+            Thread.sleep(20);
+        }
+        throw new StepFailure("SWITCH_NOT_VISIBLE", "nginx on " + front + " still answers within 15 s after its server was removed", true);
+    }
+
     private int status(URI uri) {
         try {
             return http.send(HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(2)).build(), HttpResponse.BodyHandlers.discarding()).statusCode();

@@ -141,6 +141,10 @@ public class HostSlots {
         probes.awaitFront(state.front, version);
     }
 
+    void awaitFrontClosed(SlotState state) throws Exception {
+        probes.awaitFrontClosed(state.front);
+    }
+
     /** The supervisor's round: restarts slots that died, deletes checkouts no slot uses once they are old. */
     void supervise() {
         synchronized (lock) {

@@ -48,6 +48,9 @@ import dev.runway.executor.store.DeploymentFacts;
 @ApplicationScoped
 public class HostTarget implements DeploymentTarget {
 
+    /** TrafficRolledBack's slot when the undone release was the first: no slot serves, its front is closed. */
+    static final String FIRST_RELEASE_UNDONE = "none (first release: front closed)";
+
     private final DeploymentFacts facts;
     private final HostSlots slots;
     private final SlotLookup lookup;
@@ -149,31 +152,50 @@ public class HostTarget implements DeploymentTarget {
                 .setSlot(command.getSlot()).build());
     }
 
+    /**
+     * Traffic back on the slot that served before this deployment. A component's first release has none: its undo
+     * takes the release off its front (the project environment's nginx server is removed, as before the deployment),
+     * so the saga can go on to RemoveGreen instead of stopping at a step that cannot succeed.
+     */
     @Override
     public Plan rollbackTraffic(CommandContext ctx, RollbackTraffic command) {
         ProjectEnv key = ctx.projectEnv();
-        Map<String, SlotState> next = new TreeMap<>();
+        Map<String, SlotState> back = new TreeMap<>();
+        Map<String, SlotState> closed = new TreeMap<>();
         String slot = null;
         for (String component : lookup.components(key, command.getComponents())) {
             SlotState state = lookup.existing(key, component);
             String newColour = lookup.newSlot(ctx, state);
             String previous = facts.get(ctx.deploymentId(), DeploymentFacts.PREVIOUS_SLOT)
                     .orElseGet(() -> newColour.equals(state.live) ? null : state.live);
-            if (previous == null || previous.equals(newColour)) {
+            if (previous == null) {
+                // First release: nothing served before it, so nothing serves after its undo.
+                state.live = null;
+                state.candidate = null;
+                state.candidatePercent = 0;
+                closed.put(component, state);
+                continue;
+            }
+            if (previous.equals(newColour)) {
                 throw new StepFailure("NO_PREVIOUS_SLOT", component + " has no previous version to send traffic back to", false);
             }
             SlotLookup.requireRunning(state, previous);
             state.live = previous;
             state.candidate = newColour;
             state.candidatePercent = 0;
-            next.put(component, state);
+            back.put(component, state);
             slot = previous;
         }
+        Map<String, SlotState> next = new TreeMap<>(back);
+        next.putAll(closed);
         Plan plan = steps.route(new Plan(), next);
-        for (SlotState state : next.values()) {
+        for (SlotState state : back.values()) {
             steps.verify(plan, state, state.live);
         }
-        String colour = slot;
+        for (SlotState state : closed.values()) {
+            steps.verifyClosed(plan, state);
+        }
+        String colour = slot == null ? FIRST_RELEASE_UNDONE : slot;
         return plan.reply(() -> TrafficRolledBack.newBuilder().setHeader(ctx.replyHeader()).setStep(ctx.step())
                 .setSlot(colour).build());
     }

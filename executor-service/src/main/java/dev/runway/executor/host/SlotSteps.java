@@ -104,4 +104,9 @@ public class SlotSteps {
         plan.step("verify through nginx 127.0.0.1:" + state.front + " (" + state.project + " in " + state.environment + ") that "
                 + state.component + " " + colour + " answers", () -> slots.awaitFront(state, colour));
     }
+
+    void verifyClosed(Plan plan, SlotState state) {
+        plan.step("verify that nginx 127.0.0.1:" + state.front + " (" + state.project + " in " + state.environment + ") no longer serves "
+                + state.component + " (its first release is undone)", () -> slots.awaitFrontClosed(state));
+    }
 }

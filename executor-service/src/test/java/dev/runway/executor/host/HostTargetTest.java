@@ -158,6 +158,34 @@ class HostTargetTest {
     }
 
     @Test
+    void shouldUndoTheShiftOfAFirstReleaseByClosingItsFrontThenRemoveIt() throws Exception {
+        // A saga whose monitoring window fails after the first release of a project environment took all traffic.
+        String first = UUID.randomUUID().toString();
+        assertEquals("blue", deploy(first, "1.0.0").getSlot());
+        shift(first, 100);
+        assertEquals(Map.of("1.0.0", 20), Http.split(FRONT, 20));
+
+        TrafficRolledBack back = assertInstanceOf(TrafficRolledBack.class, bus.call(RollbackTraffic.newBuilder().setHeader(header(first))
+                .setStep("undo-shift-traffic").setFencingToken(FencingTokens.next()).setComponents(List.of("web")).build(), WAIT));
+        assertEquals(HostTarget.FIRST_RELEASE_UNDONE, back.getSlot());
+        assertNull(Http.version(FRONT), "nothing served before the first release, so its front is closed again");
+        assertEquals("1.0.0", Http.version(BLUE), "the release itself is stopped by RemoveGreen, not by the traffic undo");
+
+        GreenRemoved removed = assertInstanceOf(GreenRemoved.class, bus.call(RemoveGreen.newBuilder().setHeader(header(first))
+                .setStep("undo-deploy-green").setFencingToken(FencingTokens.next()).setComponents(List.of("web")).build(), WAIT));
+        assertEquals("blue", removed.getSlot());
+        assertNull(Http.version(BLUE), "the removed slot's process is stopped");
+        assertFalse(Files.exists(ExecutorTestResource.STATE.resolve("pids").resolve("development-" + project + "-web-blue.pid")));
+
+        // The project environment is as before its first release: the next one is a first release again.
+        String second = UUID.randomUUID().toString();
+        GreenDeployed again = deploy(second, "1.0.1");
+        assertNull(again.getEndpoints().get(0).getBaselineUrl(), "no version serves to compare with");
+        shift(second, 100);
+        assertEquals(Map.of("1.0.1", 20), Http.split(FRONT, 20));
+    }
+
+    @Test
     void shouldDeployNextToTheReleaseThatTookAllTrafficEvenUnpromoted() throws Exception {
         // The orchestrator's sagas end at ShiftTraffic 100 without PromoteGreen: the 100 % slot is what serves.
         String first = UUID.randomUUID().toString();

@@ -2,10 +2,12 @@ package dev.runway.validator.source;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.SimpleFileVisitor;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.time.Duration;
-import java.util.stream.Stream;
 
 import org.eclipse.jgit.lib.ProgressMonitor;
 
@@ -82,18 +84,28 @@ public record CloneLimits(Duration timeout, long maxBytes) {
             }
         }
 
+        /** Bytes of the regular files under {@code dir}: one walk, each file's size from the attributes read while walking. */
         static long size(Path dir) {
-            try (Stream<Path> files = Files.walk(dir)) {
-                return files.filter(Files::isRegularFile).mapToLong(f -> {
-                    try {
-                        return Files.size(f);
-                    } catch (IOException e) {
-                        return 0; // a temporary file JGit just renamed
+            long[] total = { 0 };
+            try {
+                Files.walkFileTree(dir, new SimpleFileVisitor<>() {
+                    @Override
+                    public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) {
+                        if (attrs.isRegularFile()) {
+                            total[0] += attrs.size();
+                        }
+                        return FileVisitResult.CONTINUE;
                     }
-                }).sum();
+
+                    @Override
+                    public FileVisitResult visitFileFailed(Path file, IOException e) {
+                        return FileVisitResult.CONTINUE; // a temporary file JGit just renamed
+                    }
+                });
             } catch (IOException | UncheckedIOException e) {
-                return 0;
+                return total[0];
             }
+            return total[0];
         }
     }
 }

@@ -35,8 +35,9 @@ import dev.runway.messaging.credentials.RepositoryCredentials;
 /**
  * The project exactly as committed: every file is read from the commit's tree, so nothing in a
  * working copy can change the outcome. Only what the operator's {@link RepositoryPolicy} allows is read: a local
- * path is opened in place; a URL (https, ssh, file://) is cloned bare, within {@link CloneLimits}, into a
- * temporary directory that {@link #close()} deletes.
+ * repository (a path or a {@code file://} URL under an allowed root) is opened in place, read-only; a remote URL
+ * (https, ssh) is read from a bare clone, within {@link CloneLimits}: the {@link CloneCache}'s when one is given
+ * (fetched only when the commit is not there yet), else a temporary one that {@link #close()} deletes.
  */
 public final class GitCommitSource implements ProjectSource {
 
@@ -47,16 +48,16 @@ public final class GitCommitSource implements ProjectSource {
 
     private final Repository repo;
     private final boolean ownsRepo;
-    private final Path tempDir;
+    private final Runnable release;
     private final Map<String, ObjectId> blobs;
     private final String description;
     private final GitFacts facts;
 
-    private GitCommitSource(Repository repo, boolean ownsRepo, Path tempDir, Map<String, ObjectId> blobs,
+    private GitCommitSource(Repository repo, boolean ownsRepo, Runnable release, Map<String, ObjectId> blobs,
             String description, GitFacts facts) {
         this.repo = repo;
         this.ownsRepo = ownsRepo;
-        this.tempDir = tempDir;
+        this.release = release;
         this.blobs = blobs;
         this.description = description;
         this.facts = facts;
@@ -80,6 +81,15 @@ public final class GitCommitSource implements ProjectSource {
      */
     public static GitCommitSource open(String url, String commit, RepositoryPolicy policy, CloneLimits limits,
             RepositoryCredentials.Credential credential) throws SourceUnavailableException {
+        return open(url, commit, policy, limits, credential, null);
+    }
+
+    /**
+     * {@link #open(String, String, RepositoryPolicy, CloneLimits, RepositoryCredentials.Credential)} reading a remote
+     * repository from {@code cache} (null: a temporary clone per call).
+     */
+    public static GitCommitSource open(String url, String commit, RepositoryPolicy policy, CloneLimits limits,
+            RepositoryCredentials.Credential credential, CloneCache cache) throws SourceUnavailableException {
         if (url == null || url.isBlank()) {
             throw new SourceUnavailableException("the request names no repository");
         }
@@ -95,7 +105,22 @@ public final class GitCommitSource implements ProjectSource {
         }
         Repository repo;
         Path tempDir = null;
-        if (location.remote()) {
+        Runnable release = null;
+        if (location.remote() && cache != null) {
+            try {
+                CloneCache.Lease lease = cache.open(location.url(), credential == null ? null : credential.name(), commit, limits,
+                        credential == null ? null : new UsernamePasswordCredentialsProvider(credential.username(), credential.password()));
+                repo = lease.repository();
+                release = lease::close;
+            } catch (CloneCache.TooLargeException e) {
+                throw new SourceUnavailableException("repository " + shown + " is larger than the clone limit of "
+                        + limits.maxBytes() + " bytes (runway.validator.clone.max-bytes); the clone was stopped", e);
+            } catch (GitAPIException | IOException | RuntimeException e) {
+                throw new SourceUnavailableException("repository " + shown + " could not be cloned or fetched"
+                        + (credential == null ? "" : " with credential " + credential.name()) + ": "
+                        + Redaction.redact(String.valueOf(e.getMessage()), secrets), e);
+            }
+        } else if (location.remote()) {
             CloneLimits.SizeWatch size = null;
             try {
                 tempDir = Files.createTempDirectory("runway-validator-clone-");
@@ -113,6 +138,8 @@ public final class GitCommitSource implements ProjectSource {
                         .setProgressMonitor(size)
                         .call();
                 repo = cloned.getRepository();
+                Path temporary = tempDir;
+                release = () -> deleteQuietly(temporary);
                 if (size.exceeded()) {
                     // Grew past the limit after the last check (one large object): refused all the same.
                     repo.close();
@@ -145,15 +172,43 @@ public final class GitCommitSource implements ProjectSource {
             } catch (IOException | IllegalArgumentException e) {
                 throw new SourceUnavailableException("no git repository at " + shown + ": " + Redaction.redact(e.getMessage()), e);
             }
+            // Read in place, nothing copied: the clone limit bounds what a request may make the validator read all the same.
+            long bytes = objectBytes(repo);
+            if (bytes > limits.maxBytes()) {
+                repo.close();
+                throw new SourceUnavailableException("repository " + shown + " is larger than the clone limit of " + limits.maxBytes()
+                        + " bytes (runway.validator.clone.max-bytes): its objects take " + bytes + " bytes");
+            }
         }
         try {
             ObjectId id = resolve(repo, commit, shown);
-            return build(repo, true, tempDir, id, "", shown + " at " + id.abbreviate(12).name());
+            return build(repo, true, release, id, "", shown + " at " + id.abbreviate(12).name());
         } catch (SourceUnavailableException | RuntimeException e) {
             repo.close();
-            deleteQuietly(tempDir);
+            if (release != null) {
+                release.run();
+            }
             throw e;
         }
+    }
+
+    /** Bytes of a local repository's object store, its alternates (which the policy keeps under a root) included. */
+    private static long objectBytes(Repository repo) {
+        Path objects = repo.getDirectory().toPath().resolve("objects");
+        long bytes = CloneLimits.SizeWatch.size(objects);
+        Path alternates = objects.resolve("info").resolve("alternates");
+        if (Files.isRegularFile(alternates)) {
+            try {
+                for (String line : Files.readAllLines(alternates)) {
+                    if (!line.isBlank()) {
+                        bytes += CloneLimits.SizeWatch.size(objects.resolve(line.strip()));
+                    }
+                }
+            } catch (IOException e) {
+                // unreadable alternates: JGit fails to read their objects with its own reason
+            }
+        }
+        return bytes;
     }
 
     /** A commit of an already open repository (shared, not closed by this source). */
@@ -162,7 +217,7 @@ public final class GitCommitSource implements ProjectSource {
         return build(repo, owns, null, commit, prefix, description);
     }
 
-    private static GitCommitSource build(Repository repo, boolean owns, Path tempDir, ObjectId commitId, String prefix,
+    private static GitCommitSource build(Repository repo, boolean owns, Runnable release, ObjectId commitId, String prefix,
             String description) throws SourceUnavailableException {
         Map<String, ObjectId> blobs = new TreeMap<>();
         try (RevWalk walk = new RevWalk(repo); TreeWalk tree = new TreeWalk(repo)) {
@@ -184,7 +239,7 @@ public final class GitCommitSource implements ProjectSource {
                 blobs.put(tree.getPathString().substring(prefix.length()), tree.getObjectId(0));
             }
             GitFacts facts = new JGitFacts(repo, commit.copy(), prefix, false, List::of);
-            return new GitCommitSource(repo, owns, tempDir, blobs, description, facts);
+            return new GitCommitSource(repo, owns, release, blobs, description, facts);
         } catch (IOException e) {
             throw new SourceUnavailableException("commit " + commitId.name() + " could not be read: " + Redaction.redact(e.getMessage()), e);
         }
@@ -250,7 +305,9 @@ public final class GitCommitSource implements ProjectSource {
     public void close() {
         if (ownsRepo) {
             repo.close();
-            deleteQuietly(tempDir);
+            if (release != null) {
+                release.run();
+            }
         }
     }
 

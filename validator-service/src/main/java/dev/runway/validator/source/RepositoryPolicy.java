@@ -30,7 +30,7 @@ public final class RepositoryPolicy {
     private static final Pattern SCP_LIKE = Pattern.compile("^([A-Za-z0-9._-]+)@([A-Za-z0-9.-]+):(.*)$");
     private static final Pattern HOST = Pattern.compile("(\\*\\.)?[a-z0-9]([a-z0-9.-]*[a-z0-9])?(:\\d{1,5})?");
 
-    /** Where a repository is, once allowed: a local path opened in place, or ({@code remote}) a URL to clone, file:// included. */
+    /** Where a repository is, once allowed: a local path (or file:// URL) opened in place, or ({@code remote}) a URL to clone. */
     public record Location(String url, boolean remote, Path localPath) {
     }
 
@@ -85,7 +85,7 @@ public final class RepositoryPolicy {
             } catch (InvalidPathException e) {
                 throw new SourceUnavailableException("repository " + shown + " is not a valid path");
             }
-            return local(url, path, false, shown);
+            return local(path, shown);
         }
         URI uri;
         try {
@@ -104,7 +104,7 @@ public final class RepositoryPolicy {
             } catch (Exception e) {
                 throw new SourceUnavailableException("repository " + shown + " is not a valid file URL");
             }
-            return local(url, path, true, shown);
+            return local(path, shown);
         }
         if (uri.getHost() == null) {
             throw new SourceUnavailableException("repository " + shown + " names no host");
@@ -135,7 +135,7 @@ public final class RepositoryPolicy {
         return new Location(url, true, null);
     }
 
-    private Location local(String url, Path path, boolean clone, String shown) throws SourceUnavailableException {
+    private Location local(Path path, String shown) throws SourceUnavailableException {
         allowScheme("file", shown);
         Path real = real(path);
         if (!underRoot(real)) {
@@ -147,7 +147,8 @@ public final class RepositoryPolicy {
             throw new SourceUnavailableException("repository " + shown + " is refused: its " + escape.get() + " lies outside "
                     + "runway.validator.repositories.allow-file-roots");
         }
-        return new Location(clone ? real.toUri().toString() : real.toString(), clone, real);
+        // A file:// URL is read in place like a path: cloning a local repository per request only costs time.
+        return new Location(real.toString(), false, real);
     }
 
     private void allowScheme(String scheme, String shown) throws SourceUnavailableException {

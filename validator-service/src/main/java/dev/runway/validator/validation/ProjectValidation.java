@@ -27,6 +27,7 @@ import dev.runway.validator.rules.Check;
 import dev.runway.validator.rules.Report;
 import dev.runway.validator.rules.ValidationRequest;
 import dev.runway.validator.rules.Validator;
+import dev.runway.validator.source.CloneCache;
 import dev.runway.validator.source.CloneLimits;
 import dev.runway.validator.source.GitCommitSource;
 import dev.runway.validator.source.RepositoryPolicy;
@@ -49,6 +50,7 @@ public class ProjectValidation {
     private final ValidatorSettings settings;
     private final RepositoryPolicy policy;
     private final CloneLimits limits;
+    private final CloneCache clones;
     private final RepositoryCredentials credentials;
     private final Clock clock;
 
@@ -59,6 +61,7 @@ public class ProjectValidation {
         this.policy = RepositoryPolicy.of(settings.repositories().allowSchemes(),
                 settings.repositories().allowHosts().orElse(List.of()), settings.repositories().allowFileRoots().orElse(List.of()));
         this.limits = new CloneLimits(settings.cloneSettings().timeout(), settings.cloneSettings().maxBytes());
+        this.clones = new CloneCache(settings.cloneSettings().cacheDir(), settings.cloneSettings().cacheMaxBytes());
         this.clock = Clock.systemUTC();
     }
 
@@ -94,7 +97,7 @@ public class ProjectValidation {
                 return Validator.unreadable(e.getMessage(), since(start));
             }
         }
-        try (GitCommitSource source = GitCommitSource.open(repo.getUrl(), repo.getCommit(), policy, limits, credential)) {
+        try (GitCommitSource source = GitCommitSource.open(repo.getUrl(), repo.getCommit(), policy, limits, credential, clones)) {
             return validator.validate(source, what);
         } catch (SourceUnavailableException e) {
             return Validator.unreadable(e.getMessage(), since(start));

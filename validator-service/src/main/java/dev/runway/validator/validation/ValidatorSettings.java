@@ -14,7 +14,7 @@ import io.smallrye.config.WithName;
 @ConfigMapping(prefix = "runway.validator")
 public interface ValidatorSettings {
 
-    /** Bounds of a clone of a remote repository (https, ssh, file://). */
+    /** Bounds of a clone of a remote repository (https, ssh); max-bytes also bounds a local one read in place. */
     @WithName("clone")
     CloneSettings cloneSettings();
 
@@ -33,6 +33,17 @@ public interface ValidatorSettings {
         /** A clone that grows past this many bytes (256 MiB) is stopped and the validation fails with the reason. */
         @WithDefault("268435456")
         long maxBytes();
+
+        /**
+         * Where bare clones of remote repositories are kept between requests, one per URL and credential reference,
+         * fetched only when a request's commit is not there yet. One validator process per directory.
+         */
+        @WithDefault("${java.io.tmpdir}/runway-validator-clones")
+        Path cacheDir();
+
+        /** All cached clones together (2 GiB); past it, the clones used longest ago are deleted after a fetch. */
+        @WithDefault("2147483648")
+        long cacheMaxBytes();
     }
 
     interface Repositories {

@@ -12,7 +12,9 @@ import java.util.Collections;
 import java.util.List;
 import java.util.stream.Stream;
 
+import org.eclipse.jgit.api.Git;
 import org.eclipse.jgit.dircache.DirCache;
+import org.eclipse.jgit.dircache.DirCacheBuilder;
 import org.eclipse.jgit.dircache.DirCacheEditor;
 import org.eclipse.jgit.dircache.DirCacheEntry;
 import org.eclipse.jgit.lib.CommitBuilder;
@@ -24,12 +26,16 @@ import org.eclipse.jgit.lib.PersonIdent;
 import org.eclipse.jgit.lib.RefUpdate;
 import org.eclipse.jgit.lib.Repository;
 import org.eclipse.jgit.lib.TagBuilder;
+import org.eclipse.jgit.revwalk.RevWalk;
 import org.eclipse.jgit.storage.file.FileRepositoryBuilder;
 
 import dev.runway.events.Environment;
+import dev.runway.messaging.credentials.RepositoryCredentials;
+import dev.runway.validator.fixtures.GitHttpServer;
 import dev.runway.validator.rules.Report;
 import dev.runway.validator.rules.ValidationRequest;
 import dev.runway.validator.rules.Validator;
+import dev.runway.validator.source.CloneCache;
 import dev.runway.validator.source.CloneLimits;
 import dev.runway.validator.source.GitCommitSource;
 import dev.runway.validator.source.RepositoryPolicy;
@@ -37,9 +43,11 @@ import dev.runway.validator.source.RepositoryPolicy;
 /**
  * The validator on a big repository: examples/acme-shop plus thousands of source files, thousands
  * of commits, a release tag every 100 commits and a migration every 25, built with JGit (objects
- * written directly, no work tree). Prints how long the service's two paths take, warm: a local
- * path opened in place, and a file:// URL cloned bare first (what the service does for the CLI's
- * requests). Prints figures; asserts nothing about time. Run from the repository root (README).
+ * written directly, no work tree). Prints how long the service's paths take: a local path and a
+ * file:// URL (what the CLI sends), both read in place; and the repository as a remote served over
+ * HTTP (the test git server), read through the clone cache: the first request clones, later ones
+ * read the cached clone, and a new commit is fetched alone. Prints figures; asserts nothing about
+ * time. Run from the repository root (README).
  */
 public final class LargeRepositoryBenchmark {
 
@@ -63,9 +71,34 @@ public final class LargeRepositoryBenchmark {
             RepositoryPolicy policy = RepositoryPolicy.localUnder(dir);
             CloneLimits limits = new CloneLimits(Duration.ofMinutes(5), 2L * 1024 * 1024 * 1024);
             String gitDir = dir.resolve(".git").toString();
-            measure("local path, opened in place", runs, () -> once(validator, gitDir, built.head, policy, limits, request));
-            measure("file:// URL, cloned bare per request", Math.max(3, runs / 3),
-                    () -> once(validator, "file://" + gitDir, built.head, policy, limits, request));
+            measure("local path, opened in place", runs, () -> once(validator, gitDir, built.head, policy, limits, null, null, request));
+            measure("file:// URL, read in place", runs, () -> once(validator, "file://" + gitDir, built.head, policy, limits, null, null, request));
+
+            RepositoryCredentials.Credential credential = new RepositoryCredentials.Credential("bench-git", RepositoryCredentials.TOKEN_USER,
+                    "bench-token");
+            RepositoryPolicy http = RepositoryPolicy.of(List.of("http"), List.of("127.0.0.1"), List.of());
+            Path cacheDir = dir.resolve("clone-cache");
+            CloneCache cache = new CloneCache(cacheDir, 4L * 1024 * 1024 * 1024);
+            // Served as a hosting service keeps it: packed (git's dumb protocol fetches loose objects one request each).
+            long g0 = System.nanoTime();
+            try (Git git = Git.open(dir.toFile())) {
+                git.gc().call();
+            }
+            System.out.printf("packed for serving in %.1f s%n", (System.nanoTime() - g0) / 1e9);
+            try (GitHttpServer server = GitHttpServer.serve(dir, "bench-token")) {
+                long c0 = System.nanoTime();
+                once(validator, server.url(), built.head, http, limits, credential, cache, request);
+                System.out.printf("http remote through the clone cache: first request (clones, %d requests over git's dumb protocol) %.1f s%n",
+                        server.requests().size(), (System.nanoTime() - c0) / 1e9);
+                measure("http remote through the clone cache, commit cached", runs,
+                        () -> once(validator, server.url(), built.head, http, limits, credential, cache, request));
+                int before = server.requests().size();
+                String next = addCommit(dir.resolve(".git"), built.head);
+                long n0 = System.nanoTime();
+                once(validator, server.url(), next, http, limits, credential, cache, request);
+                System.out.printf("http remote through the clone cache: a new commit, fetched incrementally (%d requests) %.0f ms%n",
+                        server.requests().size() - before, (System.nanoTime() - n0) / 1e6);
+            }
         } finally {
             try (Stream<Path> walk = Files.walk(dir)) {
                 walk.sorted(Collections.reverseOrder()).forEach(p -> p.toFile().delete());
@@ -78,8 +111,8 @@ public final class LargeRepositoryBenchmark {
     }
 
     private static Report once(Validator validator, String url, String commit, RepositoryPolicy policy, CloneLimits limits,
-            ValidationRequest request) throws Exception {
-        try (GitCommitSource source = GitCommitSource.open(url, commit, policy, limits)) {
+            RepositoryCredentials.Credential credential, CloneCache cache, ValidationRequest request) throws Exception {
+        try (GitCommitSource source = GitCommitSource.open(url, commit, policy, limits, credential, cache)) {
             return validator.validate(source, request);
         }
     }
@@ -103,6 +136,36 @@ public final class LargeRepositoryBenchmark {
                 first.checks().size(), first.errors());
         if (first.errors() > 0) {
             first.failures().forEach(c -> System.out.println("  error: " + c.ruleId() + " " + c.message()));
+        }
+    }
+
+    /** One more commit on main after {@code parent}: a changed source file, the same tree otherwise. */
+    static String addCommit(Path gitDir, String parent) throws IOException {
+        try (Repository repo = new FileRepositoryBuilder().setGitDir(gitDir.toFile()).setMustExist(true).build();
+                ObjectInserter ins = repo.newObjectInserter()) {
+            DirCache index = DirCache.newInCore();
+            DirCacheBuilder builder = index.builder();
+            ObjectId parentId = ObjectId.fromString(parent);
+            try (RevWalk walk = new RevWalk(repo)) {
+                builder.addTree(new byte[0], 0, repo.newObjectReader(), walk.parseCommit(parentId).getTree());
+            }
+            builder.finish();
+            DirCacheEditor e = index.editor();
+            put(e, ins, source(0), module(0, -1));
+            e.finish();
+            CommitBuilder c = new CommitBuilder();
+            c.setTreeId(index.writeTree(ins));
+            c.setParentId(parentId);
+            PersonIdent who = new PersonIdent("Bench", "bench@example.com", Instant.now(), ZoneOffset.UTC);
+            c.setAuthor(who);
+            c.setCommitter(who);
+            c.setMessage("one more change\n");
+            ObjectId id = ins.insert(c);
+            ins.flush();
+            RefUpdate main = repo.updateRef(Constants.R_HEADS + "main");
+            main.setNewObjectId(id);
+            main.forceUpdate();
+            return id.name();
         }
     }
 

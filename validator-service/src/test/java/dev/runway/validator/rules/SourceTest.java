@@ -10,6 +10,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.stream.Stream;
 
 import org.junit.jupiter.api.Test;
 
@@ -21,7 +24,7 @@ import dev.runway.validator.source.GitCommitSource;
 import dev.runway.validator.source.RepositoryPolicy;
 import dev.runway.validator.source.SourceUnavailableException;
 
-/** Reading the repository: local paths, URLs (cloned), what the policy refuses, and every way it can fail. */
+/** Reading the repository: local paths and file:// URLs (in place), what the policy refuses, and every way it can fail. */
 class SourceTest {
 
     static final CloneLimits LIMITS = FixtureRepo.LIMITS;
@@ -41,18 +44,24 @@ class SourceTest {
     }
 
     @Test
-    void clonesAFileUrl() throws Exception {
+    void readsAFileUrlInPlaceAtTheRequestedCommitWithoutWritingToIt() throws Exception {
         try (FixtureRepo repo = FixtureRepo.released()) {
-            GitCommitSource source = GitCommitSource.open(repo.dir().toUri().toString(), repo.head(), RepositoryPolicy.localUnder(TMP), LIMITS);
-            try (source) {
+            String released = repo.head();
+            repo.write("services/api/src/later.js", "module.exports = 1;\n").commit("after the release");
+            Map<String, String> before = listing(repo.dir());
+            try (GitCommitSource source = GitCommitSource.open(repo.dir().toUri().toString(), released.substring(0, 12),
+                    RepositoryPolicy.localUnder(TMP), LIMITS)) {
+                assertTrue(source.describe().endsWith(" at " + released.substring(0, 12)), source.describe());
+                assertFalse(source.isFile("services/api/src/later.js"), "the requested commit, not the branch's newest");
                 Report report = FixtureRepo.VALIDATOR.validate(source, repo.request());
                 assertEquals(ValidationOutcome.PASSED, report.outcome(), Reports.dump(report));
             }
+            assertEquals(before, listing(repo.dir()), "nothing in the repository was written, touched or added");
         }
     }
 
     @Test
-    void stopsACloneThatGrowsPastTheLimit() throws Exception {
+    void refusesALocalRepositoryLargerThanTheLimit() throws Exception {
         try (FixtureRepo repo = FixtureRepo.released()) {
             CloneLimits tiny = new CloneLimits(Duration.ofSeconds(30), 4 * 1024);
             SourceUnavailableException tooLarge = assertThrows(SourceUnavailableException.class,
@@ -60,6 +69,18 @@ class SourceTest {
             assertTrue(tooLarge.getMessage().contains("is larger than the clone limit of 4096 bytes (runway.validator.clone.max-bytes)"),
                     tooLarge.getMessage());
         }
+    }
+
+    /** Every file under {@code dir} with its size and modification time. */
+    static Map<String, String> listing(Path dir) throws Exception {
+        Map<String, String> files = new TreeMap<>();
+        try (Stream<Path> walk = Files.walk(dir)) {
+            for (Path f : walk.toList()) {
+                files.put(dir.relativize(f).toString(), Files.isDirectory(f) ? "dir " + Files.getLastModifiedTime(f)
+                        : Files.size(f) + " " + Files.getLastModifiedTime(f));
+            }
+        }
+        return files;
     }
 
     @Test
