@@ -31,7 +31,7 @@ import org.eclipse.jgit.storage.file.FileRepositoryBuilder;
 
 import dev.runway.events.Environment;
 import dev.runway.messaging.credentials.RepositoryCredentials;
-import dev.runway.validator.fixtures.GitHttpServer;
+import dev.runway.testsupport.GitHttpServer;
 import dev.runway.validator.rules.Report;
 import dev.runway.validator.rules.ValidationRequest;
 import dev.runway.validator.rules.Validator;

@@ -23,8 +23,8 @@ import org.junit.jupiter.api.Test;
 
 import dev.runway.events.ValidationOutcome;
 import dev.runway.messaging.credentials.RepositoryCredentials;
+import dev.runway.testsupport.GitHttpServer;
 import dev.runway.validator.fixtures.FixtureRepo;
-import dev.runway.validator.fixtures.GitHttpServer;
 import dev.runway.validator.fixtures.Reports;
 import dev.runway.validator.rules.Report;
 
