@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
+import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -54,9 +55,12 @@ class NextjsPrismaDemoIT {
     static String viewerToken;
     /** The project's deployments by version ("1.0.0", "1.1.0"), as GET /deployments/{id} shows them. */
     static Map<String, JsonNode> deployments;
+    /** Whether the backing stack was up before the demo: if so, it is left up (the next test may be reading from it). */
+    static boolean stackWasUp;
 
     @BeforeAll
     static void runTheDemo() throws Exception {
+        stackWasUp = listening(9092);
         Path log = Files.createTempFile("runway-demo-nextjs", ".log");
         long t0 = System.nanoTime();
         Process demo = new ProcessBuilder(ROOT.resolve("runway").toString(), "demo", "nextjs").directory(ROOT.toFile())
@@ -80,10 +84,13 @@ class NextjsPrismaDemoIT {
         System.out.printf("e2e: ./runway demo nextjs took %d s (exit %d); deployments %s%n", demoSeconds, demoExit, deployments.keySet());
     }
 
-    /** Stops what the demo started; with RUNWAY_KEEP_STACK=1 (a shared stack) the stack itself stays up. */
+    /**
+     * Stops what the demo started, and leaves the stack as the test found it: up if it was running before (or with
+     * RUNWAY_KEEP_STACK=1, a shared stack), down if the demo started it.
+     */
     @AfterAll
     static void demoDown() throws Exception {
-        if ("1".equals(System.getenv("RUNWAY_KEEP_STACK"))) {
+        if (stackWasUp || "1".equals(System.getenv("RUNWAY_KEEP_STACK"))) {
             run(ROOT.resolve("runway").toString(), "down", "--keep-stack");
         } else {
             run(ROOT.resolve("runway").toString(), "down");
@@ -234,5 +241,13 @@ class NextjsPrismaDemoIT {
         assertTrue(p.waitFor(2, TimeUnit.MINUTES), String.join(" ", command));
         assertEquals(0, p.exitValue(), String.join(" ", command) + ": " + out);
         return out;
+    }
+
+    static boolean listening(int port) {
+        try (Socket s = new Socket("127.0.0.1", port)) {
+            return true;
+        } catch (IOException e) {
+            return false;
+        }
     }
 }
