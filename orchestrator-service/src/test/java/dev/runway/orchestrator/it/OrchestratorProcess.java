@@ -1,5 +1,7 @@
 package dev.runway.orchestrator.it;
 
+import static io.restassured.RestAssured.given;
+
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.ServerSocket;
@@ -12,6 +14,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -28,6 +31,8 @@ import org.awaitility.core.ConditionTimeoutException;
 import dev.runway.events.Topics;
 import dev.runway.orchestrator.support.Waits;
 import dev.runway.testsupport.Backbone;
+import dev.runway.testsupport.Tokens;
+import io.restassured.http.ContentType;
 
 /**
  * The packaged orchestrator ({@code target/quarkus-app/quarkus-run.jar}) as a child process in the
@@ -63,6 +68,18 @@ final class OrchestratorProcess implements AutoCloseable {
         this.lease = lease;
         this.port = freePort();
         this.logDir = Path.of(System.getProperty("runway.it.log-dir", "target/orchestrator-it"));
+    }
+
+    /** POSTs a staging deployment of version 1.4.2 as a deployer; returns its id. */
+    String post(String project, String manifest) {
+        Map<String, Object> body = new HashMap<>();
+        body.put("project", project);
+        body.put("version", "1.4.2");
+        body.put("environment", "staging");
+        body.put("manifest", manifest);
+        return given().baseUri(baseUrl()).header("Authorization", Tokens.bearer("dana", "deployer")).contentType(ContentType.JSON)
+                .body(body).when().post("/deployments")
+                .then().statusCode(202).extract().path("id");
     }
 
     String baseUrl() {

@@ -17,7 +17,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -43,7 +42,6 @@ import dev.runway.orchestrator.support.Participants;
 import dev.runway.orchestrator.support.Waits;
 import dev.runway.testsupport.Backbone;
 import dev.runway.testsupport.Tokens;
-import io.restassured.http.ContentType;
 import io.restassured.path.json.JsonPath;
 
 /**
@@ -99,7 +97,7 @@ class OrchestratorRestartIT {
         OrchestratorProcess service = orchestrator("mid-saga", Duration.ofSeconds(4));
         service.start(Map.of());
         String project = project();
-        String id = post(project, Manifests.of(project, true, "strategy: blue-green"));
+        String id = service.post(project, Manifests.of(project, true, "strategy: blue-green"));
 
         DeployGreen deploy = (DeployGreen) participants.answerUntil(id, "deploy-green");
         long tokenBefore = deploy.getFencingToken();
@@ -121,7 +119,7 @@ class OrchestratorRestartIT {
         participants.answerUntil(id, null);
         JsonPath done = awaitState(service, id, "SUCCEEDED");
 
-        Map<String, Set<String>> commands = commandEventIds(id);
+        Map<String, Set<String>> commands = participants.commandEventIds(id);
         assertEquals(BLUE_GREEN_WITH_DATABASE, List.copyOf(commands.keySet()), "every step commanded, in order");
         commands.forEach((step, eventIds) -> assertEquals(1, eventIds.size(),
                 step + " was commanded more than once (distinct event ids " + eventIds + ")"));
@@ -164,7 +162,7 @@ class OrchestratorRestartIT {
         outage.put(unreachable + "health-enabled", "false");
         service.start(outage);
         String project = project();
-        String id = post(project, Manifests.of(project, false, "strategy: blue-green"));
+        String id = service.post(project, Manifests.of(project, false, "strategy: blue-green"));
 
         assertEquals(List.of(), participants.commandsDuring(id, Duration.ofSeconds(3)), "nothing reached the validator");
         List<Map<String, Object>> rows = PgAdmin.query(Backbone.get(), service.jdbcUrl(),
@@ -181,7 +179,7 @@ class OrchestratorRestartIT {
         participants.send(Participants.success(request));
         participants.answerUntil(id, null);
         awaitState(service, id, "SUCCEEDED");
-        Map<String, Set<String>> commands = commandEventIds(id);
+        Map<String, Set<String>> commands = participants.commandEventIds(id);
         assertEquals(List.of("validate", "deploy-green", "verify-green", "shift-traffic", "monitor", "promote-green"),
                 List.copyOf(commands.keySet()));
         commands.forEach((step, eventIds) -> assertEquals(1, eventIds.size(), step + " commanded twice: " + eventIds));
@@ -196,17 +194,6 @@ class OrchestratorRestartIT {
         return "p" + UUID.randomUUID().toString().substring(0, 8);
     }
 
-    private String post(String project, String manifest) {
-        Map<String, Object> body = new HashMap<>();
-        body.put("project", project);
-        body.put("version", "1.4.2");
-        body.put("environment", "staging");
-        body.put("manifest", manifest);
-        return given().baseUri(orchestrator.baseUrl()).header("Authorization", DEPLOYER).contentType(ContentType.JSON).body(body)
-                .when().post("/deployments")
-                .then().statusCode(202).extract().path("id");
-    }
-
     private JsonPath get(String id) {
         return given().baseUri(orchestrator.baseUrl()).header("Authorization", DEPLOYER).when().get("/deployments/" + id)
                 .then().statusCode(200).extract().jsonPath();
@@ -214,17 +201,6 @@ class OrchestratorRestartIT {
 
     private JsonPath awaitState(OrchestratorProcess service, String id, String state) {
         return Waits.untilState(id, state, Duration.ofSeconds(60), () -> get(id));
-    }
-
-    /** Step → distinct command event ids, in the order the steps were first commanded. */
-    private Map<String, Set<String>> commandEventIds(String id) {
-        Map<String, Set<String>> byStep = new LinkedHashMap<>();
-        for (SpecificRecord r : participants.records(id)) {
-            if (Participants.isCommand(r) && !(r instanceof StopWatch)) {
-                byStep.computeIfAbsent(Participants.step(r), s -> new LinkedHashSet<>()).add(Envelopes.headerOf(r).getEventId());
-            }
-        }
-        return byStep;
     }
 
     /** How many command records arrived in all, re-publications of the same event id included. */

@@ -6,28 +6,21 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 
-import org.apache.avro.specific.SpecificRecord;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtensionContext;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.extension.TestWatcher;
 
-import dev.runway.events.Envelopes;
-import dev.runway.events.StopWatch;
 import dev.runway.orchestrator.support.Manifests;
 import dev.runway.orchestrator.support.Participants;
 import dev.runway.orchestrator.support.Waits;
 import dev.runway.testsupport.Tokens;
-import io.restassured.http.ContentType;
 import io.restassured.path.json.JsonPath;
 
 /**
@@ -82,7 +75,7 @@ class TwoOrchestratorsIT {
         List<String> ids = new ArrayList<>();
         for (int i = 0; i < DEPLOYMENTS; i++) {
             String project = "two" + UUID.randomUUID().toString().substring(0, 8);
-            ids.add(post(i % 2 == 0 ? a : b, project, Manifests.of(project, false, "strategy: blue-green")));
+            ids.add((i % 2 == 0 ? a : b).post(project, Manifests.of(project, false, "strategy: blue-green")));
         }
         for (int i = 0; i < DEPLOYMENTS; i++) {
             if (i == DEPLOYMENTS / 2) {
@@ -94,37 +87,15 @@ class TwoOrchestratorsIT {
         for (String id : ids) {
             JsonPath done = Waits.untilState(id, "SUCCEEDED", Duration.ofSeconds(90), () -> get(b, id));
             assertTrue(done.getList("steps.status").stream().allMatch("COMPLETED"::equals), done.prettify());
-            Map<String, Set<String>> commands = commandEventIds(id);
+            Map<String, Set<String>> commands = participants.commandEventIds(id);
             assertEquals(BLUE_GREEN, List.copyOf(commands.keySet()), id + ": every step commanded, in saga order");
             commands.forEach((step, eventIds) -> assertEquals(1, eventIds.size(),
                     id + ": " + step + " commanded more than once (distinct event ids " + eventIds + ")"));
         }
     }
 
-    private static String post(OrchestratorProcess instance, String project, String manifest) {
-        Map<String, Object> body = new HashMap<>();
-        body.put("project", project);
-        body.put("version", "1.4.2");
-        body.put("environment", "staging");
-        body.put("manifest", manifest);
-        return given().baseUri(instance.baseUrl()).header("Authorization", DEPLOYER).contentType(ContentType.JSON).body(body)
-                .when().post("/deployments")
-                .then().statusCode(202).extract().path("id");
-    }
-
     private static JsonPath get(OrchestratorProcess instance, String id) {
         return given().baseUri(instance.baseUrl()).header("Authorization", DEPLOYER).when().get("/deployments/" + id)
                 .then().statusCode(200).extract().jsonPath();
-    }
-
-    /** Step → distinct command event ids, in the order the steps were first commanded. */
-    private Map<String, Set<String>> commandEventIds(String id) {
-        Map<String, Set<String>> byStep = new LinkedHashMap<>();
-        for (SpecificRecord r : participants.records(id)) {
-            if (Participants.isCommand(r) && !(r instanceof StopWatch)) {
-                byStep.computeIfAbsent(Participants.step(r), s -> new LinkedHashSet<>()).add(Envelopes.headerOf(r).getEventId());
-            }
-        }
-        return byStep;
     }
 }

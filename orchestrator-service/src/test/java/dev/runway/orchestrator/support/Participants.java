@@ -6,8 +6,11 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
@@ -167,6 +170,17 @@ public final class Participants implements AutoCloseable {
 
     public List<SpecificRecord> records(String deploymentId) {
         return seen.stream().filter(r -> deploymentId.equals(Envelopes.headerOf(r).getDeploymentId())).toList();
+    }
+
+    /** Step → distinct command event ids seen for the deployment, in the order the steps were first commanded. */
+    public Map<String, Set<String>> commandEventIds(String deploymentId) {
+        Map<String, Set<String>> byStep = new LinkedHashMap<>();
+        for (SpecificRecord r : records(deploymentId)) {
+            if (isCommand(r) && !(r instanceof StopWatch)) {
+                byStep.computeIfAbsent(step(r), s -> new LinkedHashSet<>()).add(Envelopes.headerOf(r).getEventId());
+            }
+        }
+        return byStep;
     }
 
     public static String label(SpecificRecord r) {
